@@ -1,0 +1,30 @@
+package dev.talon.queue;
+
+import java.time.Instant;
+import java.time.LocalDateTime;
+
+/**
+ * A reserved place in a slot window; it becomes a ticket at check-in.
+ *
+ * @param id          branch-wide identifier
+ * @param code        the code the visitor presents at check-in
+ * @param service     the service code
+ * @param windowStart the window's local start time in the branch's zone
+ * @param startsAt    the window's start as an instant
+ * @param endsAt      the window's end as an instant
+ * @param state       booked, checked in, cancelled or expired
+ * @param personId    the visitor's person id, when given; may be null
+ * @param ticketId    the ticket issued at check-in; 0 before
+ * @param bookedAt    when the booking was made
+ */
+public record Booking(
+    long id,
+    String code,
+    String service,
+    LocalDateTime windowStart,
+    Instant startsAt,
+    Instant endsAt,
+    BookingState state,
+    String personId,
+    long ticketId,
+    Instant bookedAt) {}

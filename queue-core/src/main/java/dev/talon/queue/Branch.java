@@ -1,0 +1,86 @@
+package dev.talon.queue;
+
+import java.time.ZoneId;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * The queue engine of one branch (service centre), built by {@link Talon#newBranch(String)}.
+ *
+ * <p>All operations are thread-safe. Issue and call-next take no locks: each operation computes
+ * the branch's next immutable state and installs it with one compare-and-set, retrying on
+ * contention. An operation either completes, with its events in the store, or throws a
+ * {@link QueueException} and changes nothing.
+ *
+ * <p>Every operation first lets the branch catch up with the clock: a new local day restarts the
+ * numbering, slot windows rotate, and bookings never checked in expire at window end plus grace.
+ */
+public interface Branch extends AutoCloseable {
+
+  /** The branch id. */
+  String id();
+
+  /** The branch's time zone; days, windows and opening hours follow it. */
+  ZoneId zone();
+
+  /** Issues a walk-in or remote ticket. Retrying with the same request id returns the same ticket. */
+  Ticket issue(IssueRequest request);
+
+  /** Books a place in a slot window. Retrying with the same request id returns the same booking. */
+  Booking book(BookRequest request);
+
+  /** Cancels a booking that is not yet checked in; its place is released. */
+  Booking cancelBooking(String code);
+
+  /** Checks a booking in and issues its ticket. */
+  Ticket checkIn(String code);
+
+  /** The desk calls the next ticket chosen by the policy; empty when nothing waits for it. */
+  Optional<Ticket> callNext(String deskId);
+
+  /** Calls the ticket again; past the recall limit it becomes a no-show. */
+  Ticket recall(long ticketId);
+
+  /** The desk hands the call back: the ticket waits again at its old place. */
+  Ticket returnCall(long ticketId);
+
+  /** The called visitor arrived at the desk. */
+  Ticket startService(long ticketId);
+
+  /** The desk finished serving the visitor. */
+  Ticket finish(long ticketId);
+
+  /** The called visitor did not come. */
+  Ticket noShow(long ticketId);
+
+  /** Cancels a waiting ticket. */
+  Ticket cancel(long ticketId);
+
+  /** The ticket's current snapshot. */
+  Optional<Ticket> ticket(long ticketId);
+
+  /** The booking with this code. */
+  Optional<Booking> booking(String code);
+
+  /** Where the ticket stands in its line. */
+  Position position(long ticketId);
+
+  /** The tickets waiting for the service, in line order within each line. */
+  List<Ticket> waiting(String service);
+
+  /** Switches between booking only, mixed and walk-in only. */
+  void setAdmissionMode(AdmissionMode mode);
+
+  /** The current admission mode. */
+  AdmissionMode admissionMode();
+
+  /** Lets the branch catch up with the clock now (rotation, expiry, day change) without other work. */
+  void rotate();
+
+  /** The sequence number of the last event applied. */
+  long lastSeq();
+
+  /** Stops any rotation scheduler; further operations throw {@link EngineClosedException}. */
+  @Override
+  void close();
+}

@@ -1,0 +1,198 @@
+package dev.talon.queue;
+
+import dev.talon.queue.internal.BranchConfig;
+import dev.talon.queue.internal.BranchEngine;
+import dev.talon.queue.spi.AdmissionCheck;
+import dev.talon.queue.spi.EventStore;
+import dev.talon.queue.spi.Policy;
+import dev.talon.queue.spi.QueueClock;
+import dev.talon.queue.spi.QueueListener;
+import java.time.Duration;
+import java.time.ZoneId;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.Set;
+import java.util.concurrent.ScheduledExecutorService;
+
+/**
+ * The one entry point: a builder of {@link Branch} engines.
+ *
+ * <pre>{@code
+ * Branch branch = Talon.newBranch("almaty-1")
+ *     .zone(ZoneId.of("Asia/Almaty"))
+ *     .openingHours(OpeningHours.daily(LocalTime.of(9, 0), LocalTime.of(18, 0)))
+ *     .service("id-docs", "A", "ID documents")
+ *     .desk("1", "id-docs")
+ *     .capacity("id-docs", 4)
+ *     .policy(Policy.bookedFirst())
+ *     .build();
+ * }</pre>
+ *
+ * Every setting has a default except the services: UTC, open around the clock, 15-minute windows
+ * booking 14 days ahead, {@link Limits#defaults()}, mixed admission, {@link Policy#fifo()}, an
+ * in-memory store and the system clock. {@link #build()} validates the whole configuration and
+ * throws {@link InvalidConfigurationException} naming the rule broken; then it replays the store's
+ * history of the branch, if any.
+ */
+public final class Talon {
+  private final String branchId;
+  private ZoneId zone = ZoneId.of("UTC");
+  private OpeningHours hours = OpeningHours.always();
+  private final List<Service> services = new ArrayList<>();
+  private final List<Desk> desks = new ArrayList<>();
+  private SlotCalendar slots = SlotCalendar.defaults();
+  private Limits limits = Limits.defaults();
+  private AdmissionMode mode = AdmissionMode.MIXED;
+  private Policy<?> policy = Policy.fifo();
+  private EventStore store;
+  private QueueClock clock = QueueClock.system();
+  private final List<AdmissionCheck> checks = new ArrayList<>();
+  private final List<QueueListener> listeners = new ArrayList<>();
+  private long fencingToken;
+  private Duration clockTolerance = Duration.ofSeconds(1);
+  private ScheduledExecutorService rotationScheduler;
+  private Duration rotationInterval;
+
+  private Talon(String branchId) {
+    this.branchId = Checks.matches("branch id", branchId, Service.CODE);
+  }
+
+  /** Starts building the engine of the branch with this id (letters, digits, {@code -}, {@code _}; at most 32). */
+  public static Talon newBranch(String branchId) {
+    return new Talon(branchId);
+  }
+
+  /** The branch's time zone: days, numbering, windows and opening hours follow it. Default UTC. */
+  public Talon zone(ZoneId zone) {
+    this.zone = require("zone", zone);
+    return this;
+  }
+
+  /** Opening hours in the branch's zone. Default: always open. */
+  public Talon openingHours(OpeningHours hours) {
+    this.hours = require("opening hours", hours);
+    return this;
+  }
+
+  /** Adds a service. */
+  public Talon service(String code, String prefix, String name) {
+    return service(new Service(code, prefix, name));
+  }
+
+  /** Adds a service. */
+  public Talon service(Service service) {
+    services.add(require("service", service));
+    return this;
+  }
+
+  /** Adds a desk serving the given services. */
+  public Talon desk(String id, String... services) {
+    return desk(new Desk(id, Set.of(require("services", services))));
+  }
+
+  /** Adds a desk. */
+  public Talon desk(Desk desk) {
+    desks.add(require("desk", desk));
+    return this;
+  }
+
+  /** The slot calendar (window length, capacities, horizon). */
+  public Talon slots(SlotCalendar slots) {
+    this.slots = require("slot calendar", slots);
+    return this;
+  }
+
+  /** Places per window for a service (shorthand for {@link SlotCalendar#withCapacity}). */
+  public Talon capacity(String service, int places) {
+    this.slots = slots.withCapacity(service, places);
+    return this;
+  }
+
+  /** The configurable limits. */
+  public Talon limits(Limits limits) {
+    this.limits = require("limits", limits);
+    return this;
+  }
+
+  /** The admission mode at start (when the store has no history). Default MIXED. */
+  public Talon admissionMode(AdmissionMode mode) {
+    this.mode = require("admission mode", mode);
+    return this;
+  }
+
+  /** The priority policy. Default {@link Policy#fifo()}. */
+  public Talon policy(Policy<?> policy) {
+    this.policy = require("policy", policy);
+    return this;
+  }
+
+  /** Where events go. Default {@link EventStore#inMemory()}. */
+  public Talon store(EventStore store) {
+    this.store = require("store", store);
+    return this;
+  }
+
+  /** The source of time. Default {@link QueueClock#system()}. */
+  public Talon clock(QueueClock clock) {
+    this.clock = require("clock", clock);
+    return this;
+  }
+
+  /** Adds an admission check, run in the order added. */
+  public Talon admissionCheck(AdmissionCheck check) {
+    checks.add(require("admission check", check));
+    return this;
+  }
+
+  /** Adds a listener of committed events. */
+  public Talon listener(QueueListener listener) {
+    listeners.add(require("listener", listener));
+    return this;
+  }
+
+  /** The ownership epoch stamped on every append (see the multi-node leases). Default 0. */
+  public Talon fencingToken(long token) {
+    this.fencingToken = token;
+    return this;
+  }
+
+  /**
+   * How far the clock may step back and still be treated as "no time passed" (NTP corrections);
+   * a larger step back is refused with {@link ClockWentBackwardsException}. Default 1 second.
+   */
+  public Talon clockTolerance(Duration tolerance) {
+    this.clockTolerance = require("clock tolerance", tolerance);
+    return this;
+  }
+
+  /**
+   * Rotates windows on a schedule as well as lazily, so that bookings expire and events are
+   * emitted even when no operation arrives.
+   */
+  public Talon rotateEvery(Duration interval, ScheduledExecutorService scheduler) {
+    this.rotationInterval = require("rotation interval", interval);
+    this.rotationScheduler = require("rotation scheduler", scheduler);
+    return this;
+  }
+
+  /** Validates the configuration, replays the store's history of the branch and returns its engine. */
+  public Branch build() {
+    BranchConfig config = BranchConfig.of(branchId, zone, hours, services, desks, slots, limits, mode, policy,
+        store == null ? EventStore.inMemory() : store, clock, checks, listeners, fencingToken, clockTolerance,
+        rotationScheduler, rotationInterval);
+    return BranchEngine.open(config);
+  }
+
+  private static <T> T require(String what, T value) {
+    if (value == null) {
+      throw new InvalidConfigurationException(what + " must not be null");
+    }
+    return value;
+  }
+
+  @Override
+  public String toString() {
+    return "Talon[" + branchId + ", services=" + services + ", desks=" + desks + ", policy=" + Objects.toString(policy) + "]";
+  }
+}

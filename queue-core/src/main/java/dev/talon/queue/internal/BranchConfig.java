@@ -1,0 +1,106 @@
+package dev.talon.queue.internal;
+
+import dev.talon.queue.AdmissionMode;
+import dev.talon.queue.Desk;
+import dev.talon.queue.InvalidConfigurationException;
+import dev.talon.queue.Limits;
+import dev.talon.queue.OpeningHours;
+import dev.talon.queue.Service;
+import dev.talon.queue.SlotCalendar;
+import dev.talon.queue.spi.AdmissionCheck;
+import dev.talon.queue.spi.EventStore;
+import dev.talon.queue.spi.Policy;
+import dev.talon.queue.spi.QueueClock;
+import dev.talon.queue.spi.QueueListener;
+import java.time.Duration;
+import java.time.ZoneId;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ScheduledExecutorService;
+
+/**
+ * The validated, immutable configuration of one branch, as the builder hands it to the engine.
+ * Services are kept sorted by code so that their indexes (used by the numbering counters) are
+ * the same in every JVM that opens the branch.
+ */
+public record BranchConfig(
+    String branchId,
+    ZoneId zone,
+    OpeningHours hours,
+    List<Service> services,
+    List<Desk> desks,
+    SlotCalendar slots,
+    Limits limits,
+    AdmissionMode initialMode,
+    Policy<?> policy,
+    EventStore store,
+    QueueClock clock,
+    List<AdmissionCheck> checks,
+    List<QueueListener> listeners,
+    long fencingToken,
+    Duration clockTolerance,
+    ScheduledExecutorService rotationScheduler,
+    Duration rotationInterval,
+    Map<String, Integer> serviceIndex,
+    Map<String, Desk> deskById) {
+
+  /** Validates the parts against each other and derives the look-up maps. */
+  public static BranchConfig of(
+      String branchId, ZoneId zone, OpeningHours hours, List<Service> services, List<Desk> desks, SlotCalendar slots,
+      Limits limits, AdmissionMode initialMode, Policy<?> policy, EventStore store, QueueClock clock,
+      List<AdmissionCheck> checks, List<QueueListener> listeners, long fencingToken, Duration clockTolerance,
+      ScheduledExecutorService rotationScheduler, Duration rotationInterval) {
+    if (services.isEmpty()) {
+      throw new InvalidConfigurationException("branch " + branchId + " must have at least one service");
+    }
+    List<Service> sorted = services.stream().sorted((a, b) -> a.code().compareTo(b.code())).toList();
+    Map<String, Integer> index = new HashMap<>();
+    Set<String> prefixes = new HashSet<>();
+    for (int i = 0; i < sorted.size(); i++) {
+      Service s = sorted.get(i);
+      if (index.put(s.code(), i) != null) {
+        throw new InvalidConfigurationException("service code must be unique, " + s.code() + " was given twice");
+      }
+      if (!prefixes.add(s.prefix())) {
+        throw new InvalidConfigurationException(
+            "ticket prefix must be unique so that board numbers never collide, " + s.prefix() + " was given twice");
+      }
+    }
+    Map<String, Desk> desksById = new HashMap<>();
+    for (Desk d : desks) {
+      if (desksById.put(d.id(), d) != null) {
+        throw new InvalidConfigurationException("desk id must be unique, " + d.id() + " was given twice");
+      }
+      for (String s : d.services()) {
+        if (!index.containsKey(s)) {
+          throw new InvalidConfigurationException(
+              "desk " + d.id() + " serves unknown service " + s + "; known services are " + index.keySet());
+        }
+      }
+    }
+    for (String s : slots.capacity().keySet()) {
+      if (!index.containsKey(s)) {
+        throw new InvalidConfigurationException(
+            "slot capacity names unknown service " + s + "; known services are " + index.keySet());
+      }
+    }
+    if (clockTolerance.isNegative()) {
+      throw new InvalidConfigurationException("clock tolerance must be >= 0, was " + clockTolerance);
+    }
+    if (rotationScheduler != null && (rotationInterval == null || rotationInterval.isZero() || rotationInterval.isNegative())) {
+      throw new InvalidConfigurationException("rotation interval must be > 0, was " + rotationInterval);
+    }
+    return new BranchConfig(branchId, zone, hours, sorted, List.copyOf(desks), slots, limits, initialMode, policy, store,
+        clock, List.copyOf(checks), List.copyOf(listeners), fencingToken, clockTolerance, rotationScheduler,
+        rotationInterval, Map.copyOf(index), Map.copyOf(desksById));
+  }
+
+  /** The index of the service, or -1. */
+  int indexOf(String service) {
+    Integer i = serviceIndex.get(service);
+    return i == null ? -1 : i;
+  }
+}

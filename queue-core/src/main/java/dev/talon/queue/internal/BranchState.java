@@ -1,0 +1,79 @@
+package dev.talon.queue.internal;
+
+import dev.talon.queue.AdmissionMode;
+import dev.talon.queue.Booking;
+import dev.talon.queue.Ticket;
+import java.time.Instant;
+import java.time.LocalDate;
+
+/**
+ * One immutable version of a branch: everything the engine decides on. The engine holds the
+ * current version in one field and replaces it with one CAS; a {@link Draft} builds the next
+ * version from events, so that live operations and recovery share one transition function.
+ *
+ * <p>Arrays ({@code numbers}, {@code lines}) are never written after the state is published;
+ * a draft copies them before its first write.
+ */
+final class BranchState {
+  /** Sequence number of the last applied event (0 for a new branch). */
+  final long seq;
+  /** The latest clock time the branch acted on; null for a new branch. */
+  final Instant lastAt;
+  /** The current branch-local day; null before the first event. */
+  final LocalDate day;
+  /** When the next local day starts. */
+  final Instant dayEndsAt;
+  /** The last number issued today, per service index. */
+  final int[] numbers;
+  /** The current slot window index; -1 before the first rotation. */
+  final long window;
+  /** When the current window ends. */
+  final Instant windowEndsAt;
+  /** Lines sorted by service code, then line class. */
+  final Line[] lines;
+  final PersistentLongMap<Ticket> tickets;
+  final PersistentLongMap<Booking> bookings;
+  /** Window index to its bookings, for windows with places taken or bookings pending. */
+  final PersistentLongMap<WindowBookings> windows;
+  final long nextTicketId;
+  final long nextBookingId;
+  final long nextJoinSeq;
+  final Object policyState;
+  final AdmissionMode mode;
+
+  BranchState(long seq, Instant lastAt, LocalDate day, Instant dayEndsAt, int[] numbers, long window,
+      Instant windowEndsAt, Line[] lines, PersistentLongMap<Ticket> tickets, PersistentLongMap<Booking> bookings,
+      PersistentLongMap<WindowBookings> windows, long nextTicketId, long nextBookingId, long nextJoinSeq,
+      Object policyState, AdmissionMode mode) {
+    this.seq = seq;
+    this.lastAt = lastAt;
+    this.day = day;
+    this.dayEndsAt = dayEndsAt;
+    this.numbers = numbers;
+    this.window = window;
+    this.windowEndsAt = windowEndsAt;
+    this.lines = lines;
+    this.tickets = tickets;
+    this.bookings = bookings;
+    this.windows = windows;
+    this.nextTicketId = nextTicketId;
+    this.nextBookingId = nextBookingId;
+    this.nextJoinSeq = nextJoinSeq;
+    this.policyState = policyState;
+    this.mode = mode;
+  }
+
+  static BranchState initial(int services, Object policyState, AdmissionMode mode) {
+    return new BranchState(0, null, null, null, new int[services], -1, null, new Line[0], PersistentLongMap.empty(),
+        PersistentLongMap.empty(), PersistentLongMap.empty(), 1, 1, 1, policyState, mode);
+  }
+
+  Line line(String service, String lineClass) {
+    for (Line l : lines) {
+      if (l.service().equals(service) && l.lineClass().equals(lineClass)) {
+        return l;
+      }
+    }
+    return null;
+  }
+}

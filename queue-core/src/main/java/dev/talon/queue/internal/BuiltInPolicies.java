@@ -1,0 +1,84 @@
+package dev.talon.queue.internal;
+
+import dev.talon.queue.spi.Bypass;
+import dev.talon.queue.spi.DispatchView;
+import dev.talon.queue.spi.LineView;
+import dev.talon.queue.spi.Policy;
+import java.util.List;
+
+/** The two policies the core ships so that it works alone; the full library is queue-policies. */
+public final class BuiltInPolicies {
+  private static final Policy<Void> FIFO = new Fifo();
+  private static final Policy<Void> BOOKED_FIRST = new BookedFirst();
+
+  private BuiltInPolicies() {}
+
+  public static Policy<Void> fifo() {
+    return FIFO;
+  }
+
+  public static Policy<Void> bookedFirst() {
+    return BOOKED_FIRST;
+  }
+
+  /** The head that joined earliest among the given lines, or null when none is given. */
+  public static LineView earliest(List<LineView> lines) {
+    LineView best = null;
+    for (LineView l : lines) {
+      if (best == null || l.head().joinSeq() < best.head().joinSeq()) {
+        best = l;
+      }
+    }
+    return best;
+  }
+
+  private static final class Fifo implements Policy<Void> {
+    @Override
+    public String name() {
+      return "fifo";
+    }
+
+    @Override
+    public LineView select(DispatchView<Void> view) {
+      return earliest(view.lines());
+    }
+
+    @Override
+    public Bypass bypass() {
+      return Bypass.atMost(0);
+    }
+
+    @Override
+    public String toString() {
+      return "fifo";
+    }
+  }
+
+  private static final class BookedFirst implements Policy<Void> {
+    @Override
+    public String name() {
+      return "booked-first";
+    }
+
+    @Override
+    public LineView select(DispatchView<Void> view) {
+      LineView best = null;
+      for (LineView l : view.lines()) {
+        if (BOOKED.equals(l.lineClass()) && (best == null || l.head().joinSeq() < best.head().joinSeq())) {
+          best = l;
+        }
+      }
+      return best != null ? best : earliest(view.lines());
+    }
+
+    @Override
+    public Bypass bypass() {
+      return Bypass.unbounded();
+    }
+
+    @Override
+    public String toString() {
+      return "booked-first";
+    }
+  }
+}

@@ -1,0 +1,359 @@
+package dev.talon.queue.internal;
+
+import dev.talon.queue.AdmissionMode;
+import dev.talon.queue.AdmissionRefusedException;
+import dev.talon.queue.BookRequest;
+import dev.talon.queue.Booking;
+import dev.talon.queue.BookingState;
+import dev.talon.queue.CapacityExceededException;
+import dev.talon.queue.CheckInRefusedException;
+import dev.talon.queue.ClockWentBackwardsException;
+import dev.talon.queue.Desk;
+import dev.talon.queue.IllegalTransitionException;
+import dev.talon.queue.InvalidRequestException;
+import dev.talon.queue.IssueRequest;
+import dev.talon.queue.LateArrival;
+import dev.talon.queue.Origin;
+import dev.talon.queue.OutOfHoursException;
+import dev.talon.queue.QueueEvent;
+import dev.talon.queue.QueueEvent.AdmissionModeChanged;
+import dev.talon.queue.QueueEvent.BookingCancelled;
+import dev.talon.queue.QueueEvent.BookingCheckedIn;
+import dev.talon.queue.QueueEvent.BookingExpired;
+import dev.talon.queue.QueueEvent.BookingMade;
+import dev.talon.queue.QueueEvent.CallReturned;
+import dev.talon.queue.QueueEvent.DayStarted;
+import dev.talon.queue.QueueEvent.ServiceFinished;
+import dev.talon.queue.QueueEvent.ServiceStarted;
+import dev.talon.queue.QueueEvent.TicketCalled;
+import dev.talon.queue.QueueEvent.TicketCancelled;
+import dev.talon.queue.QueueEvent.TicketIssued;
+import dev.talon.queue.QueueEvent.TicketNoShow;
+import dev.talon.queue.QueueEvent.TicketRecalled;
+import dev.talon.queue.QueueEvent.WindowRotated;
+import dev.talon.queue.Ticket;
+import dev.talon.queue.TicketState;
+import dev.talon.queue.UnknownBookingException;
+import dev.talon.queue.UnknownDeskException;
+import dev.talon.queue.UnknownServiceException;
+import dev.talon.queue.UnknownTicketException;
+import dev.talon.queue.spi.LineView;
+import dev.talon.queue.spi.TicketFacts;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.time.LocalDateTime;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * One attempt of one operation: reads the draft, validates, and emits the events of the
+ * operation (after the clock catch-up events), applying each to the draft as it goes. A
+ * validation failure throws before anything is published, so a refused operation changes
+ * nothing. Pure with respect to the engine: the only outside input is {@code now}.
+ */
+final class Tx {
+  final Draft d;
+  final Instant now;
+  final List<QueueEvent> events = new ArrayList<>(2);
+
+  Tx(Draft d, Instant now) {
+    this.d = d;
+    this.now = now;
+  }
+
+  private long next() {
+    return d.seq + 1;
+  }
+
+  private void emit(QueueEvent e) {
+    d.apply(e);
+    events.add(e);
+  }
+
+  // ---------------------------------------------------------------- the clock
+
+  /** Emits the events that the passage of time implies: a new day, a new window, expiries. */
+  void catchUp() {
+    if (d.lastAt != null && now.isBefore(d.lastAt)) {
+      throw new ClockWentBackwardsException("the clock went backwards: it reads " + now
+          + " but branch " + d.config.branchId() + " has already acted at " + d.lastAt);
+    }
+    if (d.day == null || !now.isBefore(d.dayEndsAt)) {
+      emit(new DayStarted(next(), now, d.calendar.dayOf(now)));
+    }
+    if (d.window < 0 || !now.isBefore(d.windowEndsAt)) {
+      long w = d.calendar.windowIndex(now);
+      emit(new WindowRotated(next(), now, w, d.calendar.windowStart(w)));
+    }
+    if (!d.windows.isEmpty()) {
+      expireDue();
+    }
+  }
+
+  private void expireDue() {
+    List<Long> due = null;
+    var it = d.windows.values();
+    while (it.hasNext()) {
+      WindowBookings w = it.next();
+      if (w.expiresAt().isAfter(now)) {
+        break;
+      }
+      if (!w.pending().isEmpty()) {
+        if (due == null) {
+          due = new ArrayList<>();
+        }
+        for (long id : w.pending().toArray()) {
+          due.add(id);
+        }
+      }
+    }
+    if (due != null) {
+      for (long id : due) {
+        emit(new BookingExpired(next(), now, id));
+      }
+    }
+  }
+
+  // ---------------------------------------------------------------- commands
+
+  Ticket issue(IssueRequest r) {
+    int svc = service(r.service());
+    if (d.mode == AdmissionMode.BOOKING_ONLY) {
+      throw new AdmissionRefusedException("admission-mode",
+          "the branch admits booked visitors only; walk-in tickets are not issued (mode BOOKING_ONLY)");
+    }
+    LocalDateTime local = d.calendar.local(now);
+    if (!d.config.hours().isOpen(local)) {
+      throw new OutOfHoursException("branch " + d.config.branchId() + " is closed at " + local
+          + "; it is open " + d.config.hours().opens() + "–" + d.config.hours().closes()
+          + (d.config.hours().closedDays().isEmpty() ? "" : " except " + d.config.hours().closedDays()));
+    }
+    TicketFacts facts = new TicketFacts(r.service(), r.origin(), r.categories(), r.personId(), false, null, now);
+    return issueTicket(svc, facts, 0, r.requestId());
+  }
+
+  private Ticket issueTicket(int svc, TicketFacts facts, long bookingId, String requestId) {
+    String lineClass = d.policy.classify(facts);
+    if (lineClass == null || lineClass.isBlank()) {
+      throw new IllegalStateException("policy " + d.policy.name() + " classified a ticket into a blank line: " + facts);
+    }
+    int number = d.numbers[svc] + 1;
+    String prefix = d.config.services().get(svc).prefix();
+    long id = d.nextTicketId;
+    emit(new TicketIssued(next(), now, id, d.day, facts.service(), number, display(prefix, number), facts.origin(),
+        lineClass, facts.categories(), facts.personId(), bookingId, d.nextJoinSeq, requestId));
+    return d.tickets.get(id);
+  }
+
+  static String display(String prefix, int number) {
+    StringBuilder sb = new StringBuilder(prefix.length() + 5).append(prefix).append('-');
+    if (number < 100) {
+      sb.append('0');
+    }
+    if (number < 10) {
+      sb.append('0');
+    }
+    return sb.append(number).toString();
+  }
+
+  Booking book(BookRequest r) {
+    int svc = service(r.service());
+    if (d.mode == AdmissionMode.WALK_IN_ONLY) {
+      throw new AdmissionRefusedException("admission-mode",
+          "the branch admits walk-ins only; new bookings are not taken (mode WALK_IN_ONLY)");
+    }
+    int capacity = d.config.slots().capacityOf(r.service());
+    if (capacity == 0) {
+      throw new CapacityExceededException("service " + r.service() + " takes no bookings: its capacity per window is 0");
+    }
+    LocalDateTime start = r.windowStart();
+    if (!d.calendar.isBoundary(start)) {
+      throw new InvalidRequestException("window start must be on a " + d.calendar.windowMinutes()
+          + "-minute boundary of the branch's local time, was " + start);
+    }
+    long w = d.calendar.windowIndex(start);
+    LocalDateTime end = start.plusMinutes(d.calendar.windowMinutes());
+    if (!d.calendar.endOf(w).isAfter(now)) {
+      throw new OutOfHoursException("window " + start + " has already ended (branch time is " + d.calendar.local(now) + ")");
+    }
+    LocalDate last = d.day.plusDays(d.config.slots().bookingHorizonDays());
+    if (start.toLocalDate().isAfter(last)) {
+      throw new OutOfHoursException("window " + start + " lies beyond the booking horizon of "
+          + d.config.slots().bookingHorizonDays() + " days (last bookable day " + last + ")");
+    }
+    if (!d.config.hours().covers(start, end)) {
+      throw new OutOfHoursException("window " + start + "–" + end.toLocalTime() + " lies outside opening hours "
+          + d.config.hours().opens() + "–" + d.config.hours().closes()
+          + (d.config.hours().closedDays().isEmpty() ? "" : " or on a closed day " + d.config.hours().closedDays()));
+    }
+    WindowBookings wb = d.windows.get(w);
+    int taken = wb == null ? 0 : wb.taken(svc);
+    if (taken >= capacity) {
+      throw new CapacityExceededException("window " + start + " of service " + r.service() + " is full: "
+          + taken + " of " + capacity + " places booked");
+    }
+    long id = d.nextBookingId;
+    emit(new BookingMade(next(), now, id, BookingCodes.encode(id), r.service(), w, start, r.personId(), r.requestId()));
+    return d.bookings.get(id);
+  }
+
+  Booking cancelBooking(String code) {
+    Booking b = booking(code);
+    if (b.state() != BookingState.BOOKED) {
+      throw new IllegalTransitionException("booking " + b.code() + " cannot be cancelled: it is " + b.state()
+          + " (only BOOKED can be cancelled)");
+    }
+    emit(new BookingCancelled(next(), now, b.id()));
+    return d.bookings.get(b.id());
+  }
+
+  Ticket checkIn(String code) {
+    Booking b = booking(code);
+    if (b.state() != BookingState.BOOKED) {
+      String ticket = b.ticketId() > 0 ? " as ticket " + d.tickets.get(b.ticketId()).display() : "";
+      throw new IllegalTransitionException("booking " + b.code() + " cannot check in: it is " + b.state() + ticket
+          + " (only BOOKED can check in)");
+    }
+    Duration early = d.config.limits().earlyCheckIn();
+    Instant opens = b.startsAt().minus(early);
+    if (now.isBefore(opens)) {
+      throw new CheckInRefusedException("booking " + b.code() + " is too early: check-in opens at "
+          + d.calendar.local(opens) + ", " + early.toMinutes() + " minutes before its window " + b.windowStart());
+    }
+    boolean late = now.isAfter(b.startsAt().plus(d.config.limits().lateCheckIn()));
+    if (late && d.config.limits().lateArrival() == LateArrival.REFUSE) {
+      throw new CheckInRefusedException("booking " + b.code() + " is too late: check-in closed at "
+          + d.calendar.local(b.startsAt().plus(d.config.limits().lateCheckIn())) + ", "
+          + d.config.limits().lateCheckIn().toMinutes() + " minutes after its window " + b.windowStart());
+    }
+    int svc = service(b.service());
+    long ticketId = d.nextTicketId;
+    emit(new BookingCheckedIn(next(), now, b.id(), ticketId, late));
+    TicketFacts facts = new TicketFacts(b.service(), Origin.BOOKED, Set.of(), b.personId(), late, b.startsAt(), now);
+    return issueTicket(svc, facts, b.id(), null);
+  }
+
+  Ticket callNext(String deskId) {
+    Desk desk = desk(deskId);
+    Draft.View view = d.viewFor(desk, now);
+    if (view.lines().isEmpty()) {
+      return null;
+    }
+    LineView chosen = d.policy.select(view);
+    if (chosen == null || !view.lines().contains(chosen)) {
+      throw new IllegalStateException("policy " + d.policy.name() + " selected " + chosen
+          + ", which is not one of the lines it was offered: " + view.lines());
+    }
+    Object nextState = d.policy.afterCall(view, chosen);
+    Ticket head = chosen.head();
+    TicketCalled e = new TicketCalled(next(), now, head.id(), desk.id(), chosen.lineClass());
+    d.applyCalled(e, nextState);
+    events.add(e);
+    return d.tickets.get(head.id());
+  }
+
+  Ticket recall(long id) {
+    Ticket t = inState(id, "recalled", TicketState.CALLED);
+    if (t.recalls() >= d.config.limits().recallLimit()) {
+      emit(new TicketNoShow(next(), now, id, t.desk()));
+    } else {
+      emit(new TicketRecalled(next(), now, id, t.desk(), t.recalls() + 1));
+    }
+    return d.tickets.get(id);
+  }
+
+  Ticket returnCall(long id) {
+    Ticket t = inState(id, "handed back", TicketState.CALLED);
+    emit(new CallReturned(next(), now, id, t.desk()));
+    return d.tickets.get(id);
+  }
+
+  Ticket startService(long id) {
+    Ticket t = inState(id, "started", TicketState.CALLED);
+    emit(new ServiceStarted(next(), now, id, t.desk()));
+    return d.tickets.get(id);
+  }
+
+  Ticket finish(long id) {
+    Ticket t = inState(id, "finished", TicketState.CALLED, TicketState.SERVING);
+    if (t.state() == TicketState.CALLED) {
+      emit(new ServiceStarted(next(), now, id, t.desk()));
+    }
+    emit(new ServiceFinished(next(), now, id, t.desk()));
+    return d.tickets.get(id);
+  }
+
+  Ticket noShow(long id) {
+    Ticket t = inState(id, "marked a no-show", TicketState.CALLED);
+    emit(new TicketNoShow(next(), now, id, t.desk()));
+    return d.tickets.get(id);
+  }
+
+  Ticket cancel(long id) {
+    inState(id, "cancelled", TicketState.WAITING);
+    emit(new TicketCancelled(next(), now, id));
+    return d.tickets.get(id);
+  }
+
+  void setMode(AdmissionMode mode) {
+    if (mode == null) {
+      throw new InvalidRequestException("admission mode must not be null");
+    }
+    if (mode != d.mode) {
+      emit(new AdmissionModeChanged(next(), now, d.mode, mode));
+    }
+  }
+
+  // ---------------------------------------------------------------- look-ups with specific errors
+
+  int service(String code) {
+    int i = d.config.indexOf(code);
+    if (i < 0) {
+      throw new UnknownServiceException("unknown service " + code + "; branch " + d.config.branchId()
+          + " has " + d.config.serviceIndex().keySet().stream().sorted().toList());
+    }
+    return i;
+  }
+
+  Desk desk(String id) {
+    if (id == null || id.isBlank()) {
+      throw new InvalidRequestException("desk id must not be null or blank, was " + (id == null ? "null" : '"' + id + '"'));
+    }
+    Desk desk = d.config.deskById().get(id);
+    if (desk == null) {
+      throw new UnknownDeskException("unknown desk " + id + "; branch " + d.config.branchId() + " has desks "
+          + d.config.deskById().keySet().stream().sorted().toList());
+    }
+    return desk;
+  }
+
+  Booking booking(String code) {
+    if (code == null || code.isBlank()) {
+      throw new InvalidRequestException("booking code must not be null or blank, was "
+          + (code == null ? "null" : '"' + code + '"'));
+    }
+    long id = BookingCodes.decode(code);
+    Booking b = id > 0 ? d.bookings.get(id) : null;
+    if (b == null) {
+      throw new UnknownBookingException("no booking has code " + code + " at branch " + d.config.branchId()
+          + (id < 0 ? " (the code is malformed or mistyped)" : ""));
+    }
+    return b;
+  }
+
+  private Ticket inState(long id, String action, TicketState... allowed) {
+    Ticket t = d.ticket(id);
+    if (t == null) {
+      throw new UnknownTicketException("no ticket has id " + id + " at branch " + d.config.branchId());
+    }
+    for (TicketState s : allowed) {
+      if (t.state() == s) {
+        return t;
+      }
+    }
+    throw new IllegalTransitionException("ticket " + t.display() + " (id " + id + ") cannot be " + action
+        + ": it is " + t.state() + ", and only " + List.of(allowed) + " allows that");
+  }
+}

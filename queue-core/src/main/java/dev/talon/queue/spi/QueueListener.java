@@ -1,0 +1,17 @@
+package dev.talon.queue.spi;
+
+import dev.talon.queue.QueueEvent;
+import java.util.List;
+
+/**
+ * Receives the events of every committed operation, on the operating thread, after the store
+ * accepted them. Operations on different threads may deliver their events in any order; each
+ * event's {@link QueueEvent#seq()} gives the branch's order. A listener must be quick and must not
+ * call back into the engine; an exception it throws is logged and does not undo the operation.
+ */
+@FunctionalInterface
+public interface QueueListener {
+
+  /** The events of one operation, in order. */
+  void onEvents(String branchId, List<QueueEvent> events);
+}
