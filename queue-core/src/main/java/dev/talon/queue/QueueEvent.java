@@ -28,8 +28,8 @@ public sealed interface QueueEvent {
   /** A ticket was issued and joined its line. */
   record TicketIssued(
       long seq, Instant at, long ticketId, LocalDate day, String service, int number, String display,
-      Origin origin, String line, Set<String> categories, String personId, long bookingId, long joinSeq,
-      String requestId) implements QueueEvent {
+      Origin origin, String line, Set<String> categories, String personId, long bookingId, Instant bookedFor,
+      long joinSeq, String requestId) implements QueueEvent {
     public TicketIssued {
       categories = Set.copyOf(categories);
     }

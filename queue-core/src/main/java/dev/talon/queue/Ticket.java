@@ -18,6 +18,7 @@ import java.util.Set;
  * @param categories attributes used by classification rules (e.g. {@code disabled}, {@code elderly})
  * @param personId   the visitor's person id, when given (for per-person limits); may be null
  * @param bookingId  the booking it was checked in from; 0 when none
+ * @param bookedFor  the start of the booked window for a booked ticket; null otherwise
  * @param joinSeq    branch-wide order in which it joined its line; lower joined earlier
  * @param state      the lifecycle state
  * @param issuedAt   when it was issued
@@ -37,6 +38,7 @@ public record Ticket(
     Set<String> categories,
     String personId,
     long bookingId,
+    Instant bookedFor,
     long joinSeq,
     TicketState state,
     Instant issuedAt,

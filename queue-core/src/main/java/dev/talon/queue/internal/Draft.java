@@ -190,7 +190,7 @@ final class Draft {
     } else if (e instanceof TicketRecalled r) {
       Ticket t = tickets.get(r.ticketId());
       put(new Ticket(t.id(), t.day(), t.service(), t.number(), t.display(), t.origin(), t.line(), t.categories(),
-          t.personId(), t.bookingId(), t.joinSeq(), TicketState.CALLED, t.issuedAt(), r.at(), r.desk(), r.recalls(),
+          t.personId(), t.bookingId(), t.bookedFor(), t.joinSeq(), TicketState.CALLED, t.issuedAt(), r.at(), r.desk(), r.recalls(),
           null));
     } else if (e instanceof CallReturned r) {
       Ticket t = tickets.get(r.ticketId());
@@ -236,7 +236,7 @@ final class Draft {
     begin(c);
     Ticket t = tickets.get(c.ticketId());
     put(new Ticket(t.id(), t.day(), t.service(), t.number(), t.display(), t.origin(), t.line(), t.categories(),
-        t.personId(), t.bookingId(), t.joinSeq(), TicketState.CALLED, t.issuedAt(), c.at(), c.desk(), t.recalls(), null));
+        t.personId(), t.bookingId(), t.bookedFor(), t.joinSeq(), TicketState.CALLED, t.issuedAt(), c.at(), c.desk(), t.recalls(), null));
     int i = lineIndex(t.service(), t.line());
     Line l = lines[i];
     LongDeque ids = l.ids().removeFirstOccurrence(t.id());
@@ -264,7 +264,7 @@ final class Draft {
 
   private void issued(TicketIssued i) {
     Ticket t = new Ticket(i.ticketId(), i.day(), i.service(), i.number(), i.display(), i.origin(), i.line(),
-        i.categories(), i.personId(), i.bookingId(), i.joinSeq(), TicketState.WAITING, i.at(), null, null, 0, null);
+        i.categories(), i.personId(), i.bookingId(), i.bookedFor(), i.joinSeq(), TicketState.WAITING, i.at(), null, null, 0, null);
     put(t);
     if (i.day().equals(day)) {
       int s = config.indexOf(i.service());
@@ -345,7 +345,7 @@ final class Draft {
 
   static Ticket withState(Ticket t, TicketState state, Instant calledAt, String desk, Instant endedAt) {
     return new Ticket(t.id(), t.day(), t.service(), t.number(), t.display(), t.origin(), t.line(), t.categories(),
-        t.personId(), t.bookingId(), t.joinSeq(), state, t.issuedAt(), calledAt, desk, t.recalls(), endedAt);
+        t.personId(), t.bookingId(), t.bookedFor(), t.joinSeq(), state, t.issuedAt(), calledAt, desk, t.recalls(), endedAt);
   }
 
   @Override

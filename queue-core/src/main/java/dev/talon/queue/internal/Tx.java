@@ -143,7 +143,7 @@ final class Tx {
     String prefix = d.config.services().get(svc).prefix();
     long id = d.nextTicketId;
     emit(new TicketIssued(next(), now, id, d.day, facts.service(), number, display(prefix, number), facts.origin(),
-        lineClass, facts.categories(), facts.personId(), bookingId, d.nextJoinSeq, requestId));
+        lineClass, facts.categories(), facts.personId(), bookingId, facts.bookedStart(), d.nextJoinSeq, requestId));
     return d.tickets.get(id);
   }
 
