@@ -53,6 +53,8 @@ public final class Talon {
   private Duration clockTolerance = Duration.ofSeconds(1);
   private ScheduledExecutorService rotationScheduler;
   private Duration rotationInterval;
+  private Durability durability = Durability.SYNC;
+  private int asyncMaxPending = 10_000;
 
   private Talon(String branchId) {
     this.branchId = Checks.matches("branch id", branchId, Service.CODE);
@@ -176,11 +178,29 @@ public final class Talon {
     return this;
   }
 
+  /**
+   * When operations on a durable store are acknowledged. Default {@link Durability#SYNC}. No
+   * effect on a store that is not durable.
+   */
+  public Talon durability(Durability durability) {
+    this.durability = require("durability", durability);
+    return this;
+  }
+
+  /**
+   * In {@link Durability#ASYNC} mode, how many events may wait for the store before operations are
+   * refused; this bounds what a crash can lose. Default 10,000.
+   */
+  public Talon asyncMaxPending(int events) {
+    this.asyncMaxPending = events;
+    return this;
+  }
+
   /** Validates the configuration, replays the store's history of the branch and returns its engine. */
   public Branch build() {
     BranchConfig config = BranchConfig.of(branchId, zone, hours, services, desks, slots, limits, mode, policy,
         store == null ? EventStore.inMemory() : store, clock, checks, listeners, fencingToken, clockTolerance,
-        rotationScheduler, rotationInterval);
+        rotationScheduler, rotationInterval, durability, asyncMaxPending);
     return BranchEngine.open(config);
   }
 

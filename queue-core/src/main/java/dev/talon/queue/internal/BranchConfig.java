@@ -2,6 +2,7 @@ package dev.talon.queue.internal;
 
 import dev.talon.queue.AdmissionMode;
 import dev.talon.queue.Desk;
+import dev.talon.queue.Durability;
 import dev.talon.queue.InvalidConfigurationException;
 import dev.talon.queue.Limits;
 import dev.talon.queue.OpeningHours;
@@ -44,6 +45,8 @@ public record BranchConfig(
     Duration clockTolerance,
     ScheduledExecutorService rotationScheduler,
     Duration rotationInterval,
+    Durability durability,
+    int asyncMaxPending,
     Map<String, Integer> serviceIndex,
     Map<String, Desk> deskById) {
 
@@ -52,7 +55,8 @@ public record BranchConfig(
       String branchId, ZoneId zone, OpeningHours hours, List<Service> services, List<Desk> desks, SlotCalendar slots,
       Limits limits, AdmissionMode initialMode, Policy<?> policy, EventStore store, QueueClock clock,
       List<AdmissionCheck> checks, List<QueueListener> listeners, long fencingToken, Duration clockTolerance,
-      ScheduledExecutorService rotationScheduler, Duration rotationInterval) {
+      ScheduledExecutorService rotationScheduler, Duration rotationInterval, Durability durability,
+      int asyncMaxPending) {
     if (services.isEmpty()) {
       throw new InvalidConfigurationException("branch " + branchId + " must have at least one service");
     }
@@ -93,9 +97,12 @@ public record BranchConfig(
     if (rotationScheduler != null && (rotationInterval == null || rotationInterval.isZero() || rotationInterval.isNegative())) {
       throw new InvalidConfigurationException("rotation interval must be > 0, was " + rotationInterval);
     }
+    if (asyncMaxPending < 1) {
+      throw new InvalidConfigurationException("ASYNC pending limit must be >= 1 event, was " + asyncMaxPending);
+    }
     return new BranchConfig(branchId, zone, hours, sorted, List.copyOf(desks), slots, limits, initialMode, policy, store,
         clock, List.copyOf(checks), List.copyOf(listeners), fencingToken, clockTolerance, rotationScheduler,
-        rotationInterval, Map.copyOf(index), Map.copyOf(desksById));
+        rotationInterval, durability, asyncMaxPending, Map.copyOf(index), Map.copyOf(desksById));
   }
 
   /** The index of the service, or -1. */

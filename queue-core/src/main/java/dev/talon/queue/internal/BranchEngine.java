@@ -8,6 +8,7 @@ import dev.talon.queue.BookRequest;
 import dev.talon.queue.Booking;
 import dev.talon.queue.Branch;
 import dev.talon.queue.DuplicateRequestException;
+import dev.talon.queue.Durability;
 import dev.talon.queue.EngineClosedException;
 import dev.talon.queue.IssueRequest;
 import dev.talon.queue.Position;
@@ -36,6 +37,8 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
@@ -63,12 +66,17 @@ import org.slf4j.LoggerFactory;
  *
  * Durability. With a non-durable store (in memory) the events are appended after the CAS; the
  * store keys events by sequence number, so appends that overtake each other are harmless. With a
- * durable store the order is reversed: the events are appended first, conditionally on their
- * sequence numbers being free, and only then is the state installed. The store's conditional
- * append is the serialisation point: whoever appends seq n+1 first is the only one that can
- * install a state with seq n+1, so its CAS cannot fail; a loser waits for the winner's CAS and
- * retries. An operation therefore returns only after its events are durable, and an append that
- * fails leaves the engine exactly as it was.
+ * durable store the mode decides:
+ * - SYNC reverses the order: the events are appended first, conditionally on their sequence
+ *   numbers being free, and only then is the state installed. The store's conditional append is
+ *   the serialisation point: whoever appends seq n+1 first is the only one that can install a
+ *   state with seq n+1, so its CAS cannot fail; a loser waits for the winner's CAS and retries.
+ *   An append that fails leaves the engine exactly as it was.
+ * - GROUP and ASYNC keep the lock-free CAS first and hand the events to the Journal, which writes
+ *   runs of consecutive operations in one store call. GROUP waits for that commit and, if it fails,
+ *   the journal restores the last committed state (see Journal); ASYNC returns at once.
+ * Either way an operation that returns in SYNC or GROUP mode is durable, and listeners hear of it
+ * only after that.
  *
  * Idempotency. Request ids live in a Caffeine cache (expiring after the configured window, on the
  * branch clock) mapping the id to the fingerprint of the request and a future of the result's id.
@@ -94,6 +102,8 @@ public final class BranchEngine implements Branch {
   private final EventStore store;
   private final boolean durable;
   private final Cache<String, Request> requests;
+  private final Journal journal;
+  private final ExecutorService journalThread;
   private final ScheduledFuture<?> rotation;
   @SuppressWarnings("unused") // accessed through STATE
   private volatile BranchState state;
@@ -115,7 +125,20 @@ public final class BranchEngine implements Branch {
         .build();
     BranchState initial = BranchState.initial(config.services().size(), config.policy().initialState(),
         config.initialMode());
-    this.state = replay(initial);
+    BranchState opened = replay(initial);
+    this.state = opened;
+    if (durable && config.durability() != Durability.SYNC) {
+      this.journalThread = config.durability() == Durability.ASYNC ? Executors.newSingleThreadExecutor(r -> {
+        Thread t = new Thread(r, "talon-journal-" + config.branchId());
+        t.setDaemon(true);
+        return t;
+      }) : null;
+      this.journal = new Journal(config.branchId(), store, config.fencingToken(), config.durability(), journalThread,
+          this::restore, opened.seq, opened.generation, 1_000, config.asyncMaxPending());
+    } else {
+      this.journal = null;
+      this.journalThread = null;
+    }
     this.rotation = config.rotationScheduler() == null ? null
         : config.rotationScheduler().scheduleAtFixedRate(this::scheduledRotation,
             config.rotationInterval().toMillis(), config.rotationInterval().toMillis(), TimeUnit.MILLISECONDS);
@@ -179,7 +202,16 @@ public final class BranchEngine implements Branch {
         return result;
       }
       BranchState next = tx.d.freeze();
-      if (durable) {
+      if (journal != null) {
+        journal.checkBacklog();
+        if (!STATE.compareAndSet(this, s, next)) {
+          continue;
+        }
+        CompletableFuture<Void> written = journal.submit(tx.events, s, s.generation);
+        if (config.durability() == Durability.GROUP) {
+          awaitDurable(written);
+        }
+      } else if (durable) {
         try {
           store.append(config.branchId(), config.fencingToken(), tx.events);
         } catch (EventStore.SequenceConflictException conflict) {
@@ -200,6 +232,24 @@ public final class BranchEngine implements Branch {
       notifyListeners(tx.events);
       return result;
     }
+  }
+
+  private static void awaitDurable(CompletableFuture<Void> written) {
+    try {
+      written.join();
+    } catch (CompletionException e) {
+      if (e.getCause() instanceof QueueException q) {
+        throw q;
+      }
+      throw new StorageException("commit failed: " + e.getCause(), e.getCause());
+    }
+  }
+
+  /** Called by the journal when a group commit failed: back to the last committed state. */
+  private int restore(BranchState before) {
+    BranchState restored = before.nextGeneration();
+    STATE.setVolatile(this, restored);
+    return restored.generation;
   }
 
   private void appendAfterPublish(BranchState before, BranchState after, List<QueueEvent> events) {
@@ -482,6 +532,12 @@ public final class BranchEngine implements Branch {
     closed = true;
     if (rotation != null) {
       rotation.cancel(false);
+    }
+    if (journal != null && !journal.flush(5_000)) {
+      log.warn("branch {} closed with events not yet written to the store (ASYNC)", config.branchId());
+    }
+    if (journalThread != null) {
+      journalThread.shutdown();
     }
   }
 

@@ -68,6 +68,7 @@ final class Draft {
   long nextJoinSeq;
   Object policyState;
   AdmissionMode mode;
+  final int generation;
 
   private boolean numbersCopied;
   private boolean linesCopied;
@@ -93,11 +94,12 @@ final class Draft {
     this.nextJoinSeq = s.nextJoinSeq;
     this.policyState = s.policyState;
     this.mode = s.mode;
+    this.generation = s.generation;
   }
 
   BranchState freeze() {
     return new BranchState(seq, lastAt, day, dayEndsAt, numbers, window, windowEndsAt, lines, tickets, bookings,
-        windows, nextTicketId, nextBookingId, nextJoinSeq, policyState, mode);
+        windows, nextTicketId, nextBookingId, nextJoinSeq, policyState, mode, generation);
   }
 
   // ---------------------------------------------------------------- reading

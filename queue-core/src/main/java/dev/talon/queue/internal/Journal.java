@@ -1,0 +1,247 @@
+package dev.talon.queue.internal;
+
+import dev.talon.queue.Durability;
+import dev.talon.queue.QueueEvent;
+import dev.talon.queue.StorageException;
+import dev.talon.queue.spi.EventStore;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentSkipListMap;
+import java.util.concurrent.Executor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.locks.LockSupport;
+
+/*
+ * The ordered writer behind the GROUP and ASYNC durability modes.
+ *
+ * In these modes an operation first installs its new state with the engine's CAS (so the
+ * in-memory core stays lock-free) and then submits an entry: its events, the state before and
+ * after it, and the state's generation. Entries must reach the store in sequence order, but
+ * they are submitted by many threads in any order, so they wait in a skip list keyed by
+ * (generation, first seq). Whoever finds the writer role free (one CAS on `writing`) becomes the
+ * writer: it takes the longest run of consecutive entries starting right after the last durable
+ * sequence number and appends them in ONE store call (one transaction: the group commit), then
+ * completes their futures and looks again. A submitter that finds a writer active just waits for
+ * its future; after releasing the role the writer re-checks for entries that arrived meanwhile, so
+ * no entry is stranded. In GROUP mode the submitting threads drive the writer themselves; in ASYNC
+ * mode a background executor does, and the submitter returns at once.
+ *
+ * Failure (GROUP): the failed batch and every entry after it were built on states that never
+ * became durable. The journal bumps the generation, asks the engine to reinstall the state before
+ * the batch (in the new generation), and fails those entries; operations that later try to CAS
+ * from a discarded state fail their CAS and retry on the restored one, and a stale entry that
+ * arrives late is recognised by its generation and failed. So a failed commit changes nothing that
+ * was acknowledged, and the branch returns to its last committed state.
+ *
+ * Failure (ASYNC): operations were already acknowledged, so nothing is rolled back; the writer
+ * retries with a growing pause. Submitters are refused once more than `maxPending` events wait,
+ * which bounds what a crash can lose.
+ */
+final class Journal {
+  private static final VarHandle WRITING;
+
+  static {
+    try {
+      WRITING = MethodHandles.lookup().findVarHandle(Journal.class, "writing", boolean.class);
+    } catch (ReflectiveOperationException e) {
+      throw new ExceptionInInitializerError(e);
+    }
+  }
+
+  /** What the engine does when a GROUP commit fails. */
+  interface Rollback {
+    /** Reinstalls {@code before} in a new generation and returns that generation. */
+    int restore(BranchState before);
+  }
+
+  record Key(int generation, long seq) {}
+
+  static final class Entry {
+    final List<QueueEvent> events;
+    final BranchState before;
+    final int generation;
+    final CompletableFuture<Void> done = new CompletableFuture<>();
+
+    Entry(List<QueueEvent> events, BranchState before, int generation) {
+      this.events = events;
+      this.before = before;
+      this.generation = generation;
+    }
+
+    long firstSeq() {
+      return events.get(0).seq();
+    }
+
+    long lastSeq() {
+      return events.get(events.size() - 1).seq();
+    }
+  }
+
+  private final String branchId;
+  private final EventStore store;
+  private final long fence;
+  private final Durability mode;
+  private final Executor background;
+  private final Rollback rollback;
+  private final int maxBatchEvents;
+  private final int maxPending;
+  private final ConcurrentSkipListMap<Key, Entry> pending = new ConcurrentSkipListMap<>(
+      Comparator.comparingInt(Key::generation).thenComparingLong(Key::seq));
+  private final AtomicInteger pendingEvents = new AtomicInteger();
+
+  @SuppressWarnings("unused") // accessed through WRITING
+  private volatile boolean writing;
+  /** Written only by the writer (inside the WRITING role); read by submitters for diagnostics. */
+  private volatile long durableSeq;
+  /** The current generation; written by the writer on rollback, read by late submitters. */
+  private volatile int generation;
+
+  Journal(String branchId, EventStore store, long fence, Durability mode, Executor background, Rollback rollback,
+      long durableSeq, int generation, int maxBatchEvents, int maxPending) {
+    this.branchId = branchId;
+    this.store = store;
+    this.fence = fence;
+    this.mode = mode;
+    this.background = background;
+    this.rollback = rollback;
+    this.durableSeq = durableSeq;
+    this.generation = generation;
+    this.maxBatchEvents = maxBatchEvents;
+    this.maxPending = maxPending;
+  }
+
+  /** Refuses new work when ASYNC has fallen too far behind; called before the operation's CAS. */
+  void checkBacklog() {
+    if (mode == Durability.ASYNC && pendingEvents.get() >= maxPending) {
+      throw new StorageException("branch " + branchId + ": the store is " + pendingEvents.get()
+          + " events behind (ASYNC limit " + maxPending + "); operations are refused until it catches up");
+    }
+  }
+
+  /** Submits the events of an installed state; the future completes when they are durable. */
+  CompletableFuture<Void> submit(List<QueueEvent> events, BranchState before, int entryGeneration) {
+    Entry e = new Entry(events, before, entryGeneration);
+    pendingEvents.addAndGet(events.size());
+    pending.put(new Key(entryGeneration, e.firstSeq()), e);
+    if (entryGeneration < generation && pending.remove(new Key(entryGeneration, e.firstSeq()), e)) {
+      fail(e, staleMessage(e));
+    } else if (mode == Durability.ASYNC) {
+      background.execute(this::drive);
+    } else {
+      drive();
+    }
+    return e.done;
+  }
+
+  /** Waits in ASYNC mode until everything submitted so far is written, or the timeout passes. */
+  boolean flush(long timeoutMillis) {
+    long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(timeoutMillis);
+    while (pendingEvents.get() > 0) {
+      if (System.nanoTime() > deadline) {
+        return false;
+      }
+      drive();
+      LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(1));
+    }
+    return true;
+  }
+
+  private void drive() {
+    while (WRITING.compareAndSet(this, false, true)) {
+      try {
+        List<Entry> batch;
+        while (!(batch = nextBatch()).isEmpty()) {
+          write(batch);
+        }
+      } finally {
+        WRITING.setRelease(this, false);
+      }
+      if (nextBatch().isEmpty()) {
+        return; // nothing arrived while the role was being released
+      }
+    }
+  }
+
+  /** The run of consecutive entries that starts right after the last durable event. */
+  private List<Entry> nextBatch() {
+    List<Entry> batch = new ArrayList<>(4);
+    int gen = generation;
+    long next = durableSeq + 1;
+    int events = 0;
+    while (events < maxBatchEvents) {
+      Entry e = pending.get(new Key(gen, next));
+      if (e == null) {
+        break;
+      }
+      batch.add(e);
+      events += e.events.size();
+      next = e.lastSeq() + 1;
+    }
+    return batch;
+  }
+
+  private void write(List<Entry> batch) {
+    List<QueueEvent> all;
+    if (batch.size() == 1) {
+      all = batch.get(0).events;
+    } else {
+      all = new ArrayList<>();
+      for (Entry e : batch) {
+        all.addAll(e.events);
+      }
+    }
+    long pause = 1;
+    while (true) {
+      try {
+        store.append(branchId, fence, all);
+        break;
+      } catch (RuntimeException failure) {
+        if (mode != Durability.ASYNC || failure instanceof EventStore.StaleFenceException) {
+          rollBack(batch.get(0), failure);
+          return;
+        }
+        LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(pause)); // ASYNC: already acknowledged, so retry
+        pause = Math.min(pause * 2, 1_000);
+      }
+    }
+    durableSeq = all.get(all.size() - 1).seq();
+    for (Entry e : batch) {
+      pending.remove(new Key(e.generation, e.firstSeq()));
+      pendingEvents.addAndGet(-e.events.size());
+      e.done.complete(null);
+    }
+  }
+
+  private void rollBack(Entry first, RuntimeException failure) {
+    generation = rollback.restore(first.before);
+    StorageException cause = failure instanceof StorageException s ? s
+        : new StorageException("appending events of branch " + branchId + " failed: " + failure, failure);
+    for (Entry e : new ArrayList<>(pending.values())) {
+      if (e.generation < generation && pending.remove(new Key(e.generation, e.firstSeq()), e)) {
+        pendingEvents.addAndGet(-e.events.size());
+        e.done.completeExceptionally(e == first ? cause
+            : new StorageException("branch " + branchId + ": event " + e.firstSeq()
+                + " depended on events whose commit failed; the operation was undone", failure));
+      }
+    }
+  }
+
+  private void fail(Entry e, String message) {
+    pendingEvents.addAndGet(-e.events.size());
+    e.done.completeExceptionally(new StorageException(message));
+  }
+
+  private String staleMessage(Entry e) {
+    return "branch " + branchId + ": event " + e.firstSeq()
+        + " was built on a state that a failed commit undid; the operation was undone";
+  }
+
+  long durableSeq() {
+    return durableSeq;
+  }
+}
