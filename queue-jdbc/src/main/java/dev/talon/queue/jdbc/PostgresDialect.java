@@ -1,0 +1,48 @@
+package dev.talon.queue.jdbc;
+
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import org.slf4j.Logger;
+
+/*
+ * PostgreSQL 12 or newer. Events are stored as jsonb, so the JSON parameter is cast. The server
+ * runs apart from the application, so a killed application loses nothing the server committed;
+ * what remains is the server's own crash, which synchronous_commit=off (or fsync=off) exposes:
+ * the store starts anyway, since that is the administrator's deliberate choice, but says so.
+ */
+final class PostgresDialect extends SqlDialect {
+  static final PostgresDialect INSTANCE = new PostgresDialect();
+
+  private PostgresDialect() {}
+
+  @Override
+  public String name() {
+    return "postgresql";
+  }
+
+  @Override
+  String jsonParameter() {
+    return "CAST(? AS JSONB)";
+  }
+
+  @Override
+  boolean isMissingTable(SQLException e) {
+    return "42P01".equals(e.getSQLState());
+  }
+
+  @Override
+  void checkDurability(Connection c, Logger log) throws SQLException {
+    try (PreparedStatement ps = c.prepareStatement(
+        "SELECT name, setting FROM pg_settings WHERE name IN ('synchronous_commit', 'fsync')");
+        ResultSet rs = ps.executeQuery()) {
+      while (rs.next()) {
+        if ("off".equalsIgnoreCase(rs.getString(2))) {
+          log.warn("PostgreSQL runs with {}=off: a crash of the database server (not of this application) can lose "
+              + "operations Talon has acknowledged", rs.getString(1));
+        }
+      }
+    }
+  }
+}

@@ -1,0 +1,50 @@
+package dev.talon.queue.jdbc;
+
+import java.sql.Connection;
+import java.sql.SQLException;
+import org.slf4j.Logger;
+
+/*
+ * What differs between the databases, kept to the few points where it must: the DDL file, how a
+ * JSON parameter is bound, the SQLStates that mean "this table does not exist", and the check
+ * that the database really keeps a commit once it has acknowledged it. Everything else is
+ * standard SQL that both run unchanged. The two subclasses are the only dialects; users pick one
+ * through the public Dialect interface, never implement it.
+ */
+abstract sealed class SqlDialect implements Dialect permits H2Dialect, PostgresDialect {
+
+  /** Resource path of the DDL file in the jar. */
+  final String ddlResource() {
+    return "/dev/talon/queue/jdbc/" + name() + ".sql";
+  }
+
+  /** The SQL expression for a JSON text parameter in an INSERT. */
+  abstract String jsonParameter();
+
+  /** True if the failure says a table or view does not exist. */
+  abstract boolean isMissingTable(SQLException e);
+
+  /** True if the failure, or one chained to it, is a unique or primary key violation. */
+  final boolean isUniqueViolation(SQLException e) {
+    for (SQLException x = e; x != null; x = x.getNextException()) {
+      if ("23505".equals(x.getSQLState())) {
+        return true;
+      }
+      if (x.getCause() instanceof SQLException c && "23505".equals(c.getSQLState())) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /**
+   * Checks, at start, that a commit the database acknowledges survives the failures this
+   * database is exposed to; refuses to start (or warns) otherwise.
+   */
+  abstract void checkDurability(Connection c, Logger log) throws SQLException;
+
+  @Override
+  public String toString() {
+    return name();
+  }
+}
