@@ -1,0 +1,235 @@
+package dev.talon.queue.jdbc;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.zaxxer.hikari.HikariDataSource;
+import dev.talon.queue.InvalidConfigurationException;
+import dev.talon.queue.StorageException;
+import java.io.InputStream;
+import java.net.ServerSocket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Duration;
+import java.util.Random;
+import java.util.function.Supplier;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+import org.junit.jupiter.params.provider.ValueSource;
+import org.postgresql.ds.PGSimpleDataSource;
+
+/** Start-up: the shipped DDL, schema creation and checks, and every bad configuration. */
+class SchemaTest {
+
+  static Stream<Arguments> databases() {
+    return Stream.of(
+        Arguments.of("h2", (Supplier<HikariDataSource>) TestDatabases::h2Memory),
+        Arguments.of("postgresql", (Supplier<HikariDataSource>) TestDatabases::postgres));
+  }
+
+  private static void execute(HikariDataSource ds, String sql) throws SQLException {
+    try (Connection c = ds.getConnection(); Statement s = c.createStatement()) {
+      s.execute(sql);
+    }
+  }
+
+  private static boolean tableExists(HikariDataSource ds, String table) throws SQLException {
+    try (Connection c = ds.getConnection(); Statement s = c.createStatement()) {
+      s.executeQuery("SELECT 1 FROM " + table + " WHERE 1 = 0").close();
+      return true;
+    } catch (SQLException e) {
+      return false;
+    }
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"talon_; DROP TABLE talon_events; --", "x'); DELETE FROM t; --", "Talon_", "1talon",
+      "_talon", "talon-", "talon events", "", "a234567890123456789012345678901"})
+  void tablePrefix_notASafeIdentifier_isRefusedBeforeAnySql(String prefix) {
+    JdbcSpy spy = new JdbcSpy(TestDatabases.h2Memory());
+    assertThatThrownBy(() -> JdbcEventStore.builder(spy).tablePrefix(prefix))
+        .isInstanceOf(InvalidConfigurationException.class)
+        .hasMessageContaining("table prefix must match").hasMessageContaining(prefix);
+    assertThat(spy.executed.get()).isZero();
+  }
+
+  @Test
+  void tablePrefix_null_isRefused() {
+    assertThatThrownBy(() -> JdbcEventStore.builder(TestDatabases.h2Memory()).tablePrefix(null))
+        .isInstanceOf(InvalidConfigurationException.class).hasMessageContaining("was null");
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("databases")
+  void build_schemaFromANewerRelease_isRefusedAndNothingIsCreated(String name, Supplier<HikariDataSource> db)
+      throws Exception {
+    try (HikariDataSource ds = db.get()) {
+      JdbcEventStore.builder(ds).createSchema(true).build();
+      execute(ds, "INSERT INTO talon_schema_version (version, description) VALUES (2, 'from the future')");
+      execute(ds, "DROP TABLE talon_snapshots");
+      for (boolean create : new boolean[] {false, true}) {
+        assertThatThrownBy(() -> JdbcEventStore.builder(ds).createSchema(create).build())
+            .isInstanceOf(InvalidConfigurationException.class)
+            .hasMessageContaining("version 2, newer than version 1").hasMessageContaining("talon_schema_version");
+      }
+      assertThat(tableExists(ds, "talon_snapshots")).as("the newer schema was left alone").isFalse();
+    }
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("databases")
+  void build_emptyDatabaseWithCreationOff_isRefusedNamingTheTableAndTheDdlFile(String name,
+      Supplier<HikariDataSource> db) throws Exception {
+    try (HikariDataSource ds = db.get()) {
+      assertThatThrownBy(() -> JdbcEventStore.builder(ds).build())
+          .isInstanceOf(InvalidConfigurationException.class)
+          .hasMessageContaining("table talon_schema_version").hasMessageContaining("missing")
+          .hasMessageContaining("createSchema(true)").hasMessageContaining(name + ".sql");
+      assertThat(tableExists(ds, "talon_events")).isFalse();
+    }
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("databases")
+  void build_oneTableMissingWithCreationOff_isRefusedNamingIt(String name, Supplier<HikariDataSource> db)
+      throws Exception {
+    try (HikariDataSource ds = db.get()) {
+      JdbcEventStore.builder(ds).tablePrefix("q_").createSchema(true).build();
+      execute(ds, "DROP TABLE q_snapshots");
+      assertThatThrownBy(() -> JdbcEventStore.builder(ds).tablePrefix("q_").build())
+          .isInstanceOf(InvalidConfigurationException.class)
+          .hasMessageContaining("table q_snapshots").hasMessageContaining("with talon_ replaced by q_");
+      JdbcEventStore.builder(ds).tablePrefix("q_").createSchema(true).build(); // completes it
+      assertThat(tableExists(ds, "q_snapshots")).isTrue();
+    }
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("databases")
+  void ddlFile_runAsShipped_givesASchemaTheStoreAccepts(String name, Supplier<HikariDataSource> db) throws Exception {
+    String ddl;
+    try (InputStream in = JdbcEventStore.class.getResourceAsStream("/dev/talon/queue/jdbc/" + name + ".sql")) {
+      ddl = new String(in.readAllBytes(), StandardCharsets.UTF_8);
+    }
+    try (HikariDataSource ds = db.get()) {
+      if (name.equals("h2")) {
+        execute(ds, "RUNSCRIPT FROM 'classpath:/dev/talon/queue/jdbc/h2.sql'");
+        execute(ds, "RUNSCRIPT FROM 'classpath:/dev/talon/queue/jdbc/h2.sql'"); // idempotent
+      } else {
+        execute(ds, ddl); // the whole file in one go, as psql -f would send it
+        execute(ds, ddl);
+      }
+      JdbcEventStore store = JdbcEventStore.builder(ds).build();
+      assertThat(store.dialect().name()).isEqualTo(name);
+      var events = SampleEvents.batch(1, 3, new Random(1));
+      store.append("b1", 0, events);
+      assertThat(store.load("b1", 0)).isEqualTo(events);
+      try (Connection c = ds.getConnection(); Statement s = c.createStatement();
+          ResultSet rs = s.executeQuery("SELECT COUNT(*) FROM talon_schema_version")) {
+        rs.next();
+        assertThat(rs.getInt(1)).isEqualTo(1);
+      }
+    }
+    assertThat(ddl).contains("CREATE INDEX IF NOT EXISTS talon_events_ticket_idx", "COMMENT ON TABLE talon_events");
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("databases")
+  void createSchema_twoPrefixesInOneDatabase_keepSeparateHistories(String name, Supplier<HikariDataSource> db) {
+    try (HikariDataSource ds = db.get()) {
+      JdbcEventStore a = JdbcEventStore.builder(ds).tablePrefix("a_").createSchema(true).build();
+      JdbcEventStore b = JdbcEventStore.builder(ds).tablePrefix("b_").createSchema(true).build();
+      JdbcEventStore.builder(ds).tablePrefix("a_").createSchema(true).build(); // a second start changes nothing
+      var events = SampleEvents.batch(1, 2, new Random(2));
+      a.append("x", 0, events);
+      assertThat(a.load("x", 0)).isEqualTo(events);
+      assertThat(b.load("x", 0)).isEmpty();
+      b.append("x", 0, SampleEvents.batch(1, 1, new Random(3)));
+      assertThat(a.tablePrefix()).isEqualTo("a_");
+    }
+  }
+
+  @Test
+  void build_h2FileThatDelaysCommits_isRefusedWithTheFix(@TempDir Path dir) {
+    try (HikariDataSource ds = TestDatabases.pool("jdbc:h2:file:" + dir.resolve("db").toAbsolutePath(), 2)) {
+      assertThatThrownBy(() -> JdbcEventStore.builder(ds).createSchema(true).build())
+          .isInstanceOf(InvalidConfigurationException.class)
+          .hasMessageContaining("WRITE_DELAY=500").hasMessageContaining(";WRITE_DELAY=0");
+    }
+  }
+
+  @Test
+  void build_h2FileWithoutDelay_starts(@TempDir Path dir) {
+    try (HikariDataSource ds = TestDatabases.pool(TestDatabases.h2FileUrl(dir), 2)) {
+      assertThat(JdbcEventStore.builder(ds).createSchema(true).build().dialect()).isEqualTo(Dialect.h2());
+    }
+  }
+
+  @Test
+  void dialect_detectedFromProductName_andUnsupportedOnesAreRefused() {
+    assertThat(Dialect.forProductName("PostgreSQL")).isEqualTo(Dialect.postgresql());
+    assertThat(Dialect.forProductName("H2")).isEqualTo(Dialect.h2());
+    assertThatThrownBy(() -> Dialect.forProductName("MySQL"))
+        .isInstanceOf(InvalidConfigurationException.class).hasMessageContaining("\"MySQL\" is not supported")
+        .hasMessageContaining("dialect(Dialect.postgresql())");
+  }
+
+  @Test
+  void dialect_overridden_isUsed() {
+    try (HikariDataSource ds = TestDatabases.h2Memory()) {
+      JdbcEventStore store = JdbcEventStore.builder(ds).dialect(Dialect.h2()).createSchema(true).build();
+      assertThat(store.dialect()).isSameAs(Dialect.h2());
+      assertThatThrownBy(() -> JdbcEventStore.builder(ds).dialect(null)).isInstanceOf(InvalidConfigurationException.class);
+    }
+  }
+
+  @Test
+  void build_unreachableDatabase_throwsStorageExceptionWithSqlState() throws Exception {
+    int port;
+    try (ServerSocket s = new ServerSocket(0)) {
+      port = s.getLocalPort();
+    }
+    PGSimpleDataSource ds = new PGSimpleDataSource();
+    ds.setServerNames(new String[] {"127.0.0.1"});
+    ds.setPortNumbers(new int[] {port});
+    ds.setDatabaseName("nothing");
+    ds.setUser("nobody");
+    assertThatThrownBy(() -> JdbcEventStore.builder(ds).build())
+        .isInstanceOf(StorageException.class)
+        .hasMessageContaining("starting the JDBC event store failed at statement connect")
+        .hasMessageContaining("SQLState 08");
+  }
+
+  @Test
+  void queryTimeout_invalid_isRefused() {
+    var b = JdbcEventStore.builder(TestDatabases.h2Memory());
+    for (Duration d : new Duration[] {null, Duration.ofSeconds(-1), Duration.ofMillis(1500)}) {
+      assertThatThrownBy(() -> b.queryTimeout(d)).isInstanceOf(InvalidConfigurationException.class)
+          .hasMessageContaining("query timeout");
+    }
+    b.queryTimeout(Duration.ZERO).queryTimeout(Duration.ofSeconds(5));
+  }
+
+  @Test
+  void builder_nullDataSource_isRefused() {
+    assertThatThrownBy(() -> JdbcEventStore.builder(null)).isInstanceOf(InvalidConfigurationException.class);
+  }
+
+  @Test
+  void ddl_customPrefix_rewritesEveryName() {
+    Schema s = new Schema("zz_");
+    String all = String.join("\n", s.ddl((SqlDialect) Dialect.postgresql()));
+    assertThat(all).doesNotContain("talon_").contains("zz_events", "zz_events_pk", "zz_branches_pk");
+    assertThat(s.ddl((SqlDialect) Dialect.h2())).allMatch(sql -> !sql.endsWith(";"));
+    assertThat(Files.exists(Path.of("src/main/resources/dev/talon/queue/jdbc/h2.sql"))).isTrue();
+  }
+}
