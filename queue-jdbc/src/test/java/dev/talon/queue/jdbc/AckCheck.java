@@ -1,0 +1,129 @@
+package dev.talon.queue.jdbc;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.talon.queue.Booking;
+import dev.talon.queue.BookingState;
+import dev.talon.queue.QueueEvent;
+import dev.talon.queue.QueueEvent.BookingCheckedIn;
+import dev.talon.queue.QueueEvent.BookingMade;
+import dev.talon.queue.QueueEvent.CallReturned;
+import dev.talon.queue.QueueEvent.ServiceFinished;
+import dev.talon.queue.QueueEvent.ServiceStarted;
+import dev.talon.queue.QueueEvent.TicketCalled;
+import dev.talon.queue.QueueEvent.TicketCancelled;
+import dev.talon.queue.QueueEvent.TicketIssued;
+import dev.talon.queue.QueueEvent.TicketNoShow;
+import dev.talon.queue.Ticket;
+import dev.talon.queue.TicketState;
+import dev.talon.queue.internal.BranchEngine;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.function.Predicate;
+
+/**
+ * Checks a branch reopened from its store: every acknowledged operation (a {@link Workload} line)
+ * is in the stored history exactly once and agrees with the replayed engine, and the invariants
+ * of DESIGN.md hold: conservation (one state per ticket, ids without gaps, no ticket called twice
+ * without being handed back), unique numbers per service and day, slot capacity.
+ */
+final class AckCheck {
+  private AckCheck() {}
+
+  /** Returns the number of acknowledgements checked. */
+  static int verify(BranchEngine branch, List<QueueEvent> history, List<String> acks) {
+    assertThat(history).extracting(QueueEvent::seq)
+        .as("the stored history is gapless").containsExactlyElementsOf(
+            java.util.stream.LongStream.rangeClosed(1, history.size()).boxed().toList());
+    assertThat(branch.lastSeq()).isEqualTo(history.size());
+    Map<Long, Ticket> tickets = new HashMap<>();
+    branch.allTickets().forEach(t -> tickets.put(t.id(), t));
+    Map<Long, Booking> bookings = new HashMap<>();
+    branch.allBookings().forEach(b -> bookings.put(b.id(), b));
+
+    int checked = 0;
+    for (String line : acks) {
+      String[] f = line.split(" ");
+      long id = Long.parseLong(f[1]);
+      switch (f[0]) {
+        case "issue" -> {
+          once(history, line, e -> e instanceof TicketIssued i && f[3].equals(i.requestId()));
+          TicketIssued i = (TicketIssued) history.stream()
+              .filter(e -> e instanceof TicketIssued x && f[3].equals(x.requestId())).findFirst().orElseThrow();
+          assertThat(i.ticketId()).as(line).isEqualTo(id);
+          assertThat(tickets.get(id).display()).as(line).isEqualTo(f[2]);
+        }
+        case "book" -> {
+          once(history, line, e -> e instanceof BookingMade b && f[3].equals(b.requestId()) && b.bookingId() == id);
+          assertThat(bookings.get(id).code()).as(line).isEqualTo(f[2]);
+        }
+        case "checkin" -> {
+          long booking = Long.parseLong(f[2]);
+          once(history, line, e -> e instanceof BookingCheckedIn c && c.bookingId() == booking && c.ticketId() == id);
+          assertThat(bookings.get(booking).state()).as(line).isEqualTo(BookingState.CHECKED_IN);
+        }
+        case "call" -> {
+          once(history, line, e -> e instanceof TicketCalled c && c.ticketId() == id && c.desk().equals(f[2]));
+          assertThat(tickets.get(id).state()).as(line).isNotIn(TicketState.WAITING, TicketState.CANCELLED);
+        }
+        case "start" -> {
+          once(history, line, e -> e instanceof ServiceStarted s && s.ticketId() == id);
+          assertThat(tickets.get(id).state()).as(line).isIn(TicketState.SERVING, TicketState.DONE);
+        }
+        case "finish" -> {
+          once(history, line, e -> e instanceof ServiceFinished s && s.ticketId() == id);
+          assertThat(tickets.get(id).state()).as(line).isEqualTo(TicketState.DONE);
+        }
+        case "noshow" -> {
+          once(history, line, e -> e instanceof TicketNoShow s && s.ticketId() == id);
+          assertThat(tickets.get(id).state()).as(line).isEqualTo(TicketState.NO_SHOW);
+        }
+        case "cancel" -> {
+          once(history, line, e -> e instanceof TicketCancelled s && s.ticketId() == id);
+          assertThat(tickets.get(id).state()).as(line).isEqualTo(TicketState.CANCELLED);
+        }
+        default -> throw new AssertionError("unknown acknowledgement " + line);
+      }
+      checked++;
+    }
+    invariants(history, tickets, bookings);
+    return checked;
+  }
+
+  private static void once(List<QueueEvent> history, String ack, Predicate<QueueEvent> match) {
+    assertThat(history.stream().filter(match).count()).as("events for acknowledged '%s'", ack).isEqualTo(1);
+  }
+
+  private static void invariants(List<QueueEvent> history, Map<Long, Ticket> tickets, Map<Long, Booking> bookings) {
+    // conservation: ids 1..n without gaps, each in exactly one state; a call only of a waiting ticket
+    assertThat(tickets.keySet()).containsExactlyInAnyOrderElementsOf(
+        java.util.stream.LongStream.rangeClosed(1, tickets.size()).boxed().toList());
+    Map<Long, Integer> calls = new HashMap<>();
+    Map<Long, Integer> returns = new HashMap<>();
+    for (QueueEvent e : history) {
+      if (e instanceof TicketCalled c) {
+        calls.merge(c.ticketId(), 1, Integer::sum);
+      } else if (e instanceof CallReturned r) {
+        returns.merge(r.ticketId(), 1, Integer::sum);
+      }
+    }
+    calls.forEach((id, n) -> assertThat(n).as("calls of ticket %d", id).isLessThanOrEqualTo(1 + returns.getOrDefault(id, 0)));
+    // unique numbers per service and branch-local day
+    Set<String> numbers = new HashSet<>();
+    for (Ticket t : tickets.values()) {
+      assertThat(numbers.add(t.day() + "/" + t.service() + "/" + t.number())).as("number of %s", t).isTrue();
+      assertThat(t.state()).isNotNull();
+    }
+    // capacity: places held per (window, service)
+    Map<String, Integer> held = new HashMap<>();
+    for (Booking b : bookings.values()) {
+      if (b.state() == BookingState.BOOKED || b.state() == BookingState.CHECKED_IN) {
+        held.merge(b.windowStart() + "/" + b.service(), 1, Integer::sum);
+      }
+    }
+    held.forEach((k, n) -> assertThat(n).as("bookings in %s", k).isLessThanOrEqualTo(Workload.CAPACITY));
+  }
+}
