@@ -4,6 +4,7 @@ import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
 import com.github.benmanes.caffeine.cache.Expiry;
 import com.github.benmanes.caffeine.cache.RemovalCause;
+import com.github.benmanes.caffeine.cache.Ticker;
 import dev.talon.queue.InvalidConfigurationException;
 import dev.talon.queue.QueueEvent;
 import dev.talon.queue.QueueEvent.CallReturned;
@@ -50,7 +51,8 @@ public final class TicketStatusCache implements QueueListener {
    * their own threads, so they may arrive out of order (and priming overlaps live events); every
    * entry therefore remembers the sequence number of the event that set its state and ignores
    * older ones, while the facts of the issue (number, service, line) are filled in whenever the
-   * TicketIssued event arrives. Applying the same events in any order gives the same entries.
+   * TicketIssued event arrives, and the recall count, which only grows, is the largest one seen.
+   * Applying the same events in any order, any number of times, gives the same entries.
    *
    * "ahead" is the number of waiting tickets before this one in its line. The engine's lines are
    * FIFO by join order, except that a ticket whose call was handed back goes to the very front
@@ -84,10 +86,12 @@ public final class TicketStatusCache implements QueueListener {
     }
   }
 
-  private TicketStatusCache(long maximumSize, Duration keepFinished) {
+  private TicketStatusCache(long maximumSize, Duration keepFinished, Ticker ticker) {
     long keepNanos = keepFinished.toNanos();
     this.tickets = Caffeine.newBuilder()
         .maximumSize(maximumSize)
+        .ticker(ticker)
+        .executor(Runnable::run) // evict on the writing thread: the index must not outlive its entries
         .expireAfter(new Expiry<Key, Entry>() {
           @Override
           public long expireAfterCreate(Key key, Entry e, long now) {
@@ -122,13 +126,17 @@ public final class TicketStatusCache implements QueueListener {
    * {@code keepFinished} after its last change.
    */
   public static TicketStatusCache create(long maximumSize, Duration keepFinished) {
+    return create(maximumSize, keepFinished, Ticker.systemTicker());
+  }
+
+  static TicketStatusCache create(long maximumSize, Duration keepFinished, Ticker ticker) {
     if (maximumSize < 1) {
       throw new InvalidConfigurationException("status cache size must be >= 1, was " + maximumSize);
     }
     if (keepFinished == null || keepFinished.isNegative() || keepFinished.isZero()) {
       throw new InvalidConfigurationException("keep-finished period must be > 0, was " + keepFinished);
     }
-    return new TicketStatusCache(maximumSize, keepFinished);
+    return new TicketStatusCache(maximumSize, keepFinished, ticker);
   }
 
   /** The ticket's status as of the last event the cache heard; empty if the cache does not know it. */
@@ -151,6 +159,7 @@ public final class TicketStatusCache implements QueueListener {
 
   /** The number of tickets held, approximately. */
   public long size() {
+    tickets.cleanUp();
     return tickets.estimatedSize();
   }
 
@@ -191,13 +200,16 @@ public final class TicketStatusCache implements QueueListener {
   private void state(String branchId, long ticketId, long seq, TicketState state, String desk, int recalls,
       boolean returned) {
     update(branchId, ticketId, old -> {
-      if (old != null && old.stateSeq >= seq) {
-        return old;
+      if (old == null) {
+        return new Entry(null, null, null, 0, state, desk, Math.max(recalls, 0), seq, returned ? seq : 0);
       }
-      return old == null
-          ? new Entry(null, null, null, 0, state, desk, Math.max(recalls, 0), seq, returned ? seq : 0)
-          : new Entry(old.display, old.service, old.line, old.joinSeq, state, desk,
-              recalls >= 0 ? recalls : old.recalls, seq, returned ? seq : old.returnSeq);
+      int count = Math.max(old.recalls, recalls); // recalls only grow, so the count commutes
+      if (old.stateSeq >= seq) {
+        return count == old.recalls ? old : new Entry(old.display, old.service, old.line, old.joinSeq, old.state,
+            old.desk, count, old.stateSeq, old.returnSeq);
+      }
+      return new Entry(old.display, old.service, old.line, old.joinSeq, state, desk, count, seq,
+          returned ? seq : old.returnSeq);
     });
   }
 

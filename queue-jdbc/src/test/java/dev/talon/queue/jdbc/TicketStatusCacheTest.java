@@ -1,0 +1,197 @@
+package dev.talon.queue.jdbc;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.quicktheories.QuickTheory.qt;
+import static org.quicktheories.generators.SourceDSL.longs;
+
+import com.zaxxer.hikari.HikariDataSource;
+import dev.talon.queue.Branch;
+import dev.talon.queue.Durability;
+import dev.talon.queue.InvalidConfigurationException;
+import dev.talon.queue.IssueRequest;
+import dev.talon.queue.QueueEvent;
+import dev.talon.queue.QueueException;
+import dev.talon.queue.Talon;
+import dev.talon.queue.Ticket;
+import dev.talon.queue.TicketState;
+import dev.talon.queue.internal.BranchEngine;
+import dev.talon.queue.spi.EventStore;
+import dev.talon.queue.spi.ManualClock;
+import dev.talon.queue.spi.QueueClock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Random;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+import org.junit.jupiter.api.Test;
+
+class TicketStatusCacheTest {
+  private final ManualClock clock = QueueClock.manual(Instant.parse("2026-11-24T05:00:00Z"));
+
+  /** Mixed load plus recalls and handed-back calls, which reorder lines. */
+  private static void randomOperation(Branch b, Workload load, Random r, List<Long> called) {
+    try {
+      int dice = r.nextInt(10);
+      if (dice < 7) {
+        String ack = load.step(r);
+        if (ack != null && ack.startsWith("call ")) {
+          called.add(Long.parseLong(ack.split(" ")[1]));
+        }
+      } else if (dice < 8) {
+        load.cancelOne(r);
+      } else if (!called.isEmpty()) {
+        long id = called.get(r.nextInt(called.size()));
+        if (dice == 8) {
+          b.returnCall(id);
+        } else {
+          b.recall(id);
+        }
+      }
+    } catch (QueueException refusedByARule) {
+      // e.g. handing back a ticket that is already being served
+    }
+  }
+
+  private static void assertAgrees(TicketStatusCache cache, BranchEngine b) {
+    for (Ticket t : b.allTickets()) {
+      TicketStatus s = cache.status(b.id(), t.id()).orElseThrow(() -> new AssertionError("no status of " + t));
+      assertThat(s.state()).as("state of %s", t.display()).isEqualTo(t.state());
+      assertThat(s.display()).isEqualTo(t.display());
+      assertThat(s.service()).isEqualTo(t.service());
+      assertThat(s.line()).isEqualTo(t.line());
+      assertThat(s.recalls()).as("recalls of %s", t.display()).isEqualTo(t.recalls());
+      assertThat(s.desk()).as("desk of %s", t.display()).isEqualTo(t.desk());
+      assertThat(s.ahead()).as("ahead of %s", t.display()).isEqualTo(b.position(t.id()).ahead());
+    }
+  }
+
+  @Test
+  void status_followsTheEngineOnEveryOperation_withoutReadingTheDatabase() {
+    try (HikariDataSource ds = TestDatabases.h2Memory()) {
+      JdbcSpy spy = new JdbcSpy(ds);
+      JdbcEventStore store = JdbcEventStore.builder(spy).createSchema(true).build();
+      TicketStatusCache cache = TicketStatusCache.create();
+      BranchEngine b = (BranchEngine) Talon.newBranch("b1").service("docs", "A", "Docs").service("pay", "B", "Pay")
+          .desk("1", "docs", "pay").desk("2", "docs").desk("3", "pay").capacity("docs", 2).capacity("pay", 2)
+          .clock(clock).store(store).listener(cache).build();
+      Workload load = new Workload(b, clock, "r");
+      Random r = new Random(11);
+      List<Long> called = new ArrayList<>();
+      int maxAhead = 0;
+      for (int i = 0; i < 300; i++) {
+        randomOperation(b, load, r, called);
+        clock.advance(Duration.ofSeconds(10));
+        int statements = spy.executed.get();
+        assertAgrees(cache, b);
+        assertThat(spy.executed.get()).as("statements run by status look-ups").isEqualTo(statements);
+        for (Ticket t : b.allTickets()) {
+          maxAhead = Math.max(maxAhead, cache.status("b1", t.id()).orElseThrow().ahead());
+        }
+      }
+      assertThat(b.allTickets()).hasSizeGreaterThan(50);
+      assertThat(b.allTickets()).extracting(Ticket::state).contains(TicketState.WAITING, TicketState.DONE,
+          TicketState.CANCELLED);
+      assertThat(maxAhead).as("lines got long enough to test positions").isGreaterThan(3);
+    }
+  }
+
+  @Test
+  void onEvents_deliveredShuffledAndRepeated_givesTheSameStatusesAsTheEngine() {
+    AtomicInteger cases = new AtomicInteger();
+    qt().withExamples(60).forAll(longs().all()).checkAssert(seed -> {
+      Random r = new Random(seed);
+      List<List<QueueEvent>> delivered = new CopyOnWriteArrayList<>();
+      ManualClock c = QueueClock.manual(Instant.parse("2026-11-24T05:00:00Z"));
+      BranchEngine b = (BranchEngine) Workload.open("b1", EventStore.inMemory(), c, Durability.SYNC);
+      BranchEngine recorded = (BranchEngine) Talon.newBranch("b1").service("docs", "A", "Docs")
+          .service("pay", "B", "Pay").desk("1", "docs", "pay").desk("2", "docs").desk("3", "pay")
+          .capacity("docs", 2).capacity("pay", 2).clock(c).listener((id, events) -> delivered.add(List.copyOf(events)))
+          .build();
+      b.close();
+      Workload load = new Workload(recorded, c, "r");
+      List<Long> called = new ArrayList<>();
+      int ops = 20 + r.nextInt(80);
+      for (int i = 0; i < ops; i++) {
+        randomOperation(recorded, load, r, called);
+        c.advance(Duration.ofSeconds(r.nextInt(60)));
+      }
+      List<List<QueueEvent>> order = new ArrayList<>(delivered);
+      for (int i = 0; i < order.size() / 4; i++) {
+        order.add(order.get(r.nextInt(order.size()))); // duplicates, as priming overlapping live events gives
+      }
+      Collections.shuffle(order, r);
+      TicketStatusCache cache = TicketStatusCache.create();
+      order.forEach(events -> cache.onEvents("b1", events));
+      assertAgrees(cache, recorded);
+      cases.incrementAndGet();
+    });
+    assertThat(cases.get()).isEqualTo(60);
+  }
+
+  @Test
+  void onEvents_primedFromTheStoreAfterARestart_knowsTheOldTickets() {
+    try (HikariDataSource ds = TestDatabases.h2Memory()) {
+      JdbcEventStore store = JdbcEventStore.builder(ds).createSchema(true).build();
+      try (Branch first = Workload.open("b1", store, clock, Durability.SYNC)) {
+        for (int i = 0; i < 5; i++) {
+          first.issue(IssueRequest.walkIn("docs"));
+        }
+        first.callNext("2");
+      }
+      TicketStatusCache cache = TicketStatusCache.create();
+      BranchEngine b = (BranchEngine) Talon.newBranch("b1").service("docs", "A", "Docs").service("pay", "B", "Pay")
+          .desk("1", "docs", "pay").desk("2", "docs").desk("3", "pay").capacity("docs", 2).capacity("pay", 2)
+          .clock(clock).store(store).listener(cache).build();
+      assertThat(cache.status("b1", 1)).as("replay does not reach listeners").isEmpty();
+      Ticket sixth = b.issue(IssueRequest.walkIn("docs")); // a live event before priming
+      cache.onEvents("b1", store.load("b1", 0));
+      assertAgrees(cache, b);
+      assertThat(cache.status("b1", 1)).get().extracting(TicketStatus::state).isEqualTo(TicketState.CALLED);
+      assertThat(cache.status("b1", sixth.id())).get().extracting(TicketStatus::ahead).isEqualTo(4);
+    }
+  }
+
+  @Test
+  void status_finishedTicketsExpireAndTheCacheStaysBounded() {
+    AtomicLong nanos = new AtomicLong();
+    TicketStatusCache cache = TicketStatusCache.create(20, Duration.ofMinutes(30), nanos::get);
+    Branch b = Talon.newBranch("b1").service("docs", "A", "Docs").desk("1", "docs").clock(clock).listener(cache)
+        .build();
+    Ticket done = b.issue(IssueRequest.walkIn("docs"));
+    Ticket waiting = b.issue(IssueRequest.walkIn("docs"));
+    b.callNext("1");
+    b.finish(done.id());
+    nanos.addAndGet(Duration.ofMinutes(29).toNanos());
+    assertThat(cache.status("b1", done.id())).isPresent();
+    nanos.addAndGet(Duration.ofMinutes(2).toNanos());
+    assertThat(cache.status("b1", done.id())).as("finished 31 minutes ago").isEmpty();
+    assertThat(cache.status("b1", waiting.id())).as("still waiting: kept").isPresent();
+    for (int i = 0; i < 100; i++) {
+      b.issue(IssueRequest.walkIn("docs"));
+    }
+    assertThat(cache.size()).isLessThanOrEqualTo(20);
+    long known = b.waiting("docs").stream().filter(t -> cache.status("b1", t.id()).isPresent()).count();
+    assertThat(known).isBetween(1L, 20L);
+  }
+
+  @Test
+  void status_unknownBranchOrTicket_isEmpty() {
+    TicketStatusCache cache = TicketStatusCache.create();
+    assertThat(cache.status("nowhere", 1)).isEmpty();
+    assertThat(cache.status(null, 1)).isEmpty();
+  }
+
+  @Test
+  void create_invalidBounds_areRefused() {
+    assertThatThrownBy(() -> TicketStatusCache.create(0, Duration.ofHours(1)))
+        .isInstanceOf(InvalidConfigurationException.class).hasMessageContaining("was 0");
+    assertThatThrownBy(() -> TicketStatusCache.create(10, Duration.ZERO))
+        .isInstanceOf(InvalidConfigurationException.class).hasMessageContaining("PT0S");
+    assertThatThrownBy(() -> TicketStatusCache.create(10, null)).isInstanceOf(InvalidConfigurationException.class);
+  }
+}
