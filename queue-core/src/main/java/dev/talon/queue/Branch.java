@@ -104,7 +104,10 @@ public interface Branch extends AutoCloseable {
   /** The statistics of a branch-local day, up to now. */
   DailyStatistics statistics(java.time.LocalDate day);
 
-  /** The ticket's current snapshot. */
+  /**
+   * The ticket's current snapshot. Tickets of earlier days that reached a terminal state are
+   * forgotten when a new day starts (their events stay in the store).
+   */
   Optional<Ticket> ticket(long ticketId);
 
   /** The booking with this code. */

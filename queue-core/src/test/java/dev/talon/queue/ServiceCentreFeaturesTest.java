@@ -513,6 +513,24 @@ class ServiceCentreFeaturesTest {
   }
 
   @Nested
+  class LongRunning {
+    @Test
+    void newDay_forgetsEndedTicketsOfPastDaysButKeepsOpenOnes() {
+      Branch b = base().build();
+      Ticket done = issue(b, "docs");
+      Ticket open = issue(b, "docs");
+      b.callNext("1");
+      b.finish(done.id());
+      clock.advance(Duration.ofDays(1));
+      Ticket today = issue(b, "docs");
+      assertThat(b.ticket(done.id())).isEmpty();
+      assertThat(b.ticket(open.id())).isPresent();
+      assertThat(today.display()).isEqualTo("A-001");
+      assertThat(base().build().ticket(done.id())).as("the same after replay").isEmpty();
+    }
+  }
+
+  @Nested
   class ModeSwitch {
     @Test
     void morningMandatoryBookingDropped_walkInsAreAdmittedFromTheSwitchOn() {

@@ -253,6 +253,7 @@ final class Draft {
       dayEndsAt = calendar.startOfDay(d.day().plusDays(1));
       numbers = new int[numbers.length];
       numbersCopied = true;
+      forgetPastDays(d.day());
     } else if (e instanceof WindowRotated w) {
       window = w.window();
       windowEndsAt = calendar.endOf(w.window());
@@ -528,6 +529,32 @@ final class Draft {
       windows = windows.remove(w);
     } else {
       windows = windows.put(w, wb);
+    }
+  }
+
+  /**
+   * At the start of a day the engine forgets tickets of earlier days that reached a terminal
+   * state, and bookings of earlier days that did; their events stay in the store. Memory stays
+   * proportional to a day's work however long the engine runs.
+   */
+  private void forgetPastDays(LocalDate today) {
+    List<Long> oldTickets = new ArrayList<>();
+    tickets.forEach((id, t) -> {
+      if (t.state().isTerminal() && t.day().isBefore(today)) {
+        oldTickets.add(id);
+      }
+    });
+    for (long id : oldTickets) {
+      tickets = tickets.remove(id);
+    }
+    List<Long> oldBookings = new ArrayList<>();
+    bookings.forEach((id, b) -> {
+      if (b.state().isTerminal() && b.windowStart().toLocalDate().isBefore(today)) {
+        oldBookings.add(id);
+      }
+    });
+    for (long id : oldBookings) {
+      bookings = bookings.remove(id);
     }
   }
 
