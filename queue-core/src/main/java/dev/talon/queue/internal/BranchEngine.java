@@ -288,12 +288,16 @@ public final class BranchEngine implements Branch {
 
   private void awaitNewerThan(BranchState s) {
     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-    while (STATE.getAcquire(this) == s) {
+    for (int spins = 0; STATE.getAcquire(this) == s; spins++) {
       if (System.nanoTime() > deadline) {
         throw new StorageException("branch " + config.branchId() + ": event " + (s.seq + 1)
             + " is in the store but was not applied here; another engine is writing this branch");
       }
-      Thread.onSpinWait();
+      if (spins < 100) {
+        Thread.onSpinWait(); // the winner installs its state right after its append returns
+      } else {
+        java.util.concurrent.locks.LockSupport.parkNanos(50_000); // it was descheduled: do not burn its core
+      }
     }
   }
 
