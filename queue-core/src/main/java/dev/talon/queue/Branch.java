@@ -56,7 +56,58 @@ public interface Branch extends AutoCloseable {
   /** Cancels a waiting ticket. */
   Ticket cancel(long ticketId);
 
-  /** The ticket's current snapshot. */
+  /**
+   * Postpones a waiting or called ticket for the configured postpone period; it returns to its
+   * line by itself when the period ends (see {@link Limits#postponeReturn()}).
+   */
+  Ticket postpone(long ticketId);
+
+  /** Postpones a waiting or called ticket for {@code period}. */
+  Ticket postpone(long ticketId, java.time.Duration period);
+
+  /** Postpones a waiting or called ticket until {@link #resume(long)} brings it back. */
+  Ticket postponeIndefinitely(long ticketId);
+
+  /** Brings a postponed ticket back to its line now. */
+  Ticket resume(long ticketId);
+
+  /**
+   * Transfers a ticket being served (or called) to another service; returns the new ticket, which
+   * waits in the other service's line.
+   */
+  Ticket transfer(long ticketId, TransferRequest request);
+
+  /** The desk calls this ticket by name (walk-direct), bypassing the policy. */
+  Ticket callTicket(String deskId, long ticketId);
+
+  /** Opens the desk. */
+  void openDesk(String deskId);
+
+  /** Pauses the desk, saying why; a paused desk calls nothing. */
+  void pauseDesk(String deskId, String reason);
+
+  /** Closes the desk; a closed desk calls nothing. */
+  void closeDesk(String deskId);
+
+  /** Makes the desk call the next ticket by itself whenever it is open and free. */
+  void setAutoCall(String deskId, boolean on);
+
+  /** The desk's current status. */
+  DeskStatus deskStatus(String deskId);
+
+  /** The expected wait of a waiting ticket under the current policy, with a range. */
+  WaitEstimate estimate(long ticketId);
+
+  /** What a display board shows now. */
+  BoardView board();
+
+  /** The statistics of a branch-local day, up to now. */
+  DailyStatistics statistics(java.time.LocalDate day);
+
+  /**
+   * The ticket's current snapshot. Tickets of earlier days that reached a terminal state are
+   * forgotten when a new day starts (their events stay in the store).
+   */
   Optional<Ticket> ticket(long ticketId);
 
   /** The booking with this code. */

@@ -29,14 +29,18 @@ public sealed interface QueueEvent {
   record TicketIssued(
       long seq, Instant at, long ticketId, LocalDate day, String service, int number, String display,
       Origin origin, String line, Set<String> categories, String personId, long bookingId, Instant bookedFor,
-      long joinSeq, String requestId) implements QueueEvent {
+      long joinSeq, String requestId, long parentId, String returnTo) implements QueueEvent {
     public TicketIssued {
       categories = Set.copyOf(categories);
     }
   }
 
-  /** A desk called the ticket; {@code line} is the line the policy chose. */
-  record TicketCalled(long seq, Instant at, long ticketId, String desk, String line) implements QueueEvent {}
+  /**
+   * A desk called the ticket; {@code line} is the line the policy chose. {@code direct} is true when
+   * the desk called this ticket by name (walk-direct), bypassing the policy.
+   */
+  record TicketCalled(long seq, Instant at, long ticketId, String desk, String line, boolean direct)
+      implements QueueEvent {}
 
   /** The desk called the same ticket again. */
   record TicketRecalled(long seq, Instant at, long ticketId, String desk, int recalls) implements QueueEvent {}
@@ -69,6 +73,36 @@ public sealed interface QueueEvent {
 
   /** The booking was never checked in and expired at window end plus grace; its place is released. */
   record BookingExpired(long seq, Instant at, long bookingId) implements QueueEvent {}
+
+  /** The ticket was postponed until {@code until} (null: until resumed by hand). */
+  record TicketPostponed(long seq, Instant at, long ticketId, Instant until) implements QueueEvent {}
+
+  /**
+   * The postponed ticket waits again, in {@code line} at join order {@code joinSeq} (its old one
+   * when it kept its place).
+   */
+  record TicketResumed(long seq, Instant at, long ticketId, String line, long joinSeq) implements QueueEvent {}
+
+  /** The ticket being served was transferred; {@code newTicketId} is issued in the next event. */
+  record TicketTransferred(long seq, Instant at, long ticketId, long newTicketId, String toService)
+      implements QueueEvent {}
+
+  /** A desk opened, paused or closed. */
+  record DeskStateChanged(long seq, Instant at, String desk, DeskState state, String reason) implements QueueEvent {}
+
+  /** A desk's auto-call was switched on or off. */
+  record AutoCallChanged(long seq, Instant at, String desk, boolean on) implements QueueEvent {}
+
+  /** A waiting ticket is close to its turn: notify the visitor (SMS, app). Fires once per ticket. */
+  record HeadsUp(long seq, Instant at, long ticketId, int ahead, java.time.Duration expectedWait)
+      implements QueueEvent {}
+
+  /**
+   * A service-level target was breached: {@code observed} against {@code limit}, in seconds for
+   * times and in tickets for the line length; {@code ticketId} is 0 for the line length.
+   */
+  record ServiceLevelBreached(long seq, Instant at, String service, ServiceLevel.Target target, long ticketId,
+      long observed, long limit) implements QueueEvent {}
 
   /** The admission mode was switched. */
   record AdmissionModeChanged(long seq, Instant at, AdmissionMode from, AdmissionMode to) implements QueueEvent {}

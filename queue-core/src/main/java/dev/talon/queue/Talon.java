@@ -10,6 +10,8 @@ import dev.talon.queue.spi.QueueListener;
 import java.time.Duration;
 import java.time.ZoneId;
 import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.Map;
 import java.util.List;
 import java.util.Objects;
 import java.util.Set;
@@ -55,6 +57,8 @@ public final class Talon {
   private Duration rotationInterval;
   private Durability durability = Durability.SYNC;
   private int asyncMaxPending = 10_000;
+  private final Map<String, ServiceLevel> serviceLevels = new HashMap<>();
+  private Estimation estimation = Estimation.defaults();
 
   private Talon(String branchId) {
     this.branchId = Checks.matches("branch id", branchId, Service.CODE);
@@ -141,9 +145,16 @@ public final class Talon {
     return this;
   }
 
-  /** Adds an admission check, run in the order added. */
+  /**
+   * Adds an admission check, run in the order added. A check that is also a
+   * {@link QueueListener} (as the built-in ones in {@link dev.talon.queue.spi.AdmissionChecks} are)
+   * is registered as a listener too.
+   */
   public Talon admissionCheck(AdmissionCheck check) {
     checks.add(require("admission check", check));
+    if (check instanceof QueueListener l) {
+      listeners.add(l);
+    }
     return this;
   }
 
@@ -196,11 +207,23 @@ public final class Talon {
     return this;
   }
 
+  /** Service-level targets of a service; a breach emits an event once per breach. */
+  public Talon serviceLevel(String service, ServiceLevel level) {
+    serviceLevels.put(require("service", service), require("service level", level));
+    return this;
+  }
+
+  /** How wait estimates are made. Default {@link Estimation#defaults()}. */
+  public Talon estimation(Estimation estimation) {
+    this.estimation = require("estimation", estimation);
+    return this;
+  }
+
   /** Validates the configuration, replays the store's history of the branch and returns its engine. */
   public Branch build() {
     BranchConfig config = BranchConfig.of(branchId, zone, hours, services, desks, slots, limits, mode, policy,
         store == null ? EventStore.inMemory() : store, clock, checks, listeners, fencingToken, clockTolerance,
-        rotationScheduler, rotationInterval, durability, asyncMaxPending);
+        rotationScheduler, rotationInterval, durability, asyncMaxPending, serviceLevels, estimation);
     return BranchEngine.open(config);
   }
 

@@ -22,10 +22,14 @@ import java.util.Set;
  * @param joinSeq    branch-wide order in which it joined its line; lower joined earlier
  * @param state      the lifecycle state
  * @param issuedAt   when it was issued
- * @param calledAt   when it was last called; null until then
+ * @param calledAt   when it was last called by a desk (a recall does not change it); null until then
  * @param desk       the desk that called it; null until then
  * @param recalls    how many times it was recalled
+ * @param startedAt  when its service started; null until then
  * @param endedAt    when it reached a terminal state; null until then
+ * @param postponedUntil when a timed postponement ends; null unless postponed with a period
+ * @param parentId   the ticket it was transferred from; 0 when none
+ * @param returnTo   the service it goes back to after this one (multi-step visit); null when none
  */
 public record Ticket(
     long id,
@@ -45,7 +49,11 @@ public record Ticket(
     Instant calledAt,
     String desk,
     int recalls,
-    Instant endedAt) {
+    Instant startedAt,
+    Instant endedAt,
+    Instant postponedUntil,
+    long parentId,
+    String returnTo) {
 
   public Ticket {
     categories = Set.copyOf(categories);

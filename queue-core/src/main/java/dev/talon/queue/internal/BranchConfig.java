@@ -3,6 +3,8 @@ package dev.talon.queue.internal;
 import dev.talon.queue.AdmissionMode;
 import dev.talon.queue.Desk;
 import dev.talon.queue.Durability;
+import dev.talon.queue.Estimation;
+import dev.talon.queue.ServiceLevel;
 import dev.talon.queue.InvalidConfigurationException;
 import dev.talon.queue.Limits;
 import dev.talon.queue.OpeningHours;
@@ -47,8 +49,11 @@ public record BranchConfig(
     Duration rotationInterval,
     Durability durability,
     int asyncMaxPending,
+    Map<String, ServiceLevel> serviceLevels,
+    Estimation estimation,
     Map<String, Integer> serviceIndex,
-    Map<String, Desk> deskById) {
+    Map<String, Desk> deskById,
+    Map<String, Integer> deskIndex) {
 
   /** Validates the parts against each other and derives the look-up maps. */
   public static BranchConfig of(
@@ -56,7 +61,7 @@ public record BranchConfig(
       Limits limits, AdmissionMode initialMode, Policy<?> policy, EventStore store, QueueClock clock,
       List<AdmissionCheck> checks, List<QueueListener> listeners, long fencingToken, Duration clockTolerance,
       ScheduledExecutorService rotationScheduler, Duration rotationInterval, Durability durability,
-      int asyncMaxPending) {
+      int asyncMaxPending, Map<String, ServiceLevel> serviceLevels, Estimation estimation) {
     if (services.isEmpty()) {
       throw new InvalidConfigurationException("branch " + branchId + " must have at least one service");
     }
@@ -73,8 +78,11 @@ public record BranchConfig(
             "ticket prefix must be unique so that board numbers never collide, " + s.prefix() + " was given twice");
       }
     }
+    List<Desk> sortedDesks = desks.stream().sorted((a, b) -> a.id().compareTo(b.id())).toList();
     Map<String, Desk> desksById = new HashMap<>();
-    for (Desk d : desks) {
+    Map<String, Integer> deskIndex = new HashMap<>();
+    for (Desk d : sortedDesks) {
+      deskIndex.put(d.id(), deskIndex.size());
       if (desksById.put(d.id(), d) != null) {
         throw new InvalidConfigurationException("desk id must be unique, " + d.id() + " was given twice");
       }
@@ -91,6 +99,12 @@ public record BranchConfig(
             "slot capacity names unknown service " + s + "; known services are " + index.keySet());
       }
     }
+    for (String s : serviceLevels.keySet()) {
+      if (!index.containsKey(s)) {
+        throw new InvalidConfigurationException(
+            "service level names unknown service " + s + "; known services are " + index.keySet());
+      }
+    }
     if (clockTolerance.isNegative()) {
       throw new InvalidConfigurationException("clock tolerance must be >= 0, was " + clockTolerance);
     }
@@ -100,9 +114,16 @@ public record BranchConfig(
     if (asyncMaxPending < 1) {
       throw new InvalidConfigurationException("ASYNC pending limit must be >= 1 event, was " + asyncMaxPending);
     }
-    return new BranchConfig(branchId, zone, hours, sorted, List.copyOf(desks), slots, limits, initialMode, policy, store,
+    return new BranchConfig(branchId, zone, hours, sorted, sortedDesks, slots, limits, initialMode, policy, store,
         clock, List.copyOf(checks), List.copyOf(listeners), fencingToken, clockTolerance, rotationScheduler,
-        rotationInterval, durability, asyncMaxPending, Map.copyOf(index), Map.copyOf(desksById));
+        rotationInterval, durability, asyncMaxPending, Map.copyOf(serviceLevels), estimation, Map.copyOf(index),
+        Map.copyOf(desksById), Map.copyOf(deskIndex));
+  }
+
+  /** The index of the desk, or -1. */
+  int deskIndexOf(String desk) {
+    Integer i = deskIndex.get(desk);
+    return i == null ? -1 : i;
   }
 
   /** The index of the service, or -1. */

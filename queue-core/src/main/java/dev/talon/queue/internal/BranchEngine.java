@@ -7,10 +7,17 @@ import dev.talon.queue.AdmissionRefusedException;
 import dev.talon.queue.BookRequest;
 import dev.talon.queue.Booking;
 import dev.talon.queue.Branch;
+import dev.talon.queue.BoardView;
+import dev.talon.queue.DailyStatistics;
+import dev.talon.queue.DeskState;
+import dev.talon.queue.DeskStatus;
 import dev.talon.queue.DuplicateRequestException;
+import dev.talon.queue.TransferRequest;
+import dev.talon.queue.WaitEstimate;
 import dev.talon.queue.Durability;
 import dev.talon.queue.EngineClosedException;
 import dev.talon.queue.IssueRequest;
+import dev.talon.queue.Origin;
 import dev.talon.queue.Position;
 import dev.talon.queue.QueueEvent;
 import dev.talon.queue.QueueEvent.BookingMade;
@@ -124,7 +131,8 @@ public final class BranchEngine implements Branch {
         })
         .build();
     BranchState initial = BranchState.initial(config.services().size(), config.policy().initialState(),
-        config.initialMode());
+        config.initialMode(), Floor.initial(config.desks().size(), config.services().size(),
+            config.estimation().defaultServiceTime().toMillis() / 1000.0));
     BranchState opened = replay(initial);
     this.state = opened;
     if (durable && config.durability() != Durability.SYNC) {
@@ -158,6 +166,11 @@ public final class BranchEngine implements Branch {
     for (QueueEvent e : history) {
       d.apply(e);
       remember(e);
+    }
+    for (QueueListener l : config.listeners()) {
+      if (l.wantsHistory()) {
+        l.onEvents(config.branchId(), Collections.unmodifiableList(history));
+      }
     }
     return d.freeze();
   }
@@ -198,6 +211,14 @@ public final class BranchEngine implements Branch {
       Tx tx = new Tx(new Draft(config, calendar, s), now);
       tx.catchUp();
       R result = op.run(tx);
+      if (!tx.events.isEmpty()) {
+        tx.afterOp();
+        if (result instanceof Ticket t) {
+          @SuppressWarnings("unchecked")
+          R latest = (R) tx.d.tickets.get(t.id()); // auto-call may have moved it on
+          result = latest;
+        }
+      }
       if (tx.events.isEmpty()) {
         return result;
       }
@@ -267,12 +288,16 @@ public final class BranchEngine implements Branch {
 
   private void awaitNewerThan(BranchState s) {
     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-    while (STATE.getAcquire(this) == s) {
+    for (int spins = 0; STATE.getAcquire(this) == s; spins++) {
       if (System.nanoTime() > deadline) {
         throw new StorageException("branch " + config.branchId() + ": event " + (s.seq + 1)
             + " is in the store but was not applied here; another engine is writing this branch");
       }
-      Thread.onSpinWait();
+      if (spins < 100) {
+        Thread.onSpinWait(); // the winner installs its state right after its append returns
+      } else {
+        java.util.concurrent.locks.LockSupport.parkNanos(50_000); // it was descheduled: do not burn its core
+      }
     }
   }
 
@@ -291,11 +316,12 @@ public final class BranchEngine implements Branch {
     }
   }
 
-  private void admit(AdmissionRequest.Kind kind, String service, String personId, Set<String> categories) {
+  private void admit(AdmissionRequest.Kind kind, String service, Origin origin, String personId,
+      Set<String> categories) {
     if (config.checks().isEmpty()) {
       return;
     }
-    AdmissionRequest req = new AdmissionRequest(kind, config.branchId(), service, personId, categories,
+    AdmissionRequest req = new AdmissionRequest(kind, config.branchId(), service, origin, personId, categories,
         config.clock().now());
     for (AdmissionCheck c : config.checks()) {
       AdmissionDecision decision = c.check(req);
@@ -367,7 +393,7 @@ public final class BranchEngine implements Branch {
     if (request == null) {
       throw new dev.talon.queue.InvalidRequestException("issue request must not be null");
     }
-    admit(AdmissionRequest.Kind.ISSUE, request.service(), request.personId(), request.categories());
+    admit(AdmissionRequest.Kind.ISSUE, request.service(), request.origin(), request.personId(), request.categories());
     return once(request.requestId(),
         issueFingerprint(request.service(), request.origin().name(), request.categories(), request.personId()),
         tx -> tx.issue(request), Ticket::id, this::ticketNow);
@@ -378,7 +404,7 @@ public final class BranchEngine implements Branch {
     if (request == null) {
       throw new dev.talon.queue.InvalidRequestException("book request must not be null");
     }
-    admit(AdmissionRequest.Kind.BOOK, request.service(), request.personId(), Set.of());
+    admit(AdmissionRequest.Kind.BOOK, request.service(), null, request.personId(), Set.of());
     Object fingerprint = List.of("book", request.service(), request.windowStart().toString(),
         String.valueOf(request.personId()));
     return once(request.requestId(), fingerprint, tx -> tx.book(request), Booking::id, this::bookingNow);
@@ -393,7 +419,7 @@ public final class BranchEngine implements Branch {
   public Ticket checkIn(String code) {
     if (!config.checks().isEmpty()) {
       Booking b = new Tx(new Draft(config, calendar, current()), config.clock().now()).booking(code);
-      admit(AdmissionRequest.Kind.CHECK_IN, b.service(), b.personId(), Set.of());
+      admit(AdmissionRequest.Kind.CHECK_IN, b.service(), Origin.BOOKED, b.personId(), Set.of());
     }
     return execute(tx -> tx.checkIn(code));
   }
@@ -431,6 +457,126 @@ public final class BranchEngine implements Branch {
   @Override
   public Ticket cancel(long ticketId) {
     return execute(tx -> tx.cancel(ticketId));
+  }
+
+  @Override
+  public Ticket postpone(long ticketId) {
+    return postpone(ticketId, config.limits().postponePeriod());
+  }
+
+  @Override
+  public Ticket postpone(long ticketId, Duration period) {
+    if (period == null) {
+      throw new dev.talon.queue.InvalidRequestException(
+          "postpone period must not be null; use postponeIndefinitely to postpone without a period");
+    }
+    return execute(tx -> tx.postpone(ticketId, period));
+  }
+
+  @Override
+  public Ticket postponeIndefinitely(long ticketId) {
+    return execute(tx -> tx.postpone(ticketId, null));
+  }
+
+  @Override
+  public Ticket resume(long ticketId) {
+    return execute(tx -> tx.resume(ticketId));
+  }
+
+  @Override
+  public Ticket transfer(long ticketId, TransferRequest request) {
+    return execute(tx -> tx.transfer(ticketId, request));
+  }
+
+  @Override
+  public Ticket callTicket(String deskId, long ticketId) {
+    return execute(tx -> tx.callTicket(deskId, ticketId));
+  }
+
+  @Override
+  public void openDesk(String deskId) {
+    execute(tx -> {
+      tx.setDeskState(deskId, DeskState.OPEN, null);
+      return null;
+    });
+  }
+
+  @Override
+  public void pauseDesk(String deskId, String reason) {
+    execute(tx -> {
+      tx.setDeskState(deskId, DeskState.PAUSED, reason);
+      return null;
+    });
+  }
+
+  @Override
+  public void closeDesk(String deskId) {
+    execute(tx -> {
+      tx.setDeskState(deskId, DeskState.CLOSED, null);
+      return null;
+    });
+  }
+
+  @Override
+  public void setAutoCall(String deskId, boolean on) {
+    execute(tx -> {
+      tx.setAutoCall(deskId, on);
+      return null;
+    });
+  }
+
+  private Tx readOnly() {
+    BranchState s = current();
+    return new Tx(new Draft(config, calendar, s), s.lastAt == null ? config.clock().now() : s.lastAt);
+  }
+
+  @Override
+  public DeskStatus deskStatus(String deskId) {
+    Tx tx = readOnly();
+    tx.desk(deskId);
+    Floor.Desk d = tx.d.desk(deskId);
+    return new DeskStatus(deskId, d.state(), d.reason(), d.autoCall());
+  }
+
+  @Override
+  public WaitEstimate estimate(long ticketId) {
+    Tx tx = readOnly();
+    Draft d = tx.d;
+    Ticket t = d.ticket(ticketId);
+    if (t == null) {
+      throw new UnknownTicketException("no ticket has id " + ticketId + " at branch " + config.branchId());
+    }
+    if (t.state() != TicketState.WAITING) {
+      throw new dev.talon.queue.IllegalTransitionException("ticket " + t.display() + " (id " + ticketId
+          + ") has no wait estimate: it is " + t.state() + ", and only WAITING tickets wait");
+    }
+    List<Ticket> order = Estimator.callOrder(d, Estimator.virtualDesk(d, t.service()), tx.now, Integer.MAX_VALUE,
+        ticketId);
+    List<Ticket> ahead = order.isEmpty() ? order : order.subList(0, order.size() - 1);
+    int[] desks = Estimator.desks(d, t.service());
+    double[] w = Estimator.waitSeconds(d, t.service(), ahead, desks[0], desks[1]);
+    return new WaitEstimate(t, ahead.size(), desks[0], Estimator.seconds(w[1]), Estimator.seconds(w[0]),
+        Estimator.seconds(w[2]));
+  }
+
+  @Override
+  public BoardView board() {
+    BranchState s = current();
+    java.util.Map<String, java.util.Map<String, Integer>> waiting = new java.util.TreeMap<>();
+    for (Line l : s.lines) {
+      if (l.waiting() > 0) {
+        waiting.computeIfAbsent(l.service(), k -> new java.util.TreeMap<>()).put(l.lineClass(), l.waiting());
+      }
+    }
+    return new BoardView(s.lastAt, List.of(s.floor.calls()), waiting);
+  }
+
+  @Override
+  public DailyStatistics statistics(java.time.LocalDate day) {
+    if (day == null) {
+      throw new dev.talon.queue.InvalidRequestException("day must not be null");
+    }
+    return Statistics.of(config.branchId(), day, allTickets());
   }
 
   @Override

@@ -40,6 +40,8 @@ final class BranchState {
   final long nextJoinSeq;
   final Object policyState;
   final AdmissionMode mode;
+  /** Desks, service times, board calls and once-only flags. */
+  final Floor floor;
   /**
    * Incremented when a failed group commit rolls the branch back; the journal refuses entries of
    * older generations. Not part of the branch's history (a replay starts at 0).
@@ -49,7 +51,7 @@ final class BranchState {
   BranchState(long seq, Instant lastAt, LocalDate day, Instant dayEndsAt, int[] numbers, long window,
       Instant windowEndsAt, Line[] lines, PersistentLongMap<Ticket> tickets, PersistentLongMap<Booking> bookings,
       PersistentLongMap<WindowBookings> windows, long nextTicketId, long nextBookingId, long nextJoinSeq,
-      Object policyState, AdmissionMode mode, int generation) {
+      Object policyState, AdmissionMode mode, Floor floor, int generation) {
     this.seq = seq;
     this.lastAt = lastAt;
     this.day = day;
@@ -66,18 +68,19 @@ final class BranchState {
     this.nextJoinSeq = nextJoinSeq;
     this.policyState = policyState;
     this.mode = mode;
+    this.floor = floor;
     this.generation = generation;
   }
 
   /** The same state in a new generation (after a rollback). */
   BranchState nextGeneration() {
     return new BranchState(seq, lastAt, day, dayEndsAt, numbers, window, windowEndsAt, lines, tickets, bookings,
-        windows, nextTicketId, nextBookingId, nextJoinSeq, policyState, mode, generation + 1);
+        windows, nextTicketId, nextBookingId, nextJoinSeq, policyState, mode, floor, generation + 1);
   }
 
-  static BranchState initial(int services, Object policyState, AdmissionMode mode) {
+  static BranchState initial(int services, Object policyState, AdmissionMode mode, Floor floor) {
     return new BranchState(0, null, null, null, new int[services], -1, null, new Line[0], PersistentLongMap.empty(),
-        PersistentLongMap.empty(), PersistentLongMap.empty(), 1, 1, 1, policyState, mode, 0);
+        PersistentLongMap.empty(), PersistentLongMap.empty(), 1, 1, 1, policyState, mode, floor, 0);
   }
 
   Line line(String service, String lineClass) {

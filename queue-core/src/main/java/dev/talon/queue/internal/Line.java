@@ -1,14 +1,14 @@
 package dev.talon.queue.internal;
 
 /**
- * One line (a FIFO of ticket ids of one service and line class), immutable. Tickets leave the
- * middle of a line lazily: a cancelled id stays in {@code ids} until it reaches the head, where
- * the next call drops it; {@code waiting} counts only the tickets still waiting.
+ * One line (a FIFO of the waiting ticket ids of one service and line class, in join order),
+ * immutable; {@code waiting} is the number of ids. {@code lastJoin} is the largest join order ever appended, so a ticket
+ * with a larger one is appended in O(1) and only a rejoin with an older one pays for an insert.
  */
-record Line(String service, String lineClass, LongDeque ids, int waiting) {
+record Line(String service, String lineClass, LongDeque ids, int waiting, long lastJoin) {
 
   Line withIds(LongDeque newIds, int newWaiting) {
-    return new Line(service, lineClass, newIds, newWaiting);
+    return new Line(service, lineClass, newIds, newWaiting, lastJoin);
   }
 
   int compareKey(String otherService, String otherClass) {

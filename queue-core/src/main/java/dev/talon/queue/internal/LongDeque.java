@@ -136,6 +136,9 @@ public final class LongDeque {
 
   /** Returns a deque without the first occurrence of {@code v}; returns this when absent. */
   public LongDeque removeFirstOccurrence(long v) {
+    if (size > 0 && peekFirst() == v) {
+      return removeFirst(); // the common case (a call takes the head) stays amortised O(1)
+    }
     long[] all = toArray();
     int at = -1;
     for (int i = 0; i < all.length; i++) {

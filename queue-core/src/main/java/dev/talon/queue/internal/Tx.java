@@ -9,6 +9,10 @@ import dev.talon.queue.CapacityExceededException;
 import dev.talon.queue.CheckInRefusedException;
 import dev.talon.queue.ClockWentBackwardsException;
 import dev.talon.queue.Desk;
+import dev.talon.queue.DeskState;
+import dev.talon.queue.PostponeReturn;
+import dev.talon.queue.ServiceLevel;
+import dev.talon.queue.TransferRequest;
 import dev.talon.queue.IllegalTransitionException;
 import dev.talon.queue.InvalidRequestException;
 import dev.talon.queue.IssueRequest;
@@ -17,6 +21,13 @@ import dev.talon.queue.Origin;
 import dev.talon.queue.OutOfHoursException;
 import dev.talon.queue.QueueEvent;
 import dev.talon.queue.QueueEvent.AdmissionModeChanged;
+import dev.talon.queue.QueueEvent.AutoCallChanged;
+import dev.talon.queue.QueueEvent.DeskStateChanged;
+import dev.talon.queue.QueueEvent.HeadsUp;
+import dev.talon.queue.QueueEvent.ServiceLevelBreached;
+import dev.talon.queue.QueueEvent.TicketPostponed;
+import dev.talon.queue.QueueEvent.TicketResumed;
+import dev.talon.queue.QueueEvent.TicketTransferred;
 import dev.talon.queue.QueueEvent.BookingCancelled;
 import dev.talon.queue.QueueEvent.BookingCheckedIn;
 import dev.talon.queue.QueueEvent.BookingExpired;
@@ -90,6 +101,124 @@ final class Tx {
     if (!d.windows.isEmpty()) {
       expireDue();
     }
+    if (!d.postponed.isEmpty()) {
+      resumeDue();
+    }
+  }
+
+  private void resumeDue() {
+    List<Long> due = new ArrayList<>();
+    d.postponed.forEach((id, until) -> {
+      if (!until.isAfter(now)) {
+        due.add(id);
+      }
+    });
+    for (long id : due) {
+      resumed(d.tickets.get(id));
+    }
+  }
+
+  private void resumed(Ticket t) {
+    PostponeReturn rule = d.config.limits().postponeReturn();
+    String line = rule == PostponeReturn.RAISE_CLASS ? d.config.limits().postponeRaiseTo() : t.line();
+    long joinSeq = rule == PostponeReturn.KEEP_PLACE ? t.joinSeq() : d.nextJoinSeq;
+    emit(new TicketResumed(next(), now, t.id(), line, joinSeq));
+  }
+
+  // ---------------------------------------------------------------- after every operation
+
+  /**
+   * What follows any operation: free desks with auto-call call, then heads-up and service-level
+   * events fire once for what crossed their thresholds. Runs only when configured.
+   */
+  void afterOp() {
+    autoCall();
+    if (d.config.limits().headsUpAhead() > 0 || !d.config.limits().headsUpWait().isZero()) {
+      headsUp();
+    }
+    if (!d.config.serviceLevels().isEmpty()) {
+      serviceLevels();
+    }
+  }
+
+  private void autoCall() {
+    List<Desk> desks = d.config.desks();
+    for (int i = 0; i < desks.size(); i++) {
+      Floor.Desk status = d.desks[i];
+      if (status.autoCall() && status.state() == DeskState.OPEN && status.current() == 0) {
+        callNext(desks.get(i).id());
+      }
+    }
+  }
+
+  private void headsUp() {
+    int maxAhead = d.config.limits().headsUpAhead();
+    double maxWait = d.config.limits().headsUpWait().toMillis() / 1000.0;
+    for (int s = 0; s < d.config.services().size(); s++) {
+      String service = d.config.services().get(s).code();
+      if (d.waitingFor(s) == 0) {
+        continue;
+      }
+      Desk desk = Estimator.virtualDesk(d, service);
+      int[] open = Estimator.desks(d, service);
+      int limit = Math.max(maxAhead + 1, 1);
+      if (maxWait > 0) {
+        double perTicket = d.serviceMean[s] / Math.max(1, open[0]);
+        limit = Math.max(limit, (int) Math.min(10_000, Math.ceil(maxWait / Math.max(perTicket, 1e-3)) + open[1] + 1));
+      }
+      List<Ticket> order = Estimator.callOrder(d, desk, now, limit, -1);
+      for (int k = 0; k < order.size(); k++) {
+        Ticket t = order.get(k);
+        if (!t.service().equals(service) || d.notified.containsKey(t.id())) {
+          continue;
+        }
+        double expected = Estimator.waitSeconds(d, service, order.subList(0, k), open[0], open[1])[0];
+        if ((maxAhead > 0 && k <= maxAhead) || (maxWait > 0 && expected <= maxWait)) {
+          emit(new HeadsUp(next(), now, t.id(), k, Estimator.seconds(expected)));
+        }
+      }
+    }
+  }
+
+  private void serviceLevels() {
+    for (var entry : d.config.serviceLevels().entrySet()) {
+      String service = entry.getKey();
+      ServiceLevel level = entry.getValue();
+      int s = d.config.indexOf(service);
+      if (level.maxWait() != null) {
+        List<Ticket> late = new ArrayList<>();
+        for (Line l : d.lines) {
+          if (l.service().equals(service) && l.waiting() > 0) {
+            l.ids().forEach(id -> {
+              Ticket t = d.tickets.get(id);
+              if (t.state() == TicketState.WAITING && !d.breached.containsKey(id)
+                  && now.isAfter(t.issuedAt().plus(level.maxWait()))) {
+                late.add(t);
+              }
+            });
+          }
+        }
+        late.sort((a, b) -> Long.compare(a.id(), b.id()));
+        for (Ticket t : late) {
+          emit(new ServiceLevelBreached(next(), now, service, ServiceLevel.Target.WAIT, t.id(),
+              Duration.between(t.issuedAt(), now).toSeconds(), level.maxWait().toSeconds()));
+        }
+      }
+      if (level.maxServiceTime() != null) {
+        for (Floor.Desk desk : d.desks) {
+          Ticket t = d.ticket(desk.current());
+          if (t != null && t.service().equals(service) && t.state() == TicketState.SERVING
+              && !d.breached.containsKey(t.id()) && now.isAfter(t.startedAt().plus(level.maxServiceTime()))) {
+            emit(new ServiceLevelBreached(next(), now, service, ServiceLevel.Target.SERVICE_TIME, t.id(),
+                Duration.between(t.startedAt(), now).toSeconds(), level.maxServiceTime().toSeconds()));
+          }
+        }
+      }
+      if (level.maxLineLength() > 0 && !d.lineBreached[s] && d.waitingFor(s) > level.maxLineLength()) {
+        emit(new ServiceLevelBreached(next(), now, service, ServiceLevel.Target.LINE_LENGTH, 0, d.waitingFor(s),
+            level.maxLineLength()));
+      }
+    }
   }
 
   private void expireDue() {
@@ -131,11 +260,12 @@ final class Tx {
           + (d.config.hours().closedDays().isEmpty() ? "" : " except " + d.config.hours().closedDays()));
     }
     TicketFacts facts = new TicketFacts(r.service(), r.origin(), r.categories(), r.personId(), false, null, now);
-    return issueTicket(svc, facts, 0, r.requestId());
+    return issueTicket(svc, facts, 0, r.requestId(), null, d.nextJoinSeq, 0, null);
   }
 
-  private Ticket issueTicket(int svc, TicketFacts facts, long bookingId, String requestId) {
-    String lineClass = d.policy.classify(facts);
+  private Ticket issueTicket(int svc, TicketFacts facts, long bookingId, String requestId, String lineOverride,
+      long joinSeq, long parentId, String returnTo) {
+    String lineClass = lineOverride != null ? lineOverride : d.policy.classify(facts);
     if (lineClass == null || lineClass.isBlank()) {
       throw new IllegalStateException("policy " + d.policy.name() + " classified a ticket into a blank line: " + facts);
     }
@@ -143,7 +273,8 @@ final class Tx {
     String prefix = d.config.services().get(svc).prefix();
     long id = d.nextTicketId;
     emit(new TicketIssued(next(), now, id, d.day, facts.service(), number, display(prefix, number), facts.origin(),
-        lineClass, facts.categories(), facts.personId(), bookingId, facts.bookedStart(), d.nextJoinSeq, requestId));
+        lineClass, facts.categories(), facts.personId(), bookingId, facts.bookedStart(), joinSeq, requestId, parentId,
+        returnTo));
     return d.tickets.get(id);
   }
 
@@ -232,11 +363,11 @@ final class Tx {
     long ticketId = d.nextTicketId;
     emit(new BookingCheckedIn(next(), now, b.id(), ticketId, late));
     TicketFacts facts = new TicketFacts(b.service(), Origin.BOOKED, Set.of(), b.personId(), late, b.startsAt(), now);
-    return issueTicket(svc, facts, b.id(), null);
+    return issueTicket(svc, facts, b.id(), null, null, d.nextJoinSeq, 0, null);
   }
 
   Ticket callNext(String deskId) {
-    Desk desk = desk(deskId);
+    Desk desk = openDesk(deskId);
     Draft.View view = d.viewFor(desk, now);
     if (view.lines().isEmpty()) {
       return null;
@@ -248,7 +379,7 @@ final class Tx {
     }
     Object nextState = d.policy.afterCall(view, chosen);
     Ticket head = chosen.head();
-    TicketCalled e = new TicketCalled(next(), now, head.id(), desk.id(), chosen.lineClass());
+    TicketCalled e = new TicketCalled(next(), now, head.id(), desk.id(), chosen.lineClass(), false);
     d.applyCalled(e, nextState);
     events.add(e);
     return d.tickets.get(head.id());
@@ -282,7 +413,87 @@ final class Tx {
       emit(new ServiceStarted(next(), now, id, t.desk()));
     }
     emit(new ServiceFinished(next(), now, id, t.desk()));
+    if (t.returnTo() != null) {
+      TicketFacts facts = new TicketFacts(t.returnTo(), Origin.TRANSFERRED, t.categories(), t.personId(), false, null,
+          now);
+      issueTicket(service(t.returnTo()), facts, 0, null, null, t.joinSeq(), t.id(), null);
+    }
     return d.tickets.get(id);
+  }
+
+  Ticket callTicket(String deskId, long id) {
+    Desk desk = openDesk(deskId);
+    Ticket t = inState(id, "called by name", TicketState.WAITING, TicketState.POSTPONED);
+    if (!desk.serves(t.service())) {
+      throw new IllegalTransitionException("desk " + deskId + " cannot call ticket " + t.display()
+          + ": it serves " + desk.services().stream().sorted().toList() + ", not " + t.service());
+    }
+    emit(new TicketCalled(next(), now, id, desk.id(), t.line(), true));
+    return d.tickets.get(id);
+  }
+
+  Ticket postpone(long id, Duration period) {
+    if (period != null && (period.isNegative() || period.isZero())) {
+      throw new InvalidRequestException("postpone period must be > 0 (or indefinite), was " + period);
+    }
+    inState(id, "postponed", TicketState.WAITING, TicketState.CALLED);
+    emit(new TicketPostponed(next(), now, id, period == null ? null : now.plus(period)));
+    return d.tickets.get(id);
+  }
+
+  Ticket resume(long id) {
+    resumed(inState(id, "resumed", TicketState.POSTPONED));
+    return d.tickets.get(id);
+  }
+
+  Ticket transfer(long id, TransferRequest r) {
+    if (r == null) {
+      throw new InvalidRequestException("transfer request must not be null");
+    }
+    Ticket t = inState(id, "transferred", TicketState.SERVING, TicketState.CALLED);
+    int svc = service(r.service());
+    if (r.service().equals(t.service())) {
+      throw new InvalidRequestException("a transfer must go to another service; ticket " + t.display()
+          + " is already in " + t.service() + " (hand the call back instead)");
+    }
+    long newId = d.nextTicketId;
+    emit(new TicketTransferred(next(), now, id, newId, r.service()));
+    TicketFacts facts = new TicketFacts(r.service(), Origin.TRANSFERRED, t.categories(), t.personId(), false, null, now);
+    String returnTo = r.returnAfter() ? t.service() : t.returnTo();
+    return issueTicket(svc, facts, 0, null, r.lineClass(), r.keepPlace() ? t.joinSeq() : d.nextJoinSeq, id, returnTo);
+  }
+
+  void setDeskState(String deskId, DeskState state, String reason) {
+    desk(deskId);
+    if (state == null) {
+      throw new InvalidRequestException("desk state must not be null");
+    }
+    if (state == DeskState.PAUSED && (reason == null || reason.isBlank())) {
+      throw new InvalidRequestException("pausing desk " + deskId + " needs a reason, was "
+          + (reason == null ? "null" : '"' + reason + '"'));
+    }
+    Floor.Desk status = d.desk(deskId);
+    if (status.state() != state || !java.util.Objects.equals(status.reason(), reason)) {
+      emit(new DeskStateChanged(next(), now, deskId, state, state == DeskState.OPEN ? null : reason));
+    }
+  }
+
+  void setAutoCall(String deskId, boolean on) {
+    desk(deskId);
+    if (d.desk(deskId).autoCall() != on) {
+      emit(new AutoCallChanged(next(), now, deskId, on));
+    }
+  }
+
+  private Desk openDesk(String deskId) {
+    Desk desk = desk(deskId);
+    Floor.Desk status = d.desk(deskId);
+    if (status.state() != DeskState.OPEN) {
+      throw new IllegalTransitionException("desk " + deskId + " is " + status.state()
+          + (status.reason() == null ? "" : " (" + status.reason() + ")")
+          + ": a paused or closed desk calls nothing; open it first");
+    }
+    return desk;
   }
 
   Ticket noShow(long id) {
@@ -292,7 +503,7 @@ final class Tx {
   }
 
   Ticket cancel(long id) {
-    inState(id, "cancelled", TicketState.WAITING);
+    inState(id, "cancelled", TicketState.WAITING, TicketState.POSTPONED);
     emit(new TicketCancelled(next(), now, id));
     return d.tickets.get(id);
   }

@@ -1,5 +1,6 @@
 package dev.talon.queue.spi;
 
+import dev.talon.queue.Origin;
 import java.time.Instant;
 import java.util.Set;
 
@@ -9,11 +10,12 @@ import java.util.Set;
  * @param kind       issue, book or check-in
  * @param branchId   the branch
  * @param service    the service code
+ * @param origin     walk-in or remote for an issue, booked for a check-in, null for a booking
  * @param personId   the visitor's person id, or null when unknown
  * @param categories the visitor's categories
  * @param at         the branch clock's time
  */
-public record AdmissionRequest(Kind kind, String branchId, String service, String personId, Set<String> categories, Instant at) {
+public record AdmissionRequest(Kind kind, String branchId, String service, Origin origin, String personId, Set<String> categories, Instant at) {
 
   /** The operation being admitted. */
   public enum Kind {

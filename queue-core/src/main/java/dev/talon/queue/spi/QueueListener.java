@@ -14,4 +14,12 @@ public interface QueueListener {
 
   /** The events of one operation, in order. */
   void onEvents(String branchId, List<QueueEvent> events);
+
+  /**
+   * True if the listener also wants the branch's stored history when the engine opens (delivered
+   * once, in one call, before any live event); counters such as per-person limits need it.
+   */
+  default boolean wantsHistory() {
+    return false;
+  }
 }

@@ -1,0 +1,16 @@
+package dev.talon.queue;
+
+import java.time.Duration;
+
+/**
+ * How long a waiting ticket is expected to wait from now until it is called.
+ *
+ * @param ticket      the ticket's snapshot
+ * @param ahead       tickets the current policy would call before it (no new arrivals assumed)
+ * @param openDesks   open desks that serve its service
+ * @param optimistic  the short end of the range
+ * @param expected    the expected wait
+ * @param pessimistic the long end of the range
+ */
+public record WaitEstimate(Ticket ticket, int ahead, int openDesks, Duration optimistic, Duration expected,
+    Duration pessimistic) {}

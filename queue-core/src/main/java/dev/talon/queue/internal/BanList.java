@@ -1,0 +1,110 @@
+package dev.talon.queue.internal;
+
+import dev.talon.queue.InvalidConfigurationException;
+import dev.talon.queue.InvalidRequestException;
+import dev.talon.queue.QueueEvent;
+import dev.talon.queue.QueueEvent.TicketIssued;
+import dev.talon.queue.QueueEvent.TicketNoShow;
+import dev.talon.queue.spi.AdmissionCheck;
+import dev.talon.queue.spi.AdmissionDecision;
+import dev.talon.queue.spi.AdmissionRequest;
+import dev.talon.queue.spi.QueueListener;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentLinkedDeque;
+
+/**
+ * A ban list with expiry, built by {@link dev.talon.queue.spi.AdmissionChecks#banList}: persons
+ * banned by hand, and automatically after repeated no-shows. A banned person gets no ticket, no
+ * booking and no check-in until the ban ends.
+ */
+public final class BanList implements AdmissionCheck, QueueListener {
+  private final int noShows;
+  private final Duration window;
+  private final Duration banFor;
+  private final Map<String, Ban> bans = new ConcurrentHashMap<>();
+  private final Map<Long, String> personOfTicket = new ConcurrentHashMap<>();
+  private final Map<String, ConcurrentLinkedDeque<Instant>> missed = new ConcurrentHashMap<>();
+
+  private record Ban(Instant until, String reason) {}
+
+  public BanList(int noShows, Duration window, Duration banFor) {
+    if (noShows < 0) {
+      throw new InvalidConfigurationException("no-shows before a ban must be >= 0, was " + noShows);
+    }
+    if (noShows > 0 && (window == null || window.isNegative() || window.isZero() || banFor == null
+        || banFor.isNegative() || banFor.isZero())) {
+      throw new InvalidConfigurationException("an automatic ban needs a window and a ban period > 0, were "
+          + window + " and " + banFor);
+    }
+    this.noShows = noShows;
+    this.window = window;
+    this.banFor = banFor;
+  }
+
+  /** Bans the person until {@code until}, for the given reason. */
+  public void ban(String personId, Instant until, String reason) {
+    if (personId == null || personId.isBlank() || until == null || reason == null || reason.isBlank()) {
+      throw new InvalidRequestException("a ban needs a person id, an end and a reason, were " + personId + ", "
+          + until + ", " + reason);
+    }
+    bans.put(personId, new Ban(until, reason));
+  }
+
+  /** Lifts the person's ban. */
+  public void unban(String personId) {
+    bans.remove(personId);
+  }
+
+  /** True if the person is banned at {@code at}. */
+  public boolean isBanned(String personId, Instant at) {
+    Ban b = bans.get(personId);
+    return b != null && at.isBefore(b.until());
+  }
+
+  @Override
+  public String name() {
+    return "ban-list";
+  }
+
+  @Override
+  public boolean wantsHistory() {
+    return true;
+  }
+
+  @Override
+  public void onEvents(String branchId, List<QueueEvent> events) {
+    for (QueueEvent e : events) {
+      if (e instanceof TicketIssued i && i.personId() != null) {
+        personOfTicket.put(i.ticketId(), i.personId());
+      } else if (e instanceof TicketNoShow n && noShows > 0) {
+        String person = personOfTicket.get(n.ticketId());
+        if (person != null) {
+          ConcurrentLinkedDeque<Instant> times = missed.computeIfAbsent(person, k -> new ConcurrentLinkedDeque<>());
+          times.add(n.at());
+          times.removeIf(t -> !t.isAfter(n.at().minus(window)));
+          if (times.size() >= noShows) {
+            bans.put(person, new Ban(n.at().plus(banFor), times.size() + " no-shows within " + window.toDays()
+                + " days"));
+            times.clear();
+          }
+        }
+      }
+    }
+  }
+
+  @Override
+  public AdmissionDecision check(AdmissionRequest r) {
+    if (r.personId() == null) {
+      return AdmissionDecision.admit();
+    }
+    Ban b = bans.get(r.personId());
+    if (b != null && r.at().isBefore(b.until())) {
+      return AdmissionDecision.refuse("person " + r.personId() + " is banned until " + b.until() + " (" + b.reason() + ")");
+    }
+    return AdmissionDecision.admit();
+  }
+}
