@@ -26,7 +26,7 @@ import java.util.stream.Collectors;
  * The JSON form of {@link QueueEvent}s: one object per event, its fields by record component name
  * and its kind in a {@code "type"} property holding the record's simple name, e.g.
  * {@code {"type":"TicketCalled","seq":7,"at":"2026-11-24T09:12:03Z","ticketId":3,"desk":"4","line":"booked"}}.
- * Times are ISO-8601 strings; absent optional values are left out.
+ * Times and durations are ISO-8601 strings; absent optional values are left out.
  *
  * <p>queue-core has no Jackson dependency, so the type information is attached here, through a
  * mix-in on the sealed interface and one named subtype per permitted record. Other modules that
@@ -47,6 +47,7 @@ public final class EventCodec {
         .addModule(new JavaTimeModule())
         .addModule(module())
         .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS)
+        .disable(SerializationFeature.WRITE_DURATIONS_AS_TIMESTAMPS)
         .disable(DeserializationFeature.ADJUST_DATES_TO_CONTEXT_TIME_ZONE)
         .enable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES)
         .serializationInclusion(JsonInclude.Include.NON_NULL)

@@ -14,16 +14,21 @@ import dev.talon.queue.QueueEvent.TicketCalled;
 import dev.talon.queue.QueueEvent.TicketCancelled;
 import dev.talon.queue.QueueEvent.TicketIssued;
 import dev.talon.queue.QueueEvent.TicketNoShow;
+import dev.talon.queue.QueueEvent.TicketPostponed;
 import dev.talon.queue.QueueEvent.TicketRecalled;
+import dev.talon.queue.QueueEvent.TicketResumed;
+import dev.talon.queue.QueueEvent.TicketTransferred;
 import dev.talon.queue.TicketState;
 import dev.talon.queue.spi.QueueListener;
 import java.time.Duration;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
 import java.util.concurrent.ConcurrentSkipListMap;
+import java.util.function.UnaryOperator;
 
 /**
  * Answers ticket status look-ups ("where am I?", polled by visitors' phones and the board) from
@@ -48,18 +53,19 @@ public final class TicketStatusCache implements QueueListener {
   /*
    * Design. Each ticket is one immutable Entry in a Caffeine cache, replaced by compute() so that
    * changes to one ticket are atomic. The engine delivers the events of concurrent operations on
-   * their own threads, so they may arrive out of order (and priming overlaps live events); every
-   * entry therefore remembers the sequence number of the event that set its state and ignores
-   * older ones, while the facts of the issue (number, service, line) are filled in whenever the
-   * TicketIssued event arrives, and the recall count, which only grows, is the largest one seen.
-   * Applying the same events in any order, any number of times, gives the same entries.
+   * their own threads, so they may arrive out of order (and priming overlaps live events). Every
+   * part of an entry is therefore taken from the newest event that sets that part, whatever the
+   * order of arrival: the state (any status event), the desk (the events that name or clear it;
+   * a cancellation or transfer keeps it), the place in a line (issue, resume), and the recall
+   * count, which only grows, is the largest one seen. The facts of the issue (number, service) are
+   * filled in whenever TicketIssued arrives. Applying the same events in any order, any number of
+   * times, gives the same entries.
    *
-   * "ahead" is the number of waiting tickets before this one in its line. The engine's lines are
-   * FIFO by join order, except that a ticket whose call was handed back goes to the very front
-   * (the latest one first). Each line keeps a skip list of its waiting tickets under that order:
-   * band 0 holds handed-back tickets by descending return seq, band 1 the others by join seq. The
-   * index changes only inside the owning ticket's compute(), so it always agrees with the entries;
-   * counting the keys before a ticket is a read of a concurrent skip list.
+   * "ahead" is the number of waiting tickets before this one in its line; the engine keeps each
+   * line in join order (a handed-back or resumed ticket rejoins at its join sequence number). Each
+   * line keeps a skip list of its waiting tickets by join order; the index changes only inside
+   * the owning ticket's compute(), so it always agrees with the entries, and counting the keys
+   * before a ticket is a read of a concurrent skip list.
    */
   private final Cache<Key, Entry> tickets;
   private final ConcurrentMap<LineKey, ConcurrentSkipListMap<Order, Long>> lines = new ConcurrentHashMap<>();
@@ -68,21 +74,51 @@ public final class TicketStatusCache implements QueueListener {
 
   private record LineKey(String branchId, String service, String line) {}
 
-  private record Order(int band, long value) {}
+  private record Order(long joinSeq, long ticketId) {}
 
-  private static final Comparator<Order> ORDER = Comparator.comparingInt(Order::band).thenComparingLong(Order::value);
+  private static final Comparator<Order> ORDER =
+      Comparator.comparingLong(Order::joinSeq).thenComparingLong(Order::ticketId);
 
-  /** Issue facts (null until TicketIssued arrives) plus the state last set, and the seq that set it. */
+  /** Each part with the sequence number of the event that set it; 0 when no event has yet. */
   private record Entry(
-      String display, String service, String line, long joinSeq,
-      TicketState state, String desk, int recalls, long stateSeq, long returnSeq) {
+      String display, String service,
+      String line, long joinSeq, long placeSeq,
+      TicketState state, long stateSeq,
+      String desk, long deskSeq,
+      int recalls) {
+
+    static final Entry EMPTY = new Entry(null, null, null, 0, 0, null, 0, null, 0, 0);
 
     boolean indexed() {
-      return display != null && state == TicketState.WAITING;
+      return display != null && line != null && state == TicketState.WAITING;
     }
 
-    Order order() {
-      return returnSeq > 0 ? new Order(0, -returnSeq) : new Order(1, joinSeq);
+    Order order(long ticketId) {
+      return new Order(joinSeq, ticketId);
+    }
+
+    Entry issued(String display, String service) {
+      return new Entry(display, service, line, joinSeq, placeSeq, state, stateSeq, desk, deskSeq, recalls);
+    }
+
+    Entry placed(String line, long joinSeq, long seq) {
+      return seq <= placeSeq ? this
+          : new Entry(display, service, line, joinSeq, seq, state, stateSeq, desk, deskSeq, recalls);
+    }
+
+    Entry state(TicketState state, long seq) {
+      return seq <= stateSeq ? this
+          : new Entry(display, service, line, joinSeq, placeSeq, state, seq, desk, deskSeq, recalls);
+    }
+
+    Entry desk(String desk, long seq) {
+      return seq <= deskSeq ? this
+          : new Entry(display, service, line, joinSeq, placeSeq, state, stateSeq, desk, seq, recalls);
+    }
+
+    Entry recalls(int count) {
+      return count <= recalls ? this
+          : new Entry(display, service, line, joinSeq, placeSeq, state, stateSeq, desk, deskSeq, count);
     }
   }
 
@@ -145,16 +181,16 @@ public final class TicketStatusCache implements QueueListener {
       return Optional.empty();
     }
     Entry e = tickets.getIfPresent(new Key(branchId, ticketId));
-    if (e == null || e.display == null) {
+    if (e == null || e.display == null || e.state == null) {
       return Optional.empty();
     }
     int ahead = -1;
     if (e.indexed()) {
       ConcurrentSkipListMap<Order, Long> line = lines.get(new LineKey(branchId, e.service, e.line));
-      ahead = line == null ? 0 : line.headMap(e.order(), false).size();
+      ahead = line == null ? 0 : line.headMap(e.order(ticketId), false).size();
     }
     return Optional.of(new TicketStatus(branchId, ticketId, e.display, e.service, e.line, e.state, e.desk, e.recalls,
-        ahead, e.stateSeq));
+        ahead, Math.max(e.stateSeq, Math.max(e.placeSeq, e.deskSeq))));
   }
 
   /** The number of tickets held, approximately. */
@@ -172,61 +208,46 @@ public final class TicketStatusCache implements QueueListener {
 
   private void apply(String branchId, QueueEvent event) {
     if (event instanceof TicketIssued i) {
-      update(branchId, i.ticketId(), old -> {
-        boolean newer = old == null || old.stateSeq < i.seq();
-        return new Entry(i.display(), i.service(), i.line(), i.joinSeq(),
-            newer ? TicketState.WAITING : old.state, newer ? null : old.desk, newer ? 0 : old.recalls,
-            newer ? i.seq() : old.stateSeq, newer ? 0 : old.returnSeq);
-      });
+      update(branchId, i.ticketId(), e -> e.issued(i.display(), i.service()).placed(i.line(), i.joinSeq(), i.seq())
+          .state(TicketState.WAITING, i.seq()));
     } else if (event instanceof TicketCalled c) {
-      state(branchId, c.ticketId(), c.seq(), TicketState.CALLED, c.desk(), -1, false);
+      update(branchId, c.ticketId(), e -> e.state(TicketState.CALLED, c.seq()).desk(c.desk(), c.seq()));
     } else if (event instanceof TicketRecalled r) {
-      state(branchId, r.ticketId(), r.seq(), TicketState.CALLED, r.desk(), r.recalls(), false);
+      update(branchId, r.ticketId(), e -> e.state(TicketState.CALLED, r.seq()).desk(r.desk(), r.seq())
+          .recalls(r.recalls()));
     } else if (event instanceof CallReturned r) {
-      state(branchId, r.ticketId(), r.seq(), TicketState.WAITING, null, -1, true);
+      update(branchId, r.ticketId(), e -> e.state(TicketState.WAITING, r.seq()).desk(null, r.seq()));
     } else if (event instanceof ServiceStarted s) {
-      state(branchId, s.ticketId(), s.seq(), TicketState.SERVING, s.desk(), -1, false);
+      update(branchId, s.ticketId(), e -> e.state(TicketState.SERVING, s.seq()).desk(s.desk(), s.seq()));
     } else if (event instanceof ServiceFinished f) {
-      state(branchId, f.ticketId(), f.seq(), TicketState.DONE, f.desk(), -1, false);
+      update(branchId, f.ticketId(), e -> e.state(TicketState.DONE, f.seq()).desk(f.desk(), f.seq()));
     } else if (event instanceof TicketNoShow n) {
-      state(branchId, n.ticketId(), n.seq(), TicketState.NO_SHOW, n.desk(), -1, false);
+      update(branchId, n.ticketId(), e -> e.state(TicketState.NO_SHOW, n.seq()).desk(n.desk(), n.seq()));
     } else if (event instanceof TicketCancelled c) {
-      state(branchId, c.ticketId(), c.seq(), TicketState.CANCELLED, null, -1, false);
+      update(branchId, c.ticketId(), e -> e.state(TicketState.CANCELLED, c.seq()));
+    } else if (event instanceof TicketPostponed p) {
+      update(branchId, p.ticketId(), e -> e.state(TicketState.POSTPONED, p.seq()).desk(null, p.seq()));
+    } else if (event instanceof TicketResumed r) {
+      update(branchId, r.ticketId(), e -> e.state(TicketState.WAITING, r.seq()).desk(null, r.seq())
+          .placed(r.line(), r.joinSeq(), r.seq()));
+    } else if (event instanceof TicketTransferred x) {
+      update(branchId, x.ticketId(), e -> e.state(TicketState.TRANSFERRED, x.seq()));
     }
-    // other events (days, windows, bookings, modes) do not change a ticket's status
+    // other events (days, windows, bookings, desks, notices) do not change a ticket's status
   }
 
-  /** Sets the state if the event is newer than the one that set the current state. */
-  private void state(String branchId, long ticketId, long seq, TicketState state, String desk, int recalls,
-      boolean returned) {
-    update(branchId, ticketId, old -> {
-      if (old == null) {
-        return new Entry(null, null, null, 0, state, desk, Math.max(recalls, 0), seq, returned ? seq : 0);
-      }
-      int count = Math.max(old.recalls, recalls); // recalls only grow, so the count commutes
-      if (old.stateSeq >= seq) {
-        return count == old.recalls ? old : new Entry(old.display, old.service, old.line, old.joinSeq, old.state,
-            old.desk, count, old.stateSeq, old.returnSeq);
-      }
-      return new Entry(old.display, old.service, old.line, old.joinSeq, state, desk, count, seq,
-          returned ? seq : old.returnSeq);
-    });
-  }
-
-  private interface Change {
-    Entry apply(Entry old);
-  }
-
-  private void update(String branchId, long ticketId, Change change) {
+  private void update(String branchId, long ticketId, UnaryOperator<Entry> change) {
     Key key = new Key(branchId, ticketId);
     tickets.asMap().compute(key, (k, old) -> {
-      Entry next = change.apply(old);
-      if (old != null && old.indexed() && (!next.indexed() || !old.order().equals(next.order()))) {
-        unindex(k, old);
+      Entry before = old == null ? Entry.EMPTY : old;
+      Entry next = change.apply(before);
+      boolean moved = !before.order(ticketId).equals(next.order(ticketId)) || !Objects.equals(before.line, next.line);
+      if (before.indexed() && (!next.indexed() || moved)) {
+        unindex(k, before);
       }
-      if (next.indexed() && (old == null || !old.indexed() || !old.order().equals(next.order()))) {
+      if (next.indexed() && (!before.indexed() || moved)) {
         lines.computeIfAbsent(new LineKey(k.branchId, next.service, next.line),
-            l -> new ConcurrentSkipListMap<>(ORDER)).put(next.order(), k.ticketId);
+            l -> new ConcurrentSkipListMap<>(ORDER)).put(next.order(ticketId), ticketId);
       }
       return next;
     });
@@ -235,7 +256,7 @@ public final class TicketStatusCache implements QueueListener {
   private void unindex(Key k, Entry e) {
     ConcurrentSkipListMap<Order, Long> line = lines.get(new LineKey(k.branchId, e.service, e.line));
     if (line != null) {
-      line.remove(e.order(), k.ticketId);
+      line.remove(e.order(k.ticketId), k.ticketId);
     }
   }
 

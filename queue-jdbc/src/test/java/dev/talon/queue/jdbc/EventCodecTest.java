@@ -48,7 +48,7 @@ class EventCodecTest {
   void write_ticketIssued_isReadableJsonWithTypeAndIsoTimes() {
     QueueEvent e = new QueueEvent.TicketIssued(7, Instant.parse("2026-11-24T09:12:03.5Z"), 3,
         LocalDate.parse("2026-11-24"), "id-docs", 17, "A-017", Origin.WALK_IN, "walk-in", Set.of("elderly"), null, 0,
-        null, 5, "req-1");
+        null, 5, "req-1", 0, null);
     String json = codec.write(e);
     assertThat(json).startsWith("{\"type\":\"TicketIssued\",\"seq\":7,\"at\":\"2026-11-24T09:12:03.500Z\"")
         .contains("\"day\":\"2026-11-24\"", "\"display\":\"A-017\"", "\"origin\":\"WALK_IN\"",

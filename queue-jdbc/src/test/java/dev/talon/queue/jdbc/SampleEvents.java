@@ -4,6 +4,7 @@ import dev.talon.queue.QueueEvent;
 import java.lang.reflect.Constructor;
 import java.lang.reflect.ParameterizedType;
 import java.lang.reflect.RecordComponent;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.time.LocalDateTime;
@@ -73,6 +74,9 @@ final class SampleEvents {
     }
     if (t == Instant.class) {
       return r.nextInt(5) == 0 ? null : instant(r);
+    }
+    if (t == Duration.class) {
+      return r.nextInt(5) == 0 ? null : Duration.ofSeconds(r.nextInt(100_000), r.nextInt(1_000_000_000));
     }
     if (t == LocalDate.class) {
       return LocalDate.ofEpochDay(10_000 + r.nextInt(40_000));

@@ -15,6 +15,7 @@ import dev.talon.queue.QueueException;
 import dev.talon.queue.Talon;
 import dev.talon.queue.Ticket;
 import dev.talon.queue.TicketState;
+import dev.talon.queue.TransferRequest;
 import dev.talon.queue.internal.BranchEngine;
 import dev.talon.queue.spi.EventStore;
 import dev.talon.queue.spi.ManualClock;
@@ -46,10 +47,20 @@ class TicketStatusCacheTest {
         load.cancelOne(r);
       } else if (!called.isEmpty()) {
         long id = called.get(r.nextInt(called.size()));
-        if (dice == 8) {
-          b.returnCall(id);
-        } else {
-          b.recall(id);
+        switch (r.nextInt(6)) {
+          case 0 -> b.returnCall(id);
+          case 1 -> b.recall(id);
+          case 2 -> b.postpone(id);
+          case 3 -> b.resume(id);
+          case 4 -> b.callTicket(Workload.DESKS[r.nextInt(Workload.DESKS.length)], id);
+          default -> {
+            Ticket t = b.ticket(id).orElseThrow();
+            if (t.state() == TicketState.CALLED) {
+              b.startService(id);
+            }
+            String other = t.service().equals("docs") ? "pay" : "docs";
+            called.add(b.transfer(id, TransferRequest.to(other)).id());
+          }
         }
       }
     } catch (QueueException refusedByARule) {
@@ -95,7 +106,7 @@ class TicketStatusCacheTest {
       }
       assertThat(b.allTickets()).hasSizeGreaterThan(50);
       assertThat(b.allTickets()).extracting(Ticket::state).contains(TicketState.WAITING, TicketState.DONE,
-          TicketState.CANCELLED);
+          TicketState.CANCELLED, TicketState.POSTPONED, TicketState.TRANSFERRED);
       assertThat(maxAhead).as("lines got long enough to test positions").isGreaterThan(3);
     }
   }
