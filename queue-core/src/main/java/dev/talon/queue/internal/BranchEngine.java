@@ -240,6 +240,9 @@ public final class BranchEngine implements Branch {
           continue;
         }
         if (!STATE.compareAndSet(this, s, next)) {
+          if (current().seq >= next.seq) {
+            return result; // a waiter found our events in the store and applied (and announced) them first
+          }
           poisoned = "branch " + config.branchId() + " was changed by another writer while it appended event "
               + next.seq + "; reopen the branch";
           throw new StorageException(poisoned);
@@ -266,10 +269,44 @@ public final class BranchEngine implements Branch {
     }
   }
 
-  /** Called by the journal when a group commit failed: back to the last committed state. */
-  private int restore(BranchState before) {
-    BranchState restored = before.nextGeneration();
+  /**
+   * Applies the store's events after {@code s} that this engine has not applied, and installs the
+   * result if the state is still {@code s}. Returns false when the store has nothing newer.
+   */
+  private boolean catchUpFromStore(BranchState s) {
+    List<QueueEvent> tail = store.load(config.branchId(), s.seq);
+    if (tail.isEmpty()) {
+      return false;
+    }
+    Draft d = new Draft(config, calendar, s);
+    for (QueueEvent e : tail) {
+      d.apply(e);
+    }
+    if (STATE.compareAndSet(this, s, d.freeze())) {
+      tail.forEach(this::remember);
+      notifyListeners(tail);
+    }
+    return true;
+  }
+
+  /**
+   * Called by the journal when a group commit failed: back to {@code base}, the last committed
+   * state, plus any events the store holds beyond it that this engine never applied; installed in
+   * a new generation so that entries built on discarded states are recognised.
+   */
+  private int restore(BranchState base, List<QueueEvent> storedBeyond) {
+    BranchState restored = base;
+    if (!storedBeyond.isEmpty()) {
+      Draft d = new Draft(config, calendar, base);
+      storedBeyond.forEach(d::apply);
+      restored = d.freeze();
+    }
+    restored = restored.nextGeneration();
     STATE.setVolatile(this, restored);
+    if (!storedBeyond.isEmpty()) {
+      storedBeyond.forEach(this::remember);
+      notifyListeners(storedBeyond);
+    }
     return restored.generation;
   }
 
@@ -286,9 +323,21 @@ public final class BranchEngine implements Branch {
     }
   }
 
+  /**
+   * After a sequence conflict in SYNC mode: usually another operation of this engine appended the
+   * next events and is about to install its state. If none does within a moment, the events in the
+   * store are ones this engine never applied (an append whose commit succeeded although the store
+   * could not confirm it): load them and apply them.
+   */
   private void awaitNewerThan(BranchState s) {
-    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+    long started = System.nanoTime();
+    long deadline = started + TimeUnit.SECONDS.toNanos(10);
+    boolean loaded = false;
     for (int spins = 0; STATE.getAcquire(this) == s; spins++) {
+      if (!loaded && System.nanoTime() - started > TimeUnit.MILLISECONDS.toNanos(50)) {
+        loaded = catchUpFromStore(s);
+        continue;
+      }
       if (System.nanoTime() > deadline) {
         throw new StorageException("branch " + config.branchId() + ": event " + (s.seq + 1)
             + " is in the store but was not applied here; another engine is writing this branch");

@@ -38,6 +38,10 @@ import java.util.concurrent.locks.LockSupport;
  * arrives late is recognised by its generation and failed. So a failed commit changes nothing that
  * was acknowledged, and the branch returns to its last committed state.
  *
+ * Conflict: the store already holds events at the batch's sequence numbers. If they are exactly
+ * the batch's (an earlier attempt committed although the store could not confirm it), the entries
+ * are durable after all; anything else in the store is adopted by the engine as above.
+ *
  * Failure (ASYNC): operations were already acknowledged, so nothing is rolled back; the writer
  * retries with a growing pause. Submitters are refused once more than `maxPending` events wait,
  * which bounds what a crash can lose.
@@ -53,10 +57,13 @@ final class Journal {
     }
   }
 
-  /** What the engine does when a GROUP commit fails. */
+  /** What the engine does when a commit fails or the store turns out to hold other events. */
   interface Rollback {
-    /** Reinstalls {@code before} in a new generation and returns that generation. */
-    int restore(BranchState before);
+    /**
+     * Reinstalls {@code base} plus the {@code storedBeyond} events (which the store holds and the
+     * engine never applied) in a new generation, and returns that generation.
+     */
+    int restore(BranchState base, List<QueueEvent> storedBeyond);
   }
 
   record Key(int generation, long seq) {}
@@ -200,25 +207,71 @@ final class Journal {
       try {
         store.append(branchId, fence, all);
         break;
+      } catch (EventStore.SequenceConflictException conflict) {
+        resync(batch, conflict);
+        return;
       } catch (RuntimeException failure) {
         if (mode != Durability.ASYNC || failure instanceof EventStore.StaleFenceException) {
-          rollBack(batch.get(0), failure);
+          rollBack(batch.get(0), List.of(), failure);
           return;
         }
         LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(pause)); // ASYNC: already acknowledged, so retry
         pause = Math.min(pause * 2, 1_000);
       }
     }
-    durableSeq = all.get(all.size() - 1).seq();
-    for (Entry e : batch) {
+    completed(batch);
+  }
+
+  private void completed(List<Entry> entries) {
+    if (entries.isEmpty()) {
+      return;
+    }
+    durableSeq = entries.get(entries.size() - 1).lastSeq();
+    for (Entry e : entries) {
       pending.remove(new Key(e.generation, e.firstSeq()));
       pendingEvents.addAndGet(-e.events.size());
       e.done.complete(null);
     }
   }
 
-  private void rollBack(Entry first, RuntimeException failure) {
-    generation = rollback.restore(first.before);
+  /*
+   * The store already holds events at these sequence numbers. Entries whose events are exactly the
+   * stored ones were written after all (an earlier attempt committed although the store could not
+   * confirm it): they are durable. If the store holds anything else beyond them, the branch adopts
+   * it and every entry still pending is undone.
+   */
+  private void resync(List<Entry> batch, RuntimeException conflict) {
+    List<QueueEvent> stored = store.load(branchId, durableSeq);
+    int at = 0;
+    List<Entry> written = new ArrayList<>();
+    for (Entry e : batch) {
+      int end = at + e.events.size();
+      if (end > stored.size() || !stored.subList(at, end).equals(e.events)) {
+        break;
+      }
+      written.add(e);
+      at = end;
+    }
+    completed(written);
+    if (at < stored.size()) {
+      Entry next = written.size() < batch.size() ? batch.get(written.size()) : null;
+      BranchState base = next != null ? next.before : null;
+      if (base == null) {
+        // every entry of the batch was stored; the base is the state before the next pending entry
+        Entry following = pending.get(new Key(generation, durableSeq + 1));
+        base = following != null ? following.before : null;
+      }
+      if (base == null) {
+        return; // nothing of ours is pending past the stored events; the next operation conflicts and resyncs
+      }
+      rollBack(next != null ? next : pending.get(new Key(generation, durableSeq + 1)), stored.subList(at, stored.size()),
+          conflict);
+      durableSeq = stored.get(stored.size() - 1).seq();
+    }
+  }
+
+  private void rollBack(Entry first, List<QueueEvent> storedBeyond, RuntimeException failure) {
+    generation = rollback.restore(first.before, storedBeyond);
     StorageException cause = failure instanceof StorageException s ? s
         : new StorageException("appending events of branch " + branchId + " failed: " + failure, failure);
     for (Entry e : new ArrayList<>(pending.values())) {

@@ -16,15 +16,13 @@ import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Duration;
 import java.time.Instant;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 
 /**
  * The database commits an append, the answer is lost, and the store's check on a fresh connection
  * fails too (the database went away right at the commit, as in a failover): the store reports
- * that the outcome is unknown, while the events are in fact stored. These tests state what the
- * engine should do next; they fail on the engine as it is (see the @Disabled reasons) and are
- * kept for the engine's fix.
+ * that the outcome is unknown, while the events are in fact stored. The engine must notice (the
+ * next append conflicts with the stored events), adopt what was committed and go on.
  */
 class UnknownCommitOutcomeTest {
   private final ManualClock clock = QueueClock.manual(Instant.parse("2026-11-24T05:00:00Z"));
@@ -52,10 +50,6 @@ class UnknownCommitOutcomeTest {
   }
 
   @Test
-  @Disabled("engine: in SYNC mode a SequenceConflictException makes BranchEngine wait up to 10 s for another "
-      + "operation of this engine to install the state, then throw; when the conflicting events are its own, "
-      + "committed with an unknown outcome, every later operation fails the same way until the branch is reopened. "
-      + "Fix idea: on a conflict that no local operation resolves, load the store's tail after s.seq and apply it")
   void nextOperation_afterAnUnknownCommitOutcome_succeedsOnceTheDatabaseIsBack() {
     try (HikariDataSource ds = TestDatabases.h2Memory()) {
       JdbcSpy spy = new JdbcSpy(ds);
@@ -73,11 +67,6 @@ class UnknownCommitOutcomeTest {
   }
 
   @Test
-  @Disabled("engine: in ASYNC mode the Journal retries a failed append forever; after an unknown outcome that did "
-      + "commit, every retry is a SequenceConflictException, so the writer never advances, close() gives up "
-      + "after 5 s and operations acknowledged later are never written although nothing crashed. Fix idea: on "
-      + "a SequenceConflictException, compare store.load(branch, durableSeq) with the pending batch and skip what "
-      + "is already there")
   void asyncWriter_afterAnUnknownCommitOutcome_writesEverythingAcknowledged() {
     try (HikariDataSource ds = TestDatabases.h2Memory()) {
       JdbcSpy spy = new JdbcSpy(ds);
