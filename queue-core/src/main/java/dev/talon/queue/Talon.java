@@ -10,6 +10,7 @@ import dev.talon.queue.spi.QueueListener;
 import java.time.Duration;
 import java.time.ZoneId;
 import java.util.ArrayList;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Objects;
 import java.util.Set;
@@ -88,7 +89,13 @@ public final class Talon {
 
   /** Adds a desk serving the given services. */
   public Talon desk(String id, String... services) {
-    return desk(new Desk(id, Set.of(require("services", services))));
+    Set<String> set = new LinkedHashSet<>();
+    for (String s : require("services", services)) {
+      if (!set.add(s)) {
+        throw new InvalidConfigurationException("desk " + id + " lists service " + s + " twice");
+      }
+    }
+    return desk(new Desk(id, set));
   }
 
   /** Adds a desk. */
