@@ -429,6 +429,14 @@ public final class BranchEngine implements Branch {
 
   @Override
   public List<Ticket> waiting(String service) {
+    if (service == null || service.isBlank()) {
+      throw new dev.talon.queue.InvalidRequestException("service code must not be null or blank, was "
+          + (service == null ? "null" : '"' + service + '"'));
+    }
+    if (config.indexOf(service) < 0) {
+      throw new dev.talon.queue.UnknownServiceException("unknown service " + service + "; branch " + config.branchId()
+          + " has " + config.serviceIndex().keySet().stream().sorted().toList());
+    }
     BranchState s = current();
     List<Ticket> out = new ArrayList<>();
     for (Line l : s.lines) {
