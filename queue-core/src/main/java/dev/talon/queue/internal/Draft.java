@@ -263,17 +263,17 @@ final class Draft {
   }
 
   private void issued(TicketIssued i) {
+    int svc = serviceIndex(i, i.service());
     Ticket t = new Ticket(i.ticketId(), i.day(), i.service(), i.number(), i.display(), i.origin(), i.line(),
         i.categories(), i.personId(), i.bookingId(), i.bookedFor(), i.joinSeq(), TicketState.WAITING, i.at(), null, null, 0, null);
     put(t);
     if (i.day().equals(day)) {
-      int s = config.indexOf(i.service());
-      if (numbers[s] < i.number()) {
+      if (numbers[svc] < i.number()) {
         if (!numbersCopied) {
           numbers = numbers.clone();
           numbersCopied = true;
         }
-        numbers[s] = i.number();
+        numbers[svc] = i.number();
       }
     }
     int idx = lineIndex(i.service(), i.line());
@@ -302,7 +302,7 @@ final class Draft {
     if (w == null) {
       w = new WindowBookings(new int[numbers.length], LongDeque.empty(), ends.plus(config.limits().bookingGrace()));
     }
-    windows = windows.put(b.window(), w.add(config.indexOf(b.service()), b.bookingId()));
+    windows = windows.put(b.window(), w.add(serviceIndex(b, b.service()), b.bookingId()));
     nextBookingId = Math.max(nextBookingId, b.bookingId() + 1);
   }
 
@@ -317,6 +317,17 @@ final class Draft {
     } else {
       windows = windows.put(w, wb);
     }
+  }
+
+  /** The index of a service named in history; the configuration may have dropped it since. */
+  private int serviceIndex(QueueEvent e, String service) {
+    int i = config.indexOf(service);
+    if (i < 0) {
+      throw new StorageException("history event " + e.seq() + " names service " + service + ", which branch "
+          + config.branchId() + " is no longer configured with; its services are "
+          + config.serviceIndex().keySet().stream().sorted().toList());
+    }
+    return i;
   }
 
   /** Drops windows that are past their expiry and have nothing pending; derived clean-up only. */
