@@ -12,6 +12,8 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
 import java.util.TreeSet;
+import java.util.function.Function;
+import java.util.function.LongFunction;
 
 /**
  * Everything a branch shows through its public API about the tickets and bookings named in its
@@ -27,106 +29,52 @@ public record Snapshot(
     long lastSeq,
     AdmissionMode mode) {
 
-  /** What a snapshot reads; both a {@link Branch} and a {@link ReferenceModel} offer it. */
-  private interface Source {
-    Optional<Ticket> ticket(long id);
-
-    Optional<Booking> booking(String code);
-
-    List<Ticket> waiting(String service);
-
-    Position position(long id);
-
-    long lastSeq();
-
-    AdmissionMode admissionMode();
-  }
+  /** What a snapshot reads; a {@link Branch} and a {@link ReferenceModel} both offer it. */
+  private record Source(
+      LongFunction<Optional<Ticket>> ticket,
+      Function<String, Optional<Booking>> booking,
+      Function<String, List<Ticket>> waiting,
+      LongFunction<Position> position,
+      long lastSeq,
+      AdmissionMode admissionMode) {}
 
   /** The snapshot of the branch, for the tickets, bookings and services that the events name. */
   public static Snapshot of(Branch b, List<QueueEvent> events) {
-    return of(new Source() {
-      public Optional<Ticket> ticket(long id) {
-        return b.ticket(id);
-      }
-
-      public Optional<Booking> booking(String code) {
-        return b.booking(code);
-      }
-
-      public List<Ticket> waiting(String service) {
-        return b.waiting(service);
-      }
-
-      public Position position(long id) {
-        return b.position(id);
-      }
-
-      public long lastSeq() {
-        return b.lastSeq();
-      }
-
-      public AdmissionMode admissionMode() {
-        return b.admissionMode();
-      }
-    }, events);
+    return of(new Source(b::ticket, b::booking, b::waiting, b::position, b.lastSeq(), b.admissionMode()), events);
   }
 
   /** The snapshot the model expects, for the tickets, bookings and services its events name. */
   public static Snapshot of(ReferenceModel m) {
-    return of(new Source() {
-      public Optional<Ticket> ticket(long id) {
-        return m.ticket(id);
-      }
-
-      public Optional<Booking> booking(String code) {
-        return m.booking(code);
-      }
-
-      public List<Ticket> waiting(String service) {
-        return m.waiting(service);
-      }
-
-      public Position position(long id) {
-        return m.position(id);
-      }
-
-      public long lastSeq() {
-        return m.lastSeq();
-      }
-
-      public AdmissionMode admissionMode() {
-        return m.admissionMode();
-      }
-    }, m.events());
+    return of(new Source(m::ticket, m::booking, m::waiting, m::position, m.lastSeq(), m.admissionMode()), m.events());
   }
 
-  private static Snapshot of(Source b, List<QueueEvent> events) {
+  private static Snapshot of(Source src, List<QueueEvent> events) {
     TreeSet<String> services = new TreeSet<>();
     TreeMap<Long, Optional<Ticket>> tickets = new TreeMap<>();
     TreeMap<String, Optional<Booking>> bookings = new TreeMap<>();
     for (QueueEvent e : events) {
       if (e instanceof QueueEvent.TicketIssued i) {
         services.add(i.service());
-        tickets.put(i.ticketId(), b.ticket(i.ticketId()));
+        tickets.put(i.ticketId(), src.ticket().apply(i.ticketId()));
       } else if (e instanceof QueueEvent.BookingMade m) {
         services.add(m.service());
-        bookings.put(m.code(), b.booking(m.code()));
+        bookings.put(m.code(), src.booking().apply(m.code()));
       }
     }
     long next = tickets.isEmpty() ? 1 : tickets.lastKey() + 1;
-    tickets.put(next, b.ticket(next)); // must be empty: no ticket exists that no event issued
+    tickets.put(next, src.ticket().apply(next)); // must be empty: no ticket exists that no event issued
     TreeMap<String, List<Ticket>> waiting = new TreeMap<>();
-    services.forEach(s -> waiting.put(s, List.copyOf(b.waiting(s))));
+    services.forEach(s -> waiting.put(s, List.copyOf(src.waiting().apply(s))));
     TreeMap<Long, Integer> ahead = new TreeMap<>();
     tickets.forEach((id, t) -> {
       if (t.isPresent()) {
-        ahead.put(id, b.position(id).ahead());
+        ahead.put(id, src.position().apply(id).ahead());
       }
     });
-    return new Snapshot(tickets, bookings, waiting, ahead, b.lastSeq(), b.admissionMode());
+    return new Snapshot(tickets, bookings, waiting, ahead, src.lastSeq(), src.admissionMode());
   }
 
-  /** The first difference from {@code other}, or null when equal. */
+  /** The differences from {@code other} (at most ten), or null when there is none. */
   public String diff(Snapshot other) {
     List<String> out = new ArrayList<>();
     if (lastSeq != other.lastSeq) {
