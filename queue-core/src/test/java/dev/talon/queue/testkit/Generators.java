@@ -54,7 +54,7 @@ public final class Generators {
   public static final List<Service> SERVICES = List.of(new Service("docs", "A", "ID documents"),
       new Service("cars", "B", "Vehicles"), new Service("tax", "TX", "Taxes"));
 
-  /** Mondays 2026-01-05 plus up to 40 days: well before Los Angeles moves its clocks on 2026-03-08. */
+  /** Monday 2026-01-05 plus up to 40 days: well before Los Angeles moves its clocks on 2026-03-08. */
   private static final LocalDate FIRST_DAY = LocalDate.of(2026, 1, 5);
 
   private record Place(ZoneId zone, OpeningHours hours, LocalDateTime start) {}
