@@ -14,6 +14,11 @@ public record Desk(String id, Set<String> services) {
     if (services == null || services.isEmpty()) {
       throw new InvalidConfigurationException("desk " + id + " must serve at least one service, was " + services);
     }
+    for (String s : services) { // not contains(null): immutable sets throw on that
+      if (s == null) {
+        throw new InvalidConfigurationException("desk " + id + " lists a null service, was " + services);
+      }
+    }
     services = Set.copyOf(services);
   }
 

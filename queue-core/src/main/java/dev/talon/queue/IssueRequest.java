@@ -19,9 +19,13 @@ public record IssueRequest(String service, Origin origin, Set<String> categories
       throw new InvalidRequestException(
           "an issued ticket's origin must be WALK_IN or REMOTE (BOOKED comes from check-in), was " + origin);
     }
-    categories = categories == null ? Set.of() : Set.copyOf(categories);
-    for (String c : categories) {
-      Checks.notBlank("category", c);
+    if (categories == null) {
+      categories = Set.of();
+    } else {
+      for (String c : categories) {
+        Checks.notBlank("category", c); // before Set.copyOf, which throws a bare NPE on a null element
+      }
+      categories = Set.copyOf(categories);
     }
     Checks.optional("person id", personId);
     Checks.optional("request id", requestId);

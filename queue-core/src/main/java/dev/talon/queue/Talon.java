@@ -11,6 +11,7 @@ import java.time.Duration;
 import java.time.ZoneId;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.LinkedHashSet;
 import java.util.Map;
 import java.util.List;
 import java.util.Objects;
@@ -94,7 +95,13 @@ public final class Talon {
 
   /** Adds a desk serving the given services. */
   public Talon desk(String id, String... services) {
-    return desk(new Desk(id, Set.of(require("services", services))));
+    Set<String> set = new LinkedHashSet<>();
+    for (String s : require("services", services)) {
+      if (!set.add(s)) {
+        throw new InvalidConfigurationException("desk " + id + " lists service " + s + " twice");
+      }
+    }
+    return desk(new Desk(id, set));
   }
 
   /** Adds a desk. */

@@ -418,7 +418,12 @@ public final class BranchEngine implements Branch {
             + prior.fingerprint + "; this one is " + fingerprint + ". Use a new request id for a new request");
       }
       try {
-        return current.apply(prior.result.join());
+        R r = current.apply(prior.result.join());
+        if (r != null) {
+          return r;
+        }
+        // the ticket or booking ended on an earlier day and was forgotten: the id starts afresh
+        requests.asMap().remove(requestId, prior);
       } catch (CompletionException failedFirstAttempt) {
         // the first request with this id failed and changed nothing; this retry tries for itself
       }
@@ -674,6 +679,14 @@ public final class BranchEngine implements Branch {
 
   @Override
   public List<Ticket> waiting(String service) {
+    if (service == null || service.isBlank()) {
+      throw new dev.talon.queue.InvalidRequestException("service code must not be null or blank, was "
+          + (service == null ? "null" : '"' + service + '"'));
+    }
+    if (config.indexOf(service) < 0) {
+      throw new dev.talon.queue.UnknownServiceException("unknown service " + service + "; branch " + config.branchId()
+          + " has " + config.serviceIndex().keySet().stream().sorted().toList());
+    }
     BranchState s = current();
     List<Ticket> out = new ArrayList<>();
     for (Line l : s.lines) {

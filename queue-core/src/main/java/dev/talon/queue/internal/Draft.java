@@ -388,18 +388,18 @@ final class Draft {
   }
 
   private void issued(TicketIssued i) {
+    int svc = serviceIndex(i, i.service());
     Ticket t = new Ticket(i.ticketId(), i.day(), i.service(), i.number(), i.display(), i.origin(), i.line(),
         i.categories(), i.personId(), i.bookingId(), i.bookedFor(), i.joinSeq(), TicketState.WAITING, i.at(), null,
         null, 0, null, null, null, i.parentId(), i.returnTo());
     put(t);
     if (i.day().equals(day)) {
-      int s = config.indexOf(i.service());
-      if (numbers[s] < i.number()) {
+      if (numbers[svc] < i.number()) {
         if (!numbersCopied) {
           numbers = numbers.clone();
           numbersCopied = true;
         }
-        numbers[s] = i.number();
+        numbers[svc] = i.number();
       }
     }
     rejoin(t, i.line(), i.joinSeq());
@@ -515,7 +515,7 @@ final class Draft {
     if (w == null) {
       w = new WindowBookings(new int[numbers.length], LongDeque.empty(), ends.plus(config.limits().bookingGrace()));
     }
-    windows = windows.put(b.window(), w.add(config.indexOf(b.service()), b.bookingId()));
+    windows = windows.put(b.window(), w.add(serviceIndex(b, b.service()), b.bookingId()));
     nextBookingId = Math.max(nextBookingId, b.bookingId() + 1);
   }
 
@@ -556,6 +556,17 @@ final class Draft {
     for (long id : oldBookings) {
       bookings = bookings.remove(id);
     }
+  }
+
+  /** The index of a service named in history; the configuration may have dropped it since. */
+  private int serviceIndex(QueueEvent e, String service) {
+    int i = config.indexOf(service);
+    if (i < 0) {
+      throw new StorageException("history event " + e.seq() + " names service " + service + ", which branch "
+          + config.branchId() + " is no longer configured with; its services are "
+          + config.serviceIndex().keySet().stream().sorted().toList());
+    }
+    return i;
   }
 
   /** Drops windows that are past their expiry and have nothing pending; derived clean-up only. */

@@ -1,0 +1,85 @@
+package dev.talon.queue.testkit;
+
+import dev.talon.queue.AdmissionMode;
+import dev.talon.queue.BookRequest;
+import dev.talon.queue.Branch;
+import dev.talon.queue.IssueRequest;
+import dev.talon.queue.spi.ManualClock;
+import java.time.Instant;
+
+/**
+ * One concrete operation on a branch, with every id and code already resolved, so that it can be
+ * applied to an engine and to the {@link ReferenceModel} alike, and replayed later unchanged.
+ * {@link SetClock} moves the clock and calls nothing.
+ */
+public sealed interface Op {
+
+  record Issue(IssueRequest request) implements Op {}
+
+  record Book(BookRequest request) implements Op {}
+
+  record CancelBooking(String code) implements Op {}
+
+  record CheckIn(String code) implements Op {}
+
+  record CallNext(String desk) implements Op {}
+
+  record Recall(long ticketId) implements Op {}
+
+  record ReturnCall(long ticketId) implements Op {}
+
+  record Start(long ticketId) implements Op {}
+
+  record Finish(long ticketId) implements Op {}
+
+  record NoShow(long ticketId) implements Op {}
+
+  record Cancel(long ticketId) implements Op {}
+
+  record SetMode(AdmissionMode mode) implements Op {}
+
+  record Rotate() implements Op {}
+
+  record SetClock(Instant at) implements Op {}
+
+  /** Runs the operation on the engine; the clock is only touched by {@link SetClock}. */
+  default Outcome applyTo(Branch b, ManualClock clock) {
+    return Outcome.of(() -> call(b, clock));
+  }
+
+  private Object call(Branch b, ManualClock clock) {
+    if (this instanceof Issue o) {
+      return b.issue(o.request());
+    } else if (this instanceof Book o) {
+      return b.book(o.request());
+    } else if (this instanceof CancelBooking o) {
+      return b.cancelBooking(o.code());
+    } else if (this instanceof CheckIn o) {
+      return b.checkIn(o.code());
+    } else if (this instanceof CallNext o) {
+      return b.callNext(o.desk());
+    } else if (this instanceof Recall o) {
+      return b.recall(o.ticketId());
+    } else if (this instanceof ReturnCall o) {
+      return b.returnCall(o.ticketId());
+    } else if (this instanceof Start o) {
+      return b.startService(o.ticketId());
+    } else if (this instanceof Finish o) {
+      return b.finish(o.ticketId());
+    } else if (this instanceof NoShow o) {
+      return b.noShow(o.ticketId());
+    } else if (this instanceof Cancel o) {
+      return b.cancel(o.ticketId());
+    } else if (this instanceof SetMode o) {
+      b.setAdmissionMode(o.mode());
+      return null;
+    } else if (this instanceof Rotate) {
+      b.rotate();
+      return null;
+    } else if (this instanceof SetClock o) {
+      clock.set(o.at());
+      return null;
+    }
+    throw new IllegalStateException("unhandled op " + this);
+  }
+}

@@ -1,0 +1,98 @@
+package dev.talon.queue.testkit;
+
+import dev.talon.queue.Origin;
+import dev.talon.queue.spi.Bypass;
+import dev.talon.queue.spi.DispatchView;
+import dev.talon.queue.spi.LineView;
+import dev.talon.queue.spi.Policy;
+import dev.talon.queue.spi.TicketFacts;
+
+/**
+ * Plain restatements of the two built-in policies, written from their javadoc, for the
+ * {@link ReferenceModel}: the engine runs the real ones, the model runs these, and the property
+ * test compares the calls. A policy without a twin here (one from queue-policies) is given to the
+ * model as it is.
+ */
+public final class ReferencePolicies {
+  private ReferencePolicies() {}
+
+  /** Booked visitors who checked in on time go to the booked line, everyone else to the walk-in line. */
+  static String lineOf(TicketFacts t) {
+    if (t.origin() == Origin.BOOKED && !t.late()) {
+      return Policy.BOOKED;
+    }
+    return Policy.WALK_IN;
+  }
+
+  /** The line whose head ticket joined first. */
+  static LineView oldestHead(Iterable<LineView> lines, boolean bookedOnly) {
+    LineView pick = null;
+    for (LineView l : lines) {
+      if (bookedOnly && !l.lineClass().equals(Policy.BOOKED)) {
+        continue;
+      }
+      if (pick == null || l.head().joinSeq() < pick.head().joinSeq()) {
+        pick = l;
+      }
+    }
+    return pick;
+  }
+
+  /** First come, first served across every line the desk serves. */
+  public static Policy<Void> fifo() {
+    return new Plain("fifo", false);
+  }
+
+  /** Booked lines first (oldest head among them), then the oldest head of any line. */
+  public static Policy<Void> bookedFirst() {
+    return new Plain("booked-first", true);
+  }
+
+  /** The twin of a built-in policy by its name, or the policy itself when it has none. */
+  public static Policy<?> twinOf(Policy<?> policy) {
+    switch (policy.name()) {
+      case "fifo":
+        return fifo();
+      case "booked-first":
+        return bookedFirst();
+      default:
+        return policy;
+    }
+  }
+
+  private static final class Plain implements Policy<Void> {
+    private final String name;
+    private final boolean bookedFirst;
+
+    Plain(String name, boolean bookedFirst) {
+      this.name = name;
+      this.bookedFirst = bookedFirst;
+    }
+
+    @Override
+    public String name() {
+      return name;
+    }
+
+    @Override
+    public String classify(TicketFacts ticket) {
+      return lineOf(ticket);
+    }
+
+    @Override
+    public LineView select(DispatchView<Void> view) {
+      LineView booked = bookedFirst ? oldestHead(view.lines(), true) : null;
+      return booked != null ? booked : oldestHead(view.lines(), false);
+    }
+
+    @Override
+    public Bypass bypass() {
+      return bookedFirst ? Bypass.unbounded() : Bypass.atMost(0);
+    }
+
+    @Override
+    public String toString() {
+      return "reference " + name;
+    }
+  }
+}
