@@ -13,6 +13,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.SplittableRandom;
+import java.util.TreeMap;
 import java.util.TreeSet;
 
 /*
@@ -141,7 +142,7 @@ final class ArrivalPlan {
     long patience = patienceOf == null ? NEVER : nanos(patienceSample);
     boolean cancels = r.leaving.nextDouble() < behaviour.cancelShare();
     Set<String> categories = new TreeSet<>();
-    for (Map.Entry<String, Double> c : new java.util.TreeMap<>(behaviour.categories()).entrySet()) {
+    for (Map.Entry<String, Double> c : new TreeMap<>(behaviour.categories()).entrySet()) {
       if (r.categories.nextDouble() < c.getValue()) {
         categories.add(c.getKey());
       }

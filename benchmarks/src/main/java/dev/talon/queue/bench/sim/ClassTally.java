@@ -64,8 +64,7 @@ final class ClassTally {
     }
   }
 
-  /** The mean wait of served visitors in minutes, unrounded (NaN when none). */
-  double meanWaitMinutes() {
+  private double meanWaitMinutes() {
     return served == 0 ? Double.NaN : waitSumNanos / served / NANOS_PER_MINUTE;
   }
 

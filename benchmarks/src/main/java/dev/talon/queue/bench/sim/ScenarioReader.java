@@ -35,11 +35,15 @@ import java.time.LocalTime;
 import java.time.ZoneId;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.TreeSet;
 import java.util.function.Function;
 import java.util.regex.Pattern;
 
@@ -244,11 +248,11 @@ public final class ScenarioReader {
   }
 
   private static List<DeskSpec> desks(JsonCursor c, List<ServiceSpec> services) {
-    Set<String> known = new java.util.TreeSet<>();
+    Set<String> known = new TreeSet<>();
     services.forEach(s -> known.add(s.code()));
     List<DeskSpec> out = new ArrayList<>();
     Map<String, String> ids = new HashMap<>();
-    Set<String> served = new java.util.HashSet<>();
+    Set<String> served = new HashSet<>();
     for (JsonCursor d : c.elements(true)) {
       d.object("id", "services");
       String id = d.get("id").text();
@@ -312,7 +316,7 @@ public final class ScenarioReader {
   }
 
   private static List<Change> changes(JsonCursor c, List<DeskSpec> desks, int opens, int closes) {
-    Set<String> known = new java.util.TreeSet<>();
+    Set<String> known = new TreeSet<>();
     desks.forEach(d -> known.add(d.id()));
     List<Change> out = new ArrayList<>();
     int last = -1;
@@ -348,7 +352,7 @@ public final class ScenarioReader {
     return out;
   }
 
-  private static List<String> deskIds(java.util.Optional<JsonCursor> list, Set<String> known) {
+  private static List<String> deskIds(Optional<JsonCursor> list, Set<String> known) {
     List<String> out = new ArrayList<>();
     if (list.isEmpty()) {
       return out;
@@ -514,7 +518,7 @@ public final class ScenarioReader {
     String text = c.text();
     E v = values.get(text);
     if (v == null) {
-      throw c.fail("must be one of " + new java.util.TreeSet<>(values.keySet()) + ", was \"" + text + "\"");
+      throw c.fail("must be one of " + new TreeSet<>(values.keySet()) + ", was \"" + text + "\"");
     }
     return v;
   }
@@ -551,6 +555,6 @@ public final class ScenarioReader {
   }
 
   static String hhmm(int minuteOfDay) {
-    return String.format(java.util.Locale.ROOT, "%02d:%02d", minuteOfDay / 60, minuteOfDay % 60);
+    return String.format(Locale.ROOT, "%02d:%02d", minuteOfDay / 60, minuteOfDay % 60);
   }
 }
