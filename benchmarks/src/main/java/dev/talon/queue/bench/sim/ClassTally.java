@@ -93,8 +93,12 @@ final class ClassTally {
     return new WaitPercentiles(cls, CHART_PERCENTILES, minutes);
   }
 
+  /**
+   * The wait at percentile {@code p}. The histogram answers with the top of the bucket holding
+   * that value (0.1% precision), which may lie a hair above the exact longest wait; it is capped there.
+   */
   private double percentile(double p) {
-    return round(waitMillis.getValueAtPercentile(p) / 60_000.0);
+    return round(Math.min(waitMillis.getValueAtPercentile(p) / 60_000.0, waitMaxNanos / NANOS_PER_MINUTE));
   }
 
   /** Three decimals: enough for minutes and shares, and stable text in the reports. */
