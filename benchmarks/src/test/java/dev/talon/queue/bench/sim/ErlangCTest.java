@@ -8,7 +8,6 @@ import dev.talon.queue.QueueEvent;
 import dev.talon.queue.QueueEvent.TicketCalled;
 import dev.talon.queue.QueueEvent.TicketIssued;
 import dev.talon.queue.bench.sim.SimulationResult.ClassResult;
-import dev.talon.queue.spi.EventStore;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -58,25 +57,12 @@ class ErlangCTest {
   @Test
   void waits_singleDeskFifo_equalLindleysRecursionOnTheSameSamples() {
     Scenario mmc = TestScenarios.mmc(50, 1, 1, 2, 99);
-    EventStore[] store = new EventStore[1];
-    StoreFactory keep = new StoreFactory() {
-      @Override
-      public String name() {
-        return "kept";
-      }
-
-      @Override
-      public EventStore open(String run) {
-        store[0] = EventStore.inMemory();
-        return store[0];
-      }
-    };
-
+    TestScenarios.KeptStores keep = new TestScenarios.KeptStores();
     new DaySimulation(keep, WaitEstimator.engine(), Progress.none()).run(mmc);
 
     Map<Long, Instant> issued = new HashMap<>();
     List<Long> simulated = new ArrayList<>();
-    for (QueueEvent e : store[0].load("sim", 0)) {
+    for (QueueEvent e : keep.events(0)) {
       if (e instanceof TicketIssued i) {
         issued.put(i.ticketId(), i.at());
       } else if (e instanceof TicketCalled c) {

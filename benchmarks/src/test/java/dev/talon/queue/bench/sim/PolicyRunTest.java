@@ -12,10 +12,8 @@ import dev.talon.queue.QueueEvent.TicketIssued;
 import dev.talon.queue.QueueEvent.TicketNoShow;
 import dev.talon.queue.QueueEvent.TicketRecalled;
 import dev.talon.queue.bench.sim.SimulationResult.ClassResult;
-import dev.talon.queue.spi.EventStore;
 import java.time.Instant;
 import java.time.LocalTime;
-import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -24,28 +22,7 @@ import org.junit.jupiter.api.Test;
 /** The day as the engine saw it: each behaviour checked on the events the engine stored. */
 class PolicyRunTest {
 
-  /** Keeps the store of every run so that a test can read the engine's history. */
-  private static final class KeptStores implements StoreFactory {
-    final List<EventStore> stores = new ArrayList<>();
-
-    @Override
-    public String name() {
-      return "kept";
-    }
-
-    @Override
-    public EventStore open(String run) {
-      EventStore s = EventStore.inMemory();
-      stores.add(s);
-      return s;
-    }
-
-    List<QueueEvent> events(int run) {
-      return stores.get(run).load("sim", 0);
-    }
-  }
-
-  private final KeptStores stores = new KeptStores();
+  private final TestScenarios.KeptStores stores = new TestScenarios.KeptStores();
 
   private SimulationResult run(Scenario s) {
     return new DaySimulation(stores, WaitEstimator.engine(), Progress.none()).run(s);

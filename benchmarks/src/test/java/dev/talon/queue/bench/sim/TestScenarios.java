@@ -2,6 +2,7 @@ package dev.talon.queue.bench.sim;
 
 import dev.talon.queue.QueueEvent;
 import dev.talon.queue.spi.EventStore;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 
@@ -10,6 +11,28 @@ final class TestScenarios {
   static final ScenarioReader READER = new ScenarioReader(PolicyResolver.builtIn());
 
   private TestScenarios() {}
+
+  /** Keeps the store of every run (one per policy, in order) so that a test can read the engine's history. */
+  static final class KeptStores implements StoreFactory {
+    private final List<EventStore> stores = new ArrayList<>();
+
+    @Override
+    public String name() {
+      return "kept";
+    }
+
+    @Override
+    public EventStore open(String run) {
+      EventStore s = EventStore.inMemory();
+      stores.add(s);
+      return s;
+    }
+
+    /** The events of run {@code run} (0-based). */
+    List<QueueEvent> events(int run) {
+      return stores.get(run).load("sim", 0);
+    }
+  }
 
   /**
    * Stores that keep nothing: for runs of hundreds of thousands of visitors whose history nobody

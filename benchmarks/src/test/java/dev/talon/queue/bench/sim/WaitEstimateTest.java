@@ -8,7 +8,6 @@ import dev.talon.queue.QueueEvent;
 import dev.talon.queue.QueueEvent.TicketCalled;
 import dev.talon.queue.QueueEvent.TicketIssued;
 import dev.talon.queue.bench.sim.SimulationResult.ClassResult;
-import dev.talon.queue.spi.EventStore;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.HashMap;
@@ -20,29 +19,17 @@ import org.junit.jupiter.api.Test;
 /** The estimate columns, fed by a stand-in estimator until the engine gives estimates. */
 class WaitEstimateTest {
   private final Scenario scenario = TestScenarios.mmc(50, 4, 4, 1, 3);
-  private EventStore store;
+  private final TestScenarios.KeptStores stores = new TestScenarios.KeptStores();
 
   private SimulationResult run(WaitEstimator estimator) {
-    StoreFactory keep = new StoreFactory() {
-      @Override
-      public String name() {
-        return "kept";
-      }
-
-      @Override
-      public EventStore open(String run) {
-        store = EventStore.inMemory();
-        return store;
-      }
-    };
-    return new DaySimulation(keep, estimator, Progress.none()).run(scenario);
+    return new DaySimulation(stores, estimator, Progress.none()).run(scenario);
   }
 
   /** The waits of counted served visitors, in minutes, straight from the engine's history. */
   private List<Double> actualWaits(Instant countedFrom) {
     Map<Long, Instant> issued = new HashMap<>();
     Map<Long, Double> waits = new HashMap<>();
-    for (QueueEvent e : store.load("sim", 0)) {
+    for (QueueEvent e : stores.events(0)) {
       if (e instanceof TicketIssued i && !i.at().isBefore(countedFrom)) {
         issued.put(i.ticketId(), i.at());
       } else if (e instanceof TicketCalled c && issued.containsKey(c.ticketId()) && !waits.containsKey(c.ticketId())) {
