@@ -193,7 +193,9 @@ final class PolicyRun {
       deskById.put(spec.id(), desks[i]);
     }
     this.branch = build(stores);
-    this.sampleEvery = Math.round(sc.sampleMinutes() * 6e10);
+    double spanMinutes = (plan.closesAt(sc.days() - 1) - plan.opensAt(0)) / 6e10;
+    double every = sc.sampleMinutes() > 0 ? sc.sampleMinutes() : Math.max(1, Math.ceil(spanMinutes / 360));
+    this.sampleEvery = Math.round(every * 6e10);
     this.nextSample = plan.opensAt(0);
   }
 

@@ -35,7 +35,7 @@ import java.util.Map;
  * @param changes       regime changes during each day, in time order
  * @param policies      the policies to compare, in report order
  * @param onTimeMinutes a booked visitor called within this many minutes of the booked time counts as on time
- * @param sampleMinutes how often the queue lengths are sampled for the charts
+ * @param sampleMinutes how often the queue lengths are sampled for the charts; 0 to choose from the length of the run
  */
 public record Scenario(
     String name,

@@ -186,7 +186,7 @@ public final class ScenarioReader {
     List<PolicySpec> policySpecs = policies(c.get("policies"));
 
     double onTime = 10;
-    double sample = Math.max(1, Math.ceil(spanMinutes / 360));
+    double sample = 0; // chosen from the length of the run
     if (c.opt("report").isPresent()) {
       JsonCursor report = c.get("report").object("onTimeMinutes", "sampleMinutes");
       onTime = report.opt("onTimeMinutes").map(o -> o.number(0, DAY_MINUTES)).orElse(onTime);
