@@ -1,0 +1,670 @@
+package dev.talon.queue.bench.sim;
+
+import dev.talon.queue.AdmissionMode;
+import dev.talon.queue.AdmissionRefusedException;
+import dev.talon.queue.BookRequest;
+import dev.talon.queue.Booking;
+import dev.talon.queue.Branch;
+import dev.talon.queue.CapacityExceededException;
+import dev.talon.queue.CheckInRefusedException;
+import dev.talon.queue.Desk;
+import dev.talon.queue.IllegalTransitionException;
+import dev.talon.queue.IssueRequest;
+import dev.talon.queue.OpeningHours;
+import dev.talon.queue.Origin;
+import dev.talon.queue.OutOfHoursException;
+import dev.talon.queue.SlotCalendar;
+import dev.talon.queue.Talon;
+import dev.talon.queue.Ticket;
+import dev.talon.queue.TicketState;
+import dev.talon.queue.bench.sim.ArrivalPlan.Visitor;
+import dev.talon.queue.bench.sim.Scenario.AfterClosing;
+import dev.talon.queue.bench.sim.Scenario.Change;
+import dev.talon.queue.bench.sim.Scenario.PolicySpec;
+import dev.talon.queue.bench.sim.Scenario.ServiceSpec;
+import dev.talon.queue.bench.sim.SimulationResult.Arrivals;
+import dev.talon.queue.bench.sim.SimulationResult.ClassResult;
+import dev.talon.queue.bench.sim.SimulationResult.ClassSeries;
+import dev.talon.queue.bench.sim.SimulationResult.PolicyResult;
+import dev.talon.queue.bench.sim.SimulationResult.QueueSeries;
+import dev.talon.queue.bench.sim.SimulationResult.WaitPercentiles;
+import dev.talon.queue.spi.ManualClock;
+import dev.talon.queue.spi.Policy;
+import dev.talon.queue.spi.QueueClock;
+import java.time.Duration;
+import java.time.LocalDateTime;
+import java.time.LocalTime;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.PriorityQueue;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.TreeSet;
+
+/*
+ * One policy's day: a discrete-event simulation that drives a real Branch engine on a manual
+ * clock.
+ *
+ * Design. A single thread pops events in (time, kind, insertion) order from a priority queue,
+ * sets the engine's clock to the event's time and performs what the event stands for through the
+ * public Branch API: bookings at each day's local midnight, walk-ins issue, booked visitors check
+ * in around their window, desks call when they are free, start and finish service after the
+ * visitor's own sampled times, recall visitors who are gone until the engine marks them
+ * no-shows, and regime changes switch the admission mode or open and close desks. The kind order
+ * at one instant (closing, then the next day's bookings and opening, then changes, then desk
+ * work, then arrivals, then patience) makes ties deterministic and lets a 24-hour branch close
+ * and reopen at midnight.
+ *
+ * What is random was drawn before (ArrivalPlan); what a policy decides comes from the engine:
+ * which ticket a desk gets. The engine's events reach a RunObserver (queue lengths, bypass). The
+ * simulator keeps its own view of each visitor (waiting, called, gone) only to know what the
+ * person does next, never to decide for the engine.
+ *
+ * Desks are OFF (not staffed), IDLE or BUSY. A new ticket wakes the desk that has been idle
+ * longest among those serving its service; a desk that frees up calls at once. A desk closed by
+ * a change finishes its visitor first. After closing, the doors refuse newcomers; with
+ * serve-waiting the desks keep calling until nothing waits for them, with send-home the waiting
+ * tickets are cancelled at closing.
+ */
+final class PolicyRun {
+  private static final int CLOSE = 0;
+  private static final int BOOK = 1;
+  private static final int OPEN = 2;
+  private static final int CHANGE = 3;
+  private static final int DONE = 4;
+  private static final int START = 5;
+  private static final int RECALL = 6;
+  private static final int ARRIVE = 7;
+  private static final int PATIENCE = 8;
+
+  private record Event(long at, int kind, long seq, int a, int b) {}
+
+  private enum Outcome { PENDING, WAITING, CALLED, SERVED, LEFT, REFUSED, SENT_HOME, NOT_COME }
+
+  /** What the simulator knows about one visitor in this run. */
+  private static final class Person {
+    Outcome outcome = Outcome.PENDING;
+    String bookingCode;
+    long bookedStart = -1;
+    boolean checkedInWithBooking;
+    boolean gone;
+    long arrivedAt = -1;
+    long ticketId;
+    String cls;
+    long issuedAt;
+    long calledAt = -1;
+    WaitEstimator.Estimate estimate;
+  }
+
+  private enum DeskMode { OFF, IDLE, BUSY }
+
+  private static final class DeskState {
+    final int index;
+    final String id;
+    final Set<Integer> services;
+    DeskMode mode = DeskMode.OFF;
+    boolean closed;
+    long idleSince;
+    long onSince;
+    long staffed;
+    int visitor = -1;
+    long busySince;
+
+    DeskState(int index, String id, Set<Integer> services) {
+      this.index = index;
+      this.id = id;
+      this.services = services;
+    }
+  }
+
+  private final Scenario sc;
+  private final ArrivalPlan plan;
+  private final PolicySpec policy;
+  private final WaitEstimator estimator;
+  private final Progress progress;
+  private final int runIndex;
+  private final int runs;
+
+  private final ManualClock clock;
+  private final RunObserver observer;
+  private final Branch branch;
+  private final PriorityQueue<Event> queue = new PriorityQueue<>(
+      Comparator.comparingLong(Event::at).thenComparingInt(Event::kind).thenComparingLong(Event::seq));
+  private long seq;
+  private long now;
+
+  private final Person[] people;
+  private final int[] dayStart;
+  private int[] visitorOfTicket = new int[1024];
+  private final TreeSet<Integer> waiting = new TreeSet<>();
+  private final DeskState[] desks;
+  private final Map<String, DeskState> deskById = new HashMap<>();
+  private final Map<String, Long> busyByClass = new TreeMap<>();
+  private boolean doorsOpen;
+
+  private int booked;
+  private int bookedLater;
+  private int bookingFull;
+  private int notKept;
+
+  private final long sampleEvery;
+  private long nextSample;
+  private final List<Double> sampleMinutes = new ArrayList<>();
+  private final List<Map<String, Integer>> samples = new ArrayList<>();
+  private int progressStep = -1;
+  private long lastActivity;
+
+  PolicyRun(ArrivalPlan plan, PolicySpec policy, StoreFactory stores, WaitEstimator estimator, Progress progress,
+      int runIndex, int runs) {
+    this.sc = plan.scenario();
+    this.plan = plan;
+    this.policy = policy;
+    this.estimator = estimator;
+    this.progress = progress;
+    this.runIndex = runIndex;
+    this.runs = runs;
+    this.clock = QueueClock.manual(plan.origin());
+    this.observer = new RunObserver(sc, plan.visitors().size());
+    this.people = new Person[plan.visitors().size()];
+    Arrays.setAll(people, i -> new Person());
+    this.dayStart = new int[sc.days() + 1];
+    int d = 0;
+    for (Visitor v : plan.visitors()) {
+      while (d < v.day()) {
+        dayStart[++d] = v.id();
+      }
+    }
+    while (d < sc.days()) {
+      dayStart[++d] = plan.visitors().size();
+    }
+    Map<String, Integer> serviceIndex = new HashMap<>();
+    for (int i = 0; i < sc.services().size(); i++) {
+      serviceIndex.put(sc.services().get(i).code(), i);
+    }
+    this.desks = new DeskState[sc.desks().size()];
+    for (int i = 0; i < desks.length; i++) {
+      Scenario.DeskSpec spec = sc.desks().get(i);
+      desks[i] = new DeskState(i, spec.id(), Set.copyOf(spec.services().stream().map(serviceIndex::get).toList()));
+      deskById.put(spec.id(), desks[i]);
+    }
+    this.branch = build(stores);
+    double spanMinutes = (plan.closesAt(sc.days() - 1) - plan.opensAt(0)) / 6e10;
+    double every = sc.sampleMinutes() > 0 ? sc.sampleMinutes() : Math.max(1, Math.ceil(spanMinutes / 360));
+    this.sampleEvery = Math.round(every * 6e10);
+    this.nextSample = plan.opensAt(0);
+  }
+
+  private Branch build(StoreFactory stores) {
+    int closes = sc.closesMinute();
+    LocalTime closing = closes == 24 * 60 ? LocalTime.MAX : LocalTime.of(closes / 60, closes % 60);
+    Map<String, Integer> capacity = new TreeMap<>();
+    for (ServiceSpec s : sc.services()) {
+      if (s.booking() != null) {
+        capacity.put(s.code(), s.booking().capacityPerWindow());
+      }
+    }
+    Talon t = Talon.newBranch("sim")
+        .zone(sc.zone())
+        .openingHours(OpeningHours.daily(sc.opens(), closing))
+        .slots(new SlotCalendar(Duration.ofMinutes(sc.windowMinutes()), capacity, 14))
+        .limits(sc.limits())
+        .admissionMode(AdmissionMode.MIXED)
+        .policy(policy.policy())
+        .store(stores.open(sc.name() + "/" + policy.label()))
+        .clock(clock)
+        .listener(observer);
+    for (ServiceSpec s : sc.services()) {
+      t.service(s.code(), s.prefix(), s.label());
+    }
+    for (Scenario.DeskSpec d : sc.desks()) {
+      t.desk(new Desk(d.id(), Set.copyOf(d.services())));
+    }
+    return t.build();
+  }
+
+  // ---------------------------------------------------------------- the loop
+
+  /** Runs the whole scenario under this policy. */
+  PolicyResult run() {
+    for (int day = 0; day < sc.days(); day++) {
+      schedule(plan.midnight(day), BOOK, day, 0);
+      schedule(plan.opensAt(day), OPEN, day, 0);
+      for (int i = 0; i < sc.changes().size(); i++) {
+        schedule(plan.at(day, sc.changes().get(i).at()), CHANGE, day, i);
+      }
+      schedule(plan.closesAt(day), CLOSE, day, 0);
+    }
+    long spanStart = plan.opensAt(0);
+    long spanEnd = plan.closesAt(sc.days() - 1);
+    Event e;
+    while ((e = queue.poll()) != null) {
+      while (nextSample <= e.at()) {
+        sample();
+      }
+      now = e.at();
+      clock.set(plan.instant(now));
+      if (handle(e)) {
+        lastActivity = now;
+      }
+      int step = (int) (200 * Math.min(1.0, Math.max(0.0, (double) (now - spanStart) / (spanEnd - spanStart))));
+      if (step != progressStep) {
+        progressStep = step;
+        progress.update(policy.label(), runIndex, runs, step / 200.0, Html.clock(now / 6e10, sc.days() > 1));
+      }
+    }
+    for (int v : List.copyOf(waiting)) {
+      sendHome(v); // nothing will ever call them: no desk serving their service is left open
+    }
+    for (DeskState d : desks) {
+      turnOff(d);
+    }
+    return result();
+  }
+
+  private void schedule(long at, int kind, int a, int b) {
+    queue.add(new Event(at, kind, seq++, a, b));
+  }
+
+  /** Performs the event; false when it turned out to change nothing (patience of someone already called). */
+  private boolean handle(Event e) {
+    switch (e.kind()) {
+      case CLOSE -> close();
+      case BOOK -> book(e.a());
+      case OPEN -> open();
+      case CHANGE -> change(sc.changes().get(e.b()));
+      case DONE -> done(desks[e.a()]);
+      case START -> startService(desks[e.a()]);
+      case RECALL -> recall(desks[e.a()]);
+      case ARRIVE -> arrive(e.a());
+      case PATIENCE -> {
+        return patienceOver(e.a());
+      }
+      default -> throw new IllegalStateException("unknown event kind " + e.kind());
+    }
+    return true;
+  }
+
+  // ---------------------------------------------------------------- the branch's day
+
+  private void book(int day) {
+    if (branch.admissionMode() == AdmissionMode.WALK_IN_ONLY) {
+      branch.setAdmissionMode(AdmissionMode.MIXED); // bookings were taken while booking was possible
+    }
+    Map<Long, Integer> taken = new HashMap<>();
+    for (int id = dayStart[day]; id < dayStart[day + 1]; id++) {
+      Visitor v = plan.visitors().get(id);
+      Person p = people[id];
+      long arrival = v.desiredAt();
+      if (v.wantsBooking()) {
+        if (reserve(v, p, taken)) {
+          if (!v.showsUp()) {
+            p.outcome = Outcome.NOT_COME;
+            notKept++;
+            continue;
+          }
+          arrival = p.bookedStart + v.offsetNanos();
+        } else {
+          bookingFull++;
+        }
+      }
+      schedule(Math.max(now, arrival), ARRIVE, id, 0);
+    }
+  }
+
+  /** Books the window of the desired time or the next one with a free place that day. */
+  private boolean reserve(Visitor v, Person p, Map<Long, Integer> taken) {
+    ServiceSpec s = sc.services().get(v.service());
+    int w = sc.windowMinutes();
+    LocalDateTime desired = plan.local(v.desiredAt());
+    int opens = ScenarioReader.minuteOfDay(sc.opens());
+    int first = Math.max((desired.getHour() * 60 + desired.getMinute()) / w * w, (opens + w - 1) / w * w);
+    for (int start = first; start + w <= sc.closesMinute(); start += w) {
+      long key = (long) start * sc.services().size() + v.service();
+      if (taken.getOrDefault(key, 0) >= s.booking().capacityPerWindow()) {
+        continue;
+      }
+      try {
+        Booking b = branch.book(BookRequest.of(s.code(), desired.toLocalDate().atStartOfDay().plusMinutes(start)));
+        taken.merge(key, 1, Integer::sum);
+        p.bookingCode = b.code();
+        p.bookedStart = plan.at(b.windowStart());
+        booked++;
+        if (start != first) {
+          bookedLater++;
+        }
+        return true;
+      } catch (CapacityExceededException full) {
+        taken.put(key, Integer.MAX_VALUE);
+      }
+    }
+    return false;
+  }
+
+  private void open() {
+    doorsOpen = true;
+    if (branch.admissionMode() != sc.admissionMode()) {
+      branch.setAdmissionMode(sc.admissionMode());
+    }
+    for (DeskState d : desks) {
+      d.closed = false;
+      if (d.mode == DeskMode.OFF) {
+        turnOn(d);
+      }
+    }
+    for (DeskState d : desks) {
+      if (d.mode == DeskMode.IDLE) {
+        call(d);
+      }
+    }
+  }
+
+  private void change(Change c) {
+    if (c.admissionMode() != null && c.admissionMode() != branch.admissionMode()) {
+      branch.setAdmissionMode(c.admissionMode());
+    }
+    for (String id : c.closeDesks()) {
+      DeskState d = deskById.get(id);
+      d.closed = true;
+      if (d.mode == DeskMode.IDLE) {
+        turnOff(d);
+      }
+    }
+    for (String id : c.openDesks()) {
+      DeskState d = deskById.get(id);
+      d.closed = false;
+      if (d.mode == DeskMode.OFF && doorsOpen) {
+        turnOn(d);
+        call(d);
+      }
+    }
+  }
+
+  private void close() {
+    doorsOpen = false;
+    if (sc.afterClosing() == AfterClosing.SEND_HOME) {
+      for (int v : List.copyOf(waiting)) {
+        sendHome(v);
+      }
+    }
+    for (DeskState d : desks) {
+      if (d.mode == DeskMode.IDLE) {
+        turnOff(d);
+      }
+    }
+  }
+
+  private void sendHome(int v) {
+    Person p = people[v];
+    branch.cancel(p.ticketId);
+    waiting.remove(v);
+    p.outcome = p.gone ? Outcome.LEFT : Outcome.SENT_HOME;
+  }
+
+  // ---------------------------------------------------------------- visitors
+
+  private void arrive(int id) {
+    Visitor v = plan.visitors().get(id);
+    Person p = people[id];
+    if (p.arrivedAt < 0) {
+      p.arrivedAt = now;
+    }
+    if (!doorsOpen) {
+      if (now < plan.opensAt(v.day())) {
+        schedule(plan.opensAt(v.day()), ARRIVE, id, 0); // waits outside until the doors open
+      } else {
+        refuse(p);
+      }
+      return;
+    }
+    Ticket ticket;
+    if (p.bookingCode != null) {
+      long checkInOpens = p.bookedStart - sc.limits().earlyCheckIn().toNanos();
+      if (now < checkInOpens) {
+        schedule(checkInOpens, ARRIVE, id, 0); // too early: waits until check-in opens
+        return;
+      }
+      try {
+        ticket = branch.checkIn(p.bookingCode);
+      } catch (CheckInRefusedException | IllegalTransitionException lateOrExpired) {
+        refuse(p);
+        return;
+      }
+    } else {
+      try {
+        ticket = branch.issue(new IssueRequest(sc.services().get(v.service()).code(), Origin.WALK_IN, v.categories(),
+            null, null));
+      } catch (AdmissionRefusedException | OutOfHoursException refused) {
+        refuse(p);
+        return;
+      }
+    }
+    p.outcome = Outcome.WAITING;
+    p.ticketId = ticket.id();
+    p.cls = ticket.line();
+    p.checkedInWithBooking = ticket.origin() == Origin.BOOKED;
+    p.issuedAt = now;
+    Optional<WaitEstimator.Estimate> estimate = estimator.estimate(branch, ticket);
+    p.estimate = estimate.orElse(null);
+    if (ticket.id() >= visitorOfTicket.length) {
+      visitorOfTicket = Arrays.copyOf(visitorOfTicket, (int) Math.max(ticket.id() + 1, visitorOfTicket.length * 2L));
+    }
+    visitorOfTicket[(int) ticket.id()] = id;
+    waiting.add(id);
+    if (v.patienceNanos() != ArrivalPlan.NEVER) {
+      schedule(now + v.patienceNanos(), PATIENCE, id, 0);
+    }
+    wakeDeskFor(v.service());
+  }
+
+  private void refuse(Person p) {
+    p.outcome = Outcome.REFUSED;
+    p.cls = p.bookingCode != null ? Policy.BOOKED : Policy.WALK_IN;
+  }
+
+  private boolean patienceOver(int id) {
+    Person p = people[id];
+    if (p.outcome != Outcome.WAITING || p.gone) {
+      return false;
+    }
+    if (plan.visitors().get(id).cancelsWhenLeaving()) {
+      branch.cancel(p.ticketId);
+      waiting.remove(id);
+      p.outcome = Outcome.LEFT;
+    } else {
+      p.gone = true; // leaves without a word; a desk will call in vain
+    }
+    return true;
+  }
+
+  // ---------------------------------------------------------------- desks
+
+  private void wakeDeskFor(int service) {
+    DeskState best = null;
+    for (DeskState d : desks) {
+      if (d.mode == DeskMode.IDLE && d.services.contains(service) && (best == null || d.idleSince < best.idleSince)) {
+        best = d;
+      }
+    }
+    if (best != null) {
+      call(best);
+    }
+  }
+
+  private void call(DeskState d) {
+    Optional<Ticket> called = branch.callNext(d.id);
+    if (called.isEmpty()) {
+      if (!doorsOpen) {
+        turnOff(d); // closing time and nobody left for this desk
+      } else if (d.mode != DeskMode.IDLE) {
+        d.mode = DeskMode.IDLE;
+        d.idleSince = now;
+      }
+      return;
+    }
+    int id = visitorOfTicket[(int) called.get().id()];
+    Person p = people[id];
+    waiting.remove(id);
+    p.outcome = Outcome.CALLED;
+    p.calledAt = now;
+    d.mode = DeskMode.BUSY;
+    d.visitor = id;
+    d.busySince = now;
+    long walk = plan.visitors().get(id).walkNanos();
+    if (p.gone) {
+      schedule(now + recallAfter(), RECALL, d.index, 0);
+    } else if (walk == 0) {
+      startService(d);
+    } else {
+      schedule(now + walk, START, d.index, 0);
+    }
+  }
+
+  private void startService(DeskState d) {
+    branch.startService(people[d.visitor].ticketId);
+    schedule(now + plan.visitors().get(d.visitor).serviceNanos(), DONE, d.index, 0);
+  }
+
+  private void done(DeskState d) {
+    branch.finish(people[d.visitor].ticketId);
+    people[d.visitor].outcome = Outcome.SERVED;
+    release(d);
+  }
+
+  private void recall(DeskState d) {
+    Ticket t = branch.recall(people[d.visitor].ticketId);
+    if (t.state() == TicketState.NO_SHOW) {
+      people[d.visitor].outcome = Outcome.LEFT;
+      release(d);
+    } else {
+      schedule(now + recallAfter(), RECALL, d.index, 0);
+    }
+  }
+
+  private void release(DeskState d) {
+    busyByClass.merge(people[d.visitor].cls, now - d.busySince, Long::sum);
+    d.visitor = -1;
+    if (d.closed) {
+      turnOff(d);
+    } else {
+      d.mode = DeskMode.IDLE;
+      d.idleSince = now;
+      call(d);
+    }
+  }
+
+  private void turnOn(DeskState d) {
+    d.mode = DeskMode.IDLE;
+    d.idleSince = now;
+    d.onSince = now;
+  }
+
+  private void turnOff(DeskState d) {
+    if (d.mode != DeskMode.OFF) {
+      d.staffed += now - d.onSince;
+      d.mode = DeskMode.OFF;
+    }
+  }
+
+  private long recallAfter() {
+    return Math.round(sc.recallAfterMinutes() * 6e10);
+  }
+
+
+  private void sample() {
+    sampleMinutes.add(ClassTally.round(nextSample / 6e10));
+    samples.add(new TreeMap<>(observer.waitingByClass()));
+    nextSample += sampleEvery;
+  }
+
+  // ---------------------------------------------------------------- results
+
+  Arrivals arrivals() {
+    int walkIns = 0;
+    for (Visitor v : plan.visitors()) {
+      walkIns += v.wantsBooking() ? 0 : 1;
+    }
+    return new Arrivals(plan.visitors().size(), walkIns, plan.visitors().size() - walkIns, booked, bookedLater,
+        bookingFull, notKept, ClassTally.round(sc.warmUpMinutes()));
+  }
+
+  private PolicyResult result() {
+    Map<String, ClassTally> tallies = new TreeMap<>();
+    ClassTally all = new ClassTally("all");
+    long countedFrom = plan.countedFrom();
+    long firstOpening = plan.opensAt(0);
+    long onTime = Math.round(sc.onTimeMinutes() * 6e10);
+    for (int id = 0; id < people.length; id++) {
+      Person p = people[id];
+      if (p.outcome == Outcome.NOT_COME) {
+        continue;
+      }
+      if (p.outcome == Outcome.PENDING || p.outcome == Outcome.WAITING || p.outcome == Outcome.CALLED) {
+        throw new IllegalStateException("visitor " + id + " ended the run " + p.outcome + "; the simulation lost track");
+      }
+      if (Math.max(p.arrivedAt, firstOpening) < countedFrom) {
+        continue; // warm-up (who came before the doors first opened counts as coming at opening)
+      }
+      for (ClassTally t : List.of(tallies.computeIfAbsent(p.cls, ClassTally::new), all)) {
+        t.arrived++;
+        switch (p.outcome) {
+          case SERVED -> t.served(p.calledAt - p.issuedAt);
+          case LEFT -> t.left++;
+          case REFUSED -> t.refused++;
+          case SENT_HOME -> t.sentHome++;
+          default -> throw new IllegalStateException("unexpected outcome " + p.outcome);
+        }
+        if (p.ticketId > 0) {
+          t.bypass(observer.bypassOf(p.ticketId));
+        }
+        if (p.checkedInWithBooking) {
+          t.booking(p.outcome == Outcome.SERVED && p.calledAt <= p.bookedStart + onTime);
+        }
+        if (p.outcome == Outcome.SERVED && p.estimate != null) {
+          t.estimate(p.calledAt - p.issuedAt, p.estimate);
+        }
+      }
+    }
+    long staffed = 0;
+    for (DeskState d : desks) {
+      staffed += d.staffed;
+    }
+    busyByClass.forEach((cls, nanos) -> {
+      tallies.computeIfAbsent(cls, ClassTally::new).busy(nanos);
+      all.busy(nanos);
+    });
+    List<ClassResult> rows = new ArrayList<>();
+    List<WaitPercentiles> waits = new ArrayList<>();
+    for (ClassTally t : tallies.values()) {
+      rows.add(t.result(staffed));
+      waits.add(t.percentiles());
+    }
+    rows.add(all.result(staffed));
+    waits.add(all.percentiles());
+    Policy<?> p = policy.policy();
+    return new PolicyResult(policy.label(), p.name(), policy.json(), p.bypass().bound(), rows, queueSeries(), waits);
+  }
+
+  /** The samples up to the first one after the last real activity (idle patience timers may run on for hours). */
+  private QueueSeries queueSeries() {
+    int keep = 0;
+    while (keep < sampleMinutes.size() && plan.opensAt(0) + keep * sampleEvery <= lastActivity + sampleEvery) {
+      keep++;
+    }
+    List<Double> minutes = sampleMinutes.subList(0, keep);
+    List<Map<String, Integer>> samples = this.samples.subList(0, keep);
+    Set<String> classes = new TreeSet<>();
+    samples.forEach(s -> classes.addAll(s.keySet()));
+    List<ClassSeries> series = new ArrayList<>();
+    for (String cls : classes) {
+      series.add(new ClassSeries(cls, samples.stream().map(s -> s.getOrDefault(cls, 0)).toList()));
+    }
+    series.add(new ClassSeries("all", samples.stream().map(s -> s.values().stream().mapToInt(Integer::intValue).sum())
+        .toList()));
+    return new QueueSeries(minutes, series);
+  }
+}

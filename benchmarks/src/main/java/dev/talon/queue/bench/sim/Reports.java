@@ -1,0 +1,105 @@
+package dev.talon.queue.bench.sim;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.util.DefaultIndenter;
+import com.fasterxml.jackson.core.util.DefaultPrettyPrinter;
+import com.fasterxml.jackson.databind.ObjectWriter;
+import com.fasterxml.jackson.databind.json.JsonMapper;
+import dev.talon.queue.bench.sim.SimulationResult.Arrivals;
+import dev.talon.queue.bench.sim.SimulationResult.ClassResult;
+import dev.talon.queue.bench.sim.SimulationResult.PolicyResult;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+
+/**
+ * The report files of a simulation: CSV (one row per policy and class), JSON (the whole
+ * {@link SimulationResult}) and HTML. All three are pure functions of the result, with {@code \n}
+ * line ends on every platform, so the same scenario and seed give byte-identical files.
+ */
+final class Reports {
+  static final String CSV = "results.csv";
+  static final String JSON = "results.json";
+  static final String HTML = "report.html";
+
+  private static final ObjectWriter JSON_WRITER = JsonMapper.builder().build()
+      .writer(new DefaultPrettyPrinter()
+          .withObjectIndenter(new DefaultIndenter("  ", "\n"))
+          .withArrayIndenter(DefaultIndenter.SYSTEM_LINEFEED_INSTANCE.withLinefeed("\n")));
+
+  private Reports() {}
+
+  /** The paths of the written files. */
+  record Written(Path directory, Path csv, Path json, Path html) {}
+
+  /** Writes the three files into {@code <outDir>/<scenario>/}, replacing earlier ones. */
+  static Written write(SimulationResult r, Path outDir) {
+    Path dir = outDir.resolve(r.scenario()).toAbsolutePath().normalize();
+    Written w = new Written(dir, dir.resolve(CSV), dir.resolve(JSON), dir.resolve(HTML));
+    try {
+      Files.createDirectories(dir);
+      Files.writeString(w.csv(), csv(r), StandardCharsets.UTF_8);
+      Files.writeString(w.json(), json(r), StandardCharsets.UTF_8);
+      Files.writeString(w.html(), Html.report(r), StandardCharsets.UTF_8);
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot write the reports to " + dir + ": " + e.getMessage(), e);
+    }
+    return w;
+  }
+
+  static String json(SimulationResult r) {
+    try {
+      return JSON_WRITER.writeValueAsString(r) + "\n";
+    } catch (JsonProcessingException e) {
+      throw new IllegalStateException("the result could not be written as JSON", e);
+    }
+  }
+
+  static String csv(SimulationResult r) {
+    StringBuilder sb = new StringBuilder();
+    row(sb, List.of("scenario", "seed", "policy", "policy_name", "bypass_bound", "class", "arrived", "served", "left",
+        "refused", "sent_home", "wait_mean_min", "wait_p50_min", "wait_p95_min", "wait_p99_min", "wait_max_min",
+        "bypass_max", "with_booking", "on_time_share", "desk_share", "estimated", "estimate_mae_min",
+        "estimate_in_range"));
+    for (PolicyResult p : r.policies()) {
+      for (ClassResult c : p.classes()) {
+        List<String> cells = new ArrayList<>(List.of(r.scenario(), Long.toString(r.seed()), p.label(), p.policy(),
+            Integer.toString(p.bypassBound()), c.cls()));
+        for (Object v : new Object[] {c.arrived(), c.served(), c.left(), c.refused(), c.sentHome(), c.waitMean(),
+            c.waitP50(), c.waitP95(), c.waitP99(), c.waitMax(), c.bypassMax(), c.withBooking(), c.onTimeShare(),
+            c.deskShare(), c.estimated(), c.estimateMae(), c.estimateInRange()}) {
+          cells.add(v == null ? "" : v.toString());
+        }
+        row(sb, cells);
+      }
+    }
+    return sb.toString();
+  }
+
+  private static void row(StringBuilder sb, List<String> cells) {
+    for (int i = 0; i < cells.size(); i++) {
+      String c = cells.get(i);
+      if (i > 0) {
+        sb.append(',');
+      }
+      sb.append(c.contains(",") || c.contains("\"") || c.contains("\n") ? '"' + c.replace("\"", "\"\"") + '"' : c);
+    }
+    sb.append('\n');
+  }
+
+  /** One sentence about who came, for the console and the HTML report. */
+  static String arrivalsText(Arrivals a) {
+    StringBuilder sb = new StringBuilder(String.format(Locale.ROOT, "%d visitors: %d walk-ins, %d wanted a booking",
+        a.visitors(), a.walkIns(), a.wantedBooking()));
+    if (a.wantedBooking() > 0) {
+      sb.append(String.format(Locale.ROOT, " (%d booked, %d of them in a later window than wanted; %d found no place"
+          + " and walked in; %d bookings not kept)", a.booked(), a.bookedLater(), a.bookingFull(), a.bookingsNotKept()));
+    }
+    return sb.append('.').toString();
+  }
+}

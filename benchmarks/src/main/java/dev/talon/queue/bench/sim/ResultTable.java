@@ -1,0 +1,103 @@
+package dev.talon.queue.bench.sim;
+
+import dev.talon.queue.bench.sim.SimulationResult.ClassResult;
+import dev.talon.queue.bench.sim.SimulationResult.PolicyResult;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+
+/** The results as a table of display strings, shared by the console and the HTML report. */
+final class ResultTable {
+  static final List<String> HEADER = List.of("policy", "class", "arrived", "served", "left", "refused", "home",
+      "wait mean", "p50", "p95", "p99", "max", "bypass/bound", "on time", "desk", "est. MAE", "in range");
+
+  /** Columns from this index on hold numbers and are right-aligned. */
+  static final int FIRST_NUMERIC = 2;
+
+  private ResultTable() {}
+
+  /** One group of rows per policy, one row per class; the policy label only on a group's first row. */
+  static List<List<List<String>>> groups(SimulationResult result) {
+    List<List<List<String>>> groups = new ArrayList<>();
+    for (PolicyResult p : result.policies()) {
+      List<List<String>> rows = new ArrayList<>();
+      for (ClassResult c : p.classes()) {
+        rows.add(cells(rows.isEmpty() ? p.label() : "", p.bypassBound(), c));
+      }
+      groups.add(rows);
+    }
+    return groups;
+  }
+
+  private static List<String> cells(String label, int bound, ClassResult c) {
+    boolean estimated = c.estimated() > 0;
+    return List.of(label, c.cls(), count(c.arrived()), count(c.served()), count(c.left()), count(c.refused()),
+        count(c.sentHome()), minutes(c.waitMean()), minutes(c.waitP50()), minutes(c.waitP95()), minutes(c.waitP99()),
+        minutes(c.waitMax()), (c.bypassMax() == null ? "-" : c.bypassMax().toString()) + "/" + bound(bound),
+        percent(c.onTimeShare()), percent(c.deskShare()), estimated ? minutes(c.estimateMae()) : "n/a",
+        estimated ? percent(c.estimateInRange()) : "n/a");
+  }
+
+  static String bound(int bound) {
+    return bound < 0 ? "unbounded" : Integer.toString(bound);
+  }
+
+  private static String count(int n) {
+    return Integer.toString(n);
+  }
+
+  private static String minutes(Double m) {
+    return m == null ? "-" : String.format(Locale.ROOT, "%.1f", m);
+  }
+
+  private static String percent(Double share) {
+    return share == null ? "-" : String.format(Locale.ROOT, "%.0f%%", share * 100);
+  }
+
+  /** The table as aligned plain text, a rule between policies. */
+  static String console(SimulationResult result) {
+    List<List<List<String>>> groups = groups(result);
+    int[] width = new int[HEADER.size()];
+    for (int i = 0; i < width.length; i++) {
+      width[i] = HEADER.get(i).length();
+    }
+    for (List<List<String>> g : groups) {
+      for (List<String> row : g) {
+        for (int i = 0; i < width.length; i++) {
+          width[i] = Math.max(width[i], row.get(i).length());
+        }
+      }
+    }
+    StringBuilder sb = new StringBuilder();
+    line(sb, HEADER, width);
+    String rule = "-".repeat(sum(width) + 2 * (width.length - 1));
+    for (List<List<String>> g : groups) {
+      sb.append(rule).append('\n');
+      for (List<String> row : g) {
+        line(sb, row, width);
+      }
+    }
+    return sb.toString();
+  }
+
+  private static void line(StringBuilder sb, List<String> cells, int[] width) {
+    StringBuilder line = new StringBuilder();
+    for (int i = 0; i < cells.size(); i++) {
+      if (i > 0) {
+        line.append("  ");
+      }
+      String c = cells.get(i);
+      String pad = " ".repeat(width[i] - c.length());
+      line.append(i >= FIRST_NUMERIC ? pad + c : c + pad);
+    }
+    sb.append(line.toString().stripTrailing()).append('\n');
+  }
+
+  private static int sum(int[] a) {
+    int s = 0;
+    for (int v : a) {
+      s += v;
+    }
+    return s;
+  }
+}

@@ -1,0 +1,328 @@
+package dev.talon.queue.bench.sim;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.talon.queue.AdmissionMode;
+import dev.talon.queue.LateArrival;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.LocalTime;
+import java.time.ZoneId;
+import java.util.function.Consumer;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class ScenarioReaderTest {
+  private static final ObjectMapper JSON = new ObjectMapper();
+  private static final ScenarioReader READER = new ScenarioReader(PolicyResolver.builtIn());
+
+  /** A small valid scenario that each failing case breaks in one place. */
+  static final String VALID = """
+      // comments are allowed
+      {
+        "name": "small",
+        "seed": 3,
+        "zone": "Asia/Almaty",
+        "hours": { "opens": "09:00", "closes": "13:00" },
+        "admissionMode": "booking-only",
+        "limits": { "lateArrival": "refuse", "recallLimit": 0 },
+        "services": [
+          { "code": "id-docs", "prefix": "A", "serviceMinutes": { "type": "lognormal", "mean": 8, "sd": 3 },
+            "arrivalsPerHour": { "10:00": 20, "09:00": 10 },
+            "booking": { "share": 0.5, "capacityPerWindow": 2 } },
+          { "code": "benefits", "prefix": "C", "serviceMinutes": 6, "arrivalsPerHour": { "09:00": 5 } }
+        ],
+        "desks": [
+          { "id": "1", "services": ["id-docs"] },
+          { "id": "2", "services": ["id-docs", "benefits"] }
+        ],
+        "changes": [
+          { "at": "10:00", "admissionMode": "mixed" },
+          { "at": "11:00", "closeDesks": ["1"] },
+          { "at": "12:00", "openDesks": ["1"] }
+        ],
+        "policies": [ { "type": "fifo" }, { "type": "booked-first", "label": "booked first" } ]
+      }
+      """;
+
+  @Test
+  void parse_validScenario_readsEveryPartAndFillsDefaults() {
+    Scenario s = READER.parse(VALID, "small.json");
+
+    assertThat(s.name()).isEqualTo("small");
+    assertThat(s.seed()).isEqualTo(3);
+    assertThat(s.zone()).isEqualTo(ZoneId.of("Asia/Almaty"));
+    assertThat(s.days()).isEqualTo(1);
+    assertThat(s.closesMinute()).isEqualTo(13 * 60);
+    assertThat(s.admissionMode()).isEqualTo(AdmissionMode.BOOKING_ONLY);
+    assertThat(s.limits().lateArrival()).isEqualTo(LateArrival.REFUSE);
+    assertThat(s.limits().recallLimit()).isZero();
+    assertThat(s.services().get(0).arrivals()).extracting(Scenario.RateStep::from)
+        .containsExactly(LocalTime.of(9, 0), LocalTime.of(10, 0)); // sorted by time
+    assertThat(s.services().get(0).booking().showUp()).isEqualTo(1.0);
+    assertThat(s.services().get(1).serviceMinutes()).isEqualTo(new Distribution.Fixed(6));
+    assertThat(s.visitors().walkInPatience()).isNull();
+    assertThat(s.changes()).hasSize(3);
+    assertThat(s.policies()).extracting(Scenario.PolicySpec::label).containsExactly("fifo", "booked first");
+    assertThat(s.windowMinutes()).isEqualTo(15);
+    assertThat(s.onTimeMinutes()).isEqualTo(10);
+  }
+
+  @Test
+  void parse_everyBundledScenario_isValid() {
+    for (String name : ScenarioReader.BUNDLED) {
+      assertThat(READER.bundled(name).name()).isEqualTo(name);
+    }
+  }
+
+  @Test
+  void load_unknownNameAndNoFile_failsListingTheBundledOnes() {
+    assertThatThrownBy(() -> READER.load("no-such-scenario"))
+        .isInstanceOf(ScenarioException.class)
+        .hasMessageContaining("no bundled scenario named \"no-such-scenario\"")
+        .hasMessageContaining("booking-dropped-morning");
+  }
+
+  @Test
+  void load_existingFile_readsTheFile(@TempDir Path dir) throws Exception {
+    Path file = dir.resolve("mine.json");
+    Files.writeString(file, VALID);
+
+    assertThat(READER.load(file.toString()).name()).isEqualTo("small");
+  }
+
+  @Test
+  void parse_syntaxError_failsWithLineAndColumn() {
+    assertThatThrownBy(() -> READER.parse("{\n  \"name\": \"x\",\n  \"seed\": ,\n}", "broken.json"))
+        .isInstanceOf(ScenarioException.class)
+        .hasMessageStartingWith("broken.json: $: is not valid JSON at line 3, column");
+  }
+
+  @Test
+  void parse_duplicateKey_fails() {
+    assertThatThrownBy(() -> READER.parse("{\"name\":\"a\",\"name\":\"b\"}", "dup.json"))
+        .isInstanceOf(ScenarioException.class)
+        .hasMessageContaining("Duplicate field 'name'");
+  }
+
+  @Test
+  void parse_unknownField_failsNamingItAndTheKnownOnes() {
+    assertFails(s -> s.set("sevices", s.get("services")), "$.sevices", "unknown field; the known fields here are [");
+  }
+
+  @Test
+  void parse_missingName_failsAsRequired() {
+    assertFails(s -> s.remove("name"), "$.name", "is required");
+  }
+
+  @Test
+  void parse_badName_failsWithTheRule() {
+    assertFails(s -> s.put("name", "my scenario"), "$.name", "must be 1 to 64 letters, digits");
+  }
+
+  @Test
+  void parse_unknownZone_fails() {
+    assertFails(s -> s.put("zone", "Mars/Olympus"), "$.zone", "must be a time zone id");
+  }
+
+  @Test
+  void parse_closingBeforeOpening_fails() {
+    assertFails(s -> hours(s).put("closes", "08:00"), "$.hours.closes", "the branch must close after it opens at 09:00");
+  }
+
+  @Test
+  void parse_timeWithoutLeadingZero_fails() {
+    assertFails(s -> hours(s).put("opens", "9:00"), "$.hours.opens", "must be a time of day as HH:mm");
+  }
+
+  @Test
+  void parse_negativeRate_failsAtItsKey() {
+    assertFails(s -> rates(s).put("09:00", -1), "$.services[0].arrivalsPerHour['09:00']",
+        "must be between 0 and 1000000, was -1");
+  }
+
+  @Test
+  void parse_rateOutsideOpeningHours_fails() {
+    assertFails(s -> rates(s).put("14:00", 5), "$.services[0].arrivalsPerHour['14:00']",
+        "a rate must start within opening hours 09:00–13:00");
+  }
+
+  @Test
+  void parse_serviceTimeThatCanGoNegative_failsAskingForAMinimum() {
+    assertFails(s -> service(s, 0).set("serviceMinutes", JSON.createObjectNode().put("type", "normal").put("mean", 5)
+            .put("sd", 2)), "$.services[0].serviceMinutes",
+        "a duration cannot be negative, but this distribution reaches -infinity (give a normal distribution \"min\": 0)");
+  }
+
+  @Test
+  void parse_unknownDistribution_failsListingTheKnownOnes() {
+    assertFails(s -> service(s, 0).set("serviceMinutes", JSON.createObjectNode().put("type", "weibull")),
+        "$.services[0].serviceMinutes.type",
+        "unknown distribution type \"weibull\"; the known types are [exponential, fixed, lognormal, normal, triangular, uniform]");
+  }
+
+  @Test
+  void parse_triangularWithModeOutside_fails() {
+    assertFails(s -> service(s, 1).set("serviceMinutes", JSON.createObjectNode().put("type", "triangular")
+        .put("min", 2).put("mode", 9).put("max", 8)), "$.services[1].serviceMinutes",
+        "a triangular distribution needs min <= mode <= max");
+  }
+
+  @Test
+  void parse_bookingShareAboveOne_fails() {
+    assertFails(s -> ((ObjectNode) service(s, 0).get("booking")).put("share", 1.5), "$.services[0].booking.share",
+        "must be between 0 and 1, was 1.5");
+  }
+
+  @Test
+  void parse_duplicatePrefix_failsNamingTheOtherService() {
+    assertFails(s -> service(s, 1).put("prefix", "A"), "$.services[1].prefix",
+        "ticket prefixes must be unique so that board numbers never collide; \"A\" is also used at $.services[0]");
+  }
+
+  @Test
+  void parse_invalidServiceCode_failsWithTheEngineRule() {
+    assertFails(s -> service(s, 1).put("code", "ben efits"), "$.services[1]", "service code");
+  }
+
+  @Test
+  void parse_deskServingUnknownService_fails() {
+    assertFails(s -> ((ArrayNode) desk(s, 1).get("services")).add("passports"), "$.desks[1].services[2]",
+        "unknown service \"passports\"; the services are [benefits, id-docs]");
+  }
+
+  @Test
+  void parse_duplicateDeskId_fails() {
+    assertFails(s -> desk(s, 1).put("id", "1"), "$.desks[1].id", "desk ids must be unique; \"1\" is also used at $.desks[0]");
+  }
+
+  @Test
+  void parse_serviceWithArrivalsButNoDesk_fails() {
+    assertFails(s -> ((ArrayNode) desk(s, 1).get("services")).remove(1), "$.services[1]",
+        "service \"benefits\" has arrivals but no desk serves it");
+  }
+
+  @Test
+  void parse_windowThatDoesNotDivideTheDay_fails() {
+    assertFails(s -> s.put("windowMinutes", 7), "$.windowMinutes", "slot windows must divide the day evenly");
+  }
+
+  @Test
+  void parse_recallLimitOutOfRange_fails() {
+    assertFails(s -> ((ObjectNode) s.get("limits")).put("recallLimit", 101), "$.limits.recallLimit",
+        "must be between 0 and 100, was 101");
+  }
+
+  @Test
+  void parse_unknownAdmissionMode_failsListingTheModes() {
+    assertFails(s -> s.put("admissionMode", "open"), "$.admissionMode",
+        "must be one of [booking-only, mixed, walk-in-only], was \"open\"");
+  }
+
+  @Test
+  void parse_changesOutOfOrder_fails() {
+    assertFails(s -> change(s, 2).put("at", "10:30"), "$.changes[2].at",
+        "changes must be listed in time order; 10:30 comes after 11:00 at $.changes[1].at");
+  }
+
+  @Test
+  void parse_changeOfUnknownDesk_fails() {
+    assertFails(s -> ((ArrayNode) change(s, 1).get("closeDesks")).add("9"), "$.changes[1].closeDesks[1]",
+        "unknown desk \"9\"; the desks are [1, 2]");
+  }
+
+  @Test
+  void parse_changeThatDoesNothing_fails() {
+    assertFails(s -> change(s, 0).remove("admissionMode"), "$.changes[0]",
+        "a change must set \"admissionMode\", \"closeDesks\" or \"openDesks\"");
+  }
+
+  @Test
+  void parse_changeOutsideOpeningHours_fails() {
+    assertFails(s -> change(s, 2).put("at", "13:00"), "$.changes[2].at", "a change must happen within opening hours");
+  }
+
+  @Test
+  void parse_unknownPolicyType_failsListingTheKnownTypes() {
+    assertFails(s -> ((ObjectNode) s.get("policies").get(1)).put("type", "ratio"), "$.policies[1]",
+        "unknown policy type \"ratio\"; the known types are [booked-first, fifo]");
+  }
+
+  @Test
+  void parse_policyWithUnknownSetting_fails() {
+    assertFails(s -> ((ObjectNode) s.get("policies").get(0)).put("weights", 3), "$.policies[0]",
+        "policy fifo takes no settings besides \"type\"");
+  }
+
+  @Test
+  void parse_duplicatePolicyLabel_fails() {
+    assertFails(s -> ((ObjectNode) s.get("policies").get(1)).put("label", "fifo"), "$.policies[1]",
+        "policy labels must be unique; \"fifo\" is also used at $.policies[0]");
+  }
+
+  @Test
+  void parse_emptyPolicies_fails() {
+    assertFails(s -> s.putArray("policies"), "$.policies", "must not be empty");
+  }
+
+  @Test
+  void parse_pluggedResolver_isAskedWithoutTheLabelAndItsFailureGetsThePath() {
+    ScenarioReader reader = new ScenarioReader(spec -> {
+      assertThat(spec.has("label")).isFalse();
+      throw new IllegalArgumentException("weights must be positive");
+    });
+
+    assertThatThrownBy(() -> reader.parse(VALID, "small.json"))
+        .isInstanceOf(ScenarioException.class)
+        .hasMessage("small.json: $.policies[0]: weights must be positive");
+  }
+
+  // ---------------------------------------------------------------- helpers
+
+  private static void assertFails(Consumer<ObjectNode> breakIt, String path, String rule) {
+    ObjectNode root = valid();
+    breakIt.accept(root);
+    String json = root.toString();
+    assertThatThrownBy(() -> READER.parse(json, "case.json"))
+        .isInstanceOfSatisfying(ScenarioException.class, e -> {
+          assertThat(e.path()).isEqualTo(path);
+          assertThat(e.rule()).contains(rule);
+          assertThat(e.getMessage()).startsWith("case.json: " + path + ": ");
+        });
+  }
+
+  private static ObjectNode valid() {
+    try {
+      return (ObjectNode) new ObjectMapper(new com.fasterxml.jackson.core.JsonFactory()
+          .enable(com.fasterxml.jackson.core.JsonParser.Feature.ALLOW_COMMENTS)).readTree(VALID);
+    } catch (Exception e) {
+      throw new AssertionError(e);
+    }
+  }
+
+  private static ObjectNode hours(ObjectNode s) {
+    return (ObjectNode) s.get("hours");
+  }
+
+  private static ObjectNode service(ObjectNode s, int i) {
+    return (ObjectNode) s.get("services").get(i);
+  }
+
+  private static ObjectNode rates(ObjectNode s) {
+    return (ObjectNode) service(s, 0).get("arrivalsPerHour");
+  }
+
+  private static ObjectNode desk(ObjectNode s, int i) {
+    return (ObjectNode) s.get("desks").get(i);
+  }
+
+  private static ObjectNode change(ObjectNode s, int i) {
+    JsonNode c = s.get("changes").get(i);
+    return (ObjectNode) c;
+  }
+}

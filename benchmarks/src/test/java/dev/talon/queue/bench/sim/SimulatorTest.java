@@ -1,0 +1,97 @@
+package dev.talon.queue.bench.sim;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class SimulatorTest {
+  private final ByteArrayOutputStream out = new ByteArrayOutputStream();
+  private final ByteArrayOutputStream err = new ByteArrayOutputStream();
+
+  private int run(String... args) {
+    return Simulator.run(args, new PrintStream(out, true, StandardCharsets.UTF_8),
+        new PrintStream(err, true, StandardCharsets.UTF_8));
+  }
+
+  private String stdout() {
+    return out.toString(StandardCharsets.UTF_8);
+  }
+
+  private String stderr() {
+    return err.toString(StandardCharsets.UTF_8);
+  }
+
+  @Test
+  void main_noScenario_runsTheDefaultAndPrintsTheTableAndTheReportPath(@TempDir Path dir) throws Exception {
+    int code = run("-o", dir.toString(), "--quiet");
+
+    assertThat(code).as(stderr()).isZero();
+    Path html = dir.resolve("booking-dropped-morning").resolve("report.html").toAbsolutePath();
+    assertThat(stdout())
+        .contains("Talon day simulator: booking-dropped-morning")
+        .contains("policy        class    arrived  served")
+        .contains("booked-first  booked")
+        .contains("HTML report: " + html);
+    String report = Files.readString(html);
+    assertThat(report).startsWith("<!DOCTYPE html>").contains("<svg").contains("Wait distribution: walk-in")
+        .contains("Waiting tickets: booked-first").doesNotContain("<script");
+    assertThat(dir.resolve("booking-dropped-morning").resolve("results.csv")).exists();
+    assertThat(stderr()).isEmpty(); // --quiet: no progress bar
+  }
+
+  @Test
+  void main_withoutQuiet_drawsAProgressBarOnStandardError(@TempDir Path dir) {
+    int code = run("booking-only-day", "-o", dir.toString());
+
+    assertThat(code).isZero();
+    assertThat(stderr()).contains("policy 2/2 booked-first").contains("100%");
+    assertThat(stdout()).doesNotContain("[#");
+  }
+
+  @Test
+  void main_seedAndDays_overrideTheScenario(@TempDir Path dir) throws Exception {
+    int code = run("mmc-validation", "--seed", "99", "--days", "1", "-o", dir.toString(), "-q");
+
+    assertThat(code).as(stderr()).isZero();
+    assertThat(stdout()).contains("(seed 99, 1 day from");
+    assertThat(Files.readString(dir.resolve("mmc-validation").resolve("results.json")))
+        .contains("\"seed\" : 99").contains("\"days\" : 1");
+  }
+
+  @Test
+  void main_badScenarioFile_exitsWithTheFileThePathAndTheRule(@TempDir Path dir) throws Exception {
+    Path file = dir.resolve("bad.json");
+    Files.writeString(file, ScenarioReaderTest.VALID.replace("\"benefits\"] }", "\"pensions\"] }"));
+
+    int code = run(file.toString(), "-o", dir.toString(), "-q");
+
+    assertThat(code).isEqualTo(2);
+    assertThat(stderr()).contains("Bad scenario: " + file + ": $.desks[1].services[1]: unknown service \"pensions\"");
+    assertThat(stdout()).doesNotContain("HTML report");
+  }
+
+  @Test
+  void main_unknownStore_exitsNamingTheAvailableOnes(@TempDir Path dir) {
+    int code = run("--store", "h2", "-o", dir.toString());
+
+    assertThat(code).isEqualTo(2);
+    assertThat(stderr()).contains("Unknown store \"h2\"").contains("memory");
+  }
+
+  @Test
+  void main_list_printsTheBundledScenarios() {
+    int code = run("--list");
+
+    assertThat(code).isZero();
+    for (String name : ScenarioReader.BUNDLED) {
+      assertThat(stdout()).contains(name);
+    }
+    assertThat(stdout()).contains("booking-dropped-morning (default)");
+  }
+}
