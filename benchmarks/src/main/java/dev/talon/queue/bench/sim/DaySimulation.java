@@ -66,10 +66,12 @@ public final class DaySimulation {
         + " minutes of the start of their booked window.", JsonCursor.format(s.onTimeMinutes())));
     notes.add("Desk: the share of staffed desk time spent on the class; in the 'all' row, the desks' utilisation.");
     boolean anyEstimate = results.stream().flatMap(r -> r.classes().stream()).mapToInt(ClassResult::estimated).sum() > 0;
-    if (!anyEstimate) {
-      notes.add("Est. MAE / in range: n/a. The engine gives no wait estimates yet (a separate open issue); the simulator"
-          + " reads the estimate at issue time once it does and reports the mean absolute error and how often the"
-          + " actual wait fell inside the optimistic-to-pessimistic range.");
+    if (anyEstimate) {
+      notes.add("Est. MAE / in range: the engine's wait estimate given at issue (or check-in) against the wait that"
+          + " followed: the mean absolute error, and how often the actual wait fell inside the optimistic-to-pessimistic"
+          + " range.");
+    } else {
+      notes.add("Est. MAE / in range: n/a: no wait estimates were given in this run.");
     }
     if (s.warmUpMinutes() > 0) {
       notes.add(String.format(Locale.ROOT, "Warm-up: visitors arriving in the first %s minutes after the first opening"

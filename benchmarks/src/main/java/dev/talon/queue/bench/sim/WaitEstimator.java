@@ -35,11 +35,17 @@ public interface WaitEstimator {
   }
 
   /**
-   * The engine's own estimate. The engine does not give wait estimates yet (a separate open
-   * issue), so this answers empty and the reports print "n/a"; once {@link Branch} offers an
-   * estimate, this is the one place that reads it.
+   * The engine's own estimate ({@link Branch#estimate(long)}), for a ticket that still waits; a
+   * ticket called at once (a desk was free) has no wait to estimate and counts as an estimate of 0.
    */
   static WaitEstimator engine() {
-    return (branch, ticket) -> Optional.empty();
+    return (branch, ticket) -> {
+      Ticket now = branch.ticket(ticket.id()).orElse(ticket);
+      if (now.state() != dev.talon.queue.TicketState.WAITING) {
+        return Optional.of(new Estimate(Duration.ZERO, Duration.ZERO, Duration.ZERO));
+      }
+      dev.talon.queue.WaitEstimate e = branch.estimate(ticket.id());
+      return Optional.of(new Estimate(e.expected(), e.optimistic(), e.pessimistic()));
+    };
   }
 }

@@ -58,13 +58,13 @@ class WaitEstimateTest {
 
   @Test
   void estimates_noneGiven_areNotApplicableWithAFootnote() {
-    SimulationResult r = run(WaitEstimator.engine());
+    SimulationResult r = run((branch, ticket) -> java.util.Optional.empty());
 
     ClassResult all = r.policies().get(0).row("all");
     assertThat(all.estimated()).isZero();
     assertThat(all.estimateMae()).isNull();
     assertThat(all.estimateInRange()).isNull();
-    assertThat(r.notes()).anyMatch(n -> n.startsWith("Est. MAE / in range: n/a."));
+    assertThat(r.notes()).anyMatch(n -> n.startsWith("Est. MAE / in range: n/a"));
     assertThat(ResultTable.console(r)).contains("n/a");
   }
 
@@ -72,5 +72,16 @@ class WaitEstimateTest {
   void estimate_boundsOutOfOrder_areRefused() {
     assertThatThrownBy(() -> new WaitEstimator.Estimate(Duration.ofMinutes(5), Duration.ofMinutes(6),
         Duration.ofMinutes(7))).isInstanceOf(IllegalArgumentException.class).hasMessageContaining("optimistic <= expected");
+  }
+
+  @Test
+  void estimates_fromTheEngine_areGivenForEveryWaitingVisitor() {
+    SimulationResult r = run(WaitEstimator.engine());
+
+    ClassResult all = r.policies().get(0).row("all");
+    assertThat(all.estimated()).isPositive();
+    assertThat(all.estimateMae()).isNotNull();
+    assertThat(all.estimateInRange()).isBetween(0.0, 1.0);
+    assertThat(r.notes()).anyMatch(n -> n.startsWith("Est. MAE / in range: the engine's wait estimate"));
   }
 }
