@@ -40,6 +40,11 @@ public record OpeningHours(LocalTime opens, LocalTime closes, Set<DayOfWeek> clo
     return new OpeningHours(opens, closes, all);
   }
 
+  /** True if the branch never closes (as with {@link #always()}). */
+  public boolean isAlwaysOpen() {
+    return closedDays.isEmpty() && opens.equals(LocalTime.MIN) && closes.equals(LocalTime.MAX);
+  }
+
   /** True if the branch is open at this local time. */
   public boolean isOpen(LocalDateTime at) {
     LocalTime t = at.toLocalTime();

@@ -448,6 +448,9 @@ public final class BranchEngine implements Branch {
       throw new dev.talon.queue.InvalidRequestException("issue request must not be null");
     }
     admit(AdmissionRequest.Kind.ISSUE, request.service(), request.origin(), request.personId(), request.categories());
+    if (request.requestId() == null) {
+      return execute(tx -> tx.issue(request));
+    }
     return once(request.requestId(),
         issueFingerprint(request.service(), request.origin().name(), request.categories(), request.personId()),
         tx -> tx.issue(request), Ticket::id, this::ticketNow);
@@ -459,6 +462,9 @@ public final class BranchEngine implements Branch {
       throw new dev.talon.queue.InvalidRequestException("book request must not be null");
     }
     admit(AdmissionRequest.Kind.BOOK, request.service(), null, request.personId(), Set.of());
+    if (request.requestId() == null) {
+      return execute(tx -> tx.book(request));
+    }
     Object fingerprint = List.of("book", request.service(), request.windowStart().toString(),
         String.valueOf(request.personId()));
     return once(request.requestId(), fingerprint, tx -> tx.book(request), Booking::id, this::bookingNow);

@@ -17,6 +17,7 @@ import dev.talon.queue.IllegalTransitionException;
 import dev.talon.queue.InvalidRequestException;
 import dev.talon.queue.IssueRequest;
 import dev.talon.queue.LateArrival;
+import dev.talon.queue.OpeningHours;
 import dev.talon.queue.Origin;
 import dev.talon.queue.OutOfHoursException;
 import dev.talon.queue.QueueEvent;
@@ -98,8 +99,8 @@ final class Tx {
       long w = d.calendar.windowIndex(now);
       emit(new WindowRotated(next(), now, w, d.calendar.windowStart(w)));
     }
-    if (!d.windows.isEmpty()) {
-      expireDue();
+    if (!d.windows.isEmpty() && !d.windows.get(d.windows.firstKey()).expiresAt().isAfter(now)) {
+      expireDue(); // windows are keyed in time order: nothing expires before the first one does
     }
     if (!d.postponed.isEmpty()) {
       resumeDue();
@@ -253,8 +254,9 @@ final class Tx {
       throw new AdmissionRefusedException("admission-mode",
           "the branch admits booked visitors only; walk-in tickets are not issued (mode BOOKING_ONLY)");
     }
-    LocalDateTime local = d.calendar.local(now);
-    if (!d.config.hours().isOpen(local)) {
+    OpeningHours hours = d.config.hours();
+    if (!hours.isAlwaysOpen() && !hours.isOpen(d.calendar.local(now))) {
+      LocalDateTime local = d.calendar.local(now);
       throw new OutOfHoursException("branch " + d.config.branchId() + " is closed at " + local
           + "; it is open " + d.config.hours().opens() + "–" + d.config.hours().closes()
           + (d.config.hours().closedDays().isEmpty() ? "" : " except " + d.config.hours().closedDays()));
