@@ -180,7 +180,7 @@ class BadInputTest {
         bad("finish a waiting ticket", f -> f.branch.finish(f.waiting.id()),
             IllegalTransitionException.class, "A-003", "cannot be finished", "WAITING", "[CALLED, SERVING]"),
         bad("cancel a called ticket", f -> f.branch.cancel(f.called.id()),
-            IllegalTransitionException.class, "A-002", "cannot be cancelled", "CALLED", "[WAITING]"),
+            IllegalTransitionException.class, "A-002", "cannot be cancelled", "CALLED", "[WAITING, POSTPONED]"),
         bad("start a waiting ticket", f -> f.branch.startService(f.waiting.id()),
             IllegalTransitionException.class, "cannot be started", "WAITING"),
         bad("recall a finished ticket", f -> f.branch.recall(f.done.id()),
