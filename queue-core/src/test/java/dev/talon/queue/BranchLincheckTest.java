@@ -6,12 +6,12 @@ import java.time.Instant;
 import java.time.LocalDateTime;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentSkipListMap;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Supplier;
 import org.jetbrains.lincheck.datastructures.IntGen;
 import org.jetbrains.lincheck.datastructures.ManagedStrategyGuaranteeKt;
 import org.jetbrains.lincheck.datastructures.ModelCheckingOptions;
@@ -49,8 +49,8 @@ import org.junit.jupiter.api.Test;
  * ten times as much and far fewer interleavings fit in the time budget); the JDK's concurrent maps
  * and atomics, which are linearizable themselves, are each one atomic step. The shared accesses
  * of BranchEngine and InMemoryEventStore stay fully analyzed: replacing the engine's CAS by a plain
- * write makes this test fail within its first scenarios (a lost update shows up as a
- * SequenceConflictException from the store).
+ * write makes this test fail (two threads build on the same state; the loser's result is a
+ * SequenceConflictException from the store, which no sequential order produces).
  */
 public class BranchLincheckTest {
   private static final Instant NOW = Instant.parse("2026-03-02T10:05:00Z");
@@ -60,6 +60,13 @@ public class BranchLincheckTest {
   private static final String[] DESKS = {"1", "2"};
   /** Codes of bookings 1, 2, 3, ... (a code is a function of the booking id; learnt from a scratch branch). */
   private static final List<String> CODES = codes(4);
+  /** Classes (and their nested classes) that only compute on immutable or thread-confined data; see above. */
+  private static final Set<String> CONFINED = Set.of(
+      "dev.talon.queue.internal.Tx", "dev.talon.queue.internal.Draft", "dev.talon.queue.internal.BranchState",
+      "dev.talon.queue.internal.PersistentLongMap", "dev.talon.queue.internal.LongDeque",
+      "dev.talon.queue.internal.Line", "dev.talon.queue.internal.WindowBookings",
+      "dev.talon.queue.internal.BranchCalendar", "dev.talon.queue.internal.BookingCodes",
+      "dev.talon.queue.internal.BuiltInPolicies");
 
   private final Branch branch = newBranch(1);
 
@@ -88,54 +95,38 @@ public class BranchLincheckTest {
 
   @Operation
   public String issue(@Param(gen = IntGen.class, conf = "0:1") int service) {
-    try {
-      return show(branch.issue(IssueRequest.walkIn(SERVICES[service])));
-    } catch (QueueException e) {
-      return e.getClass().getSimpleName();
-    }
+    return outcome(() -> show(branch.issue(IssueRequest.walkIn(SERVICES[service]))));
   }
 
   @Operation
   public String book(@Param(gen = IntGen.class, conf = "0:1") int service) {
-    try {
-      return show(branch.book(BookRequest.of(SERVICES[service], WINDOW)));
-    } catch (QueueException e) {
-      return e.getClass().getSimpleName();
-    }
+    return outcome(() -> show(branch.book(BookRequest.of(SERVICES[service], WINDOW))));
   }
 
   @Operation
   public String cancelBooking(@Param(gen = IntGen.class, conf = "1:3") int booking) {
-    try {
-      return show(branch.cancelBooking(CODES.get(booking - 1)));
-    } catch (QueueException e) {
-      return e.getClass().getSimpleName();
-    }
+    return outcome(() -> show(branch.cancelBooking(CODES.get(booking - 1))));
   }
 
   @Operation
   public String checkIn(@Param(gen = IntGen.class, conf = "1:3") int booking) {
-    try {
-      return show(branch.checkIn(CODES.get(booking - 1)));
-    } catch (QueueException e) {
-      return e.getClass().getSimpleName();
-    }
+    return outcome(() -> show(branch.checkIn(CODES.get(booking - 1))));
   }
 
   @Operation
   public String callNext(@Param(gen = IntGen.class, conf = "0:1") int desk) {
-    try {
-      Optional<Ticket> called = branch.callNext(DESKS[desk]);
-      return called.map(BranchLincheckTest::show).orElse("nothing waits");
-    } catch (QueueException e) {
-      return e.getClass().getSimpleName();
-    }
+    return outcome(() -> branch.callNext(DESKS[desk]).map(BranchLincheckTest::show).orElse("nothing waits"));
   }
 
   @Operation
   public String cancel(@Param(gen = IntGen.class, conf = "1:4") int ticketId) {
+    return outcome(() -> show(branch.cancel(ticketId)));
+  }
+
+  /** The operation's result, or the simple name of the QueueException it threw. */
+  private static String outcome(Supplier<String> operation) {
     try {
-      return show(branch.cancel(ticketId));
+      return operation.get();
     } catch (QueueException e) {
       return e.getClass().getSimpleName();
     }
@@ -157,7 +148,7 @@ public class BranchLincheckTest {
         .actorsBefore(2)
         .actorsAfter(1)
         .iterations(10)
-        .invocationsPerIteration(200)
+        .invocationsPerIteration(150)
         // JDK concurrent maps and atomics are linearizable themselves; one switch point per call.
         .addGuarantee(ManagedStrategyGuaranteeKt.forClasses(
                 ConcurrentSkipListMap.class.getName(), ConcurrentHashMap.class.getName(),
@@ -172,11 +163,4 @@ public class BranchLincheckTest {
   private static boolean isConfinedComputation(String className) {
     return className.startsWith("java.time.") || CONFINED.contains(className.replaceFirst("\\$.*", ""));
   }
-
-  private static final Set<String> CONFINED = Set.of(
-      "dev.talon.queue.internal.Tx", "dev.talon.queue.internal.Draft", "dev.talon.queue.internal.BranchState",
-      "dev.talon.queue.internal.PersistentLongMap", "dev.talon.queue.internal.LongDeque",
-      "dev.talon.queue.internal.Line", "dev.talon.queue.internal.WindowBookings",
-      "dev.talon.queue.internal.BranchCalendar", "dev.talon.queue.internal.BookingCodes",
-      "dev.talon.queue.internal.BuiltInPolicies");
 }

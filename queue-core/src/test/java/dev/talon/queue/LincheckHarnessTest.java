@@ -29,8 +29,8 @@ class LincheckHarnessTest {
     return new ModelCheckingOptions()
         .threads(2)
         .actorsPerThread(3)
-        .iterations(30)
-        .invocationsPerIteration(500);
+        .iterations(20)
+        .invocationsPerIteration(300);
   }
 
   @Test
