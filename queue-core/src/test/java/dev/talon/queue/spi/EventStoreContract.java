@@ -92,7 +92,7 @@ public abstract class EventStoreContract {
     release(store);
   }
 
-  /** A branch id no other test uses (letters, digits and dashes; 21 characters). */
+  /** A branch id no other test uses (21 letters and digits, valid for Talon.newBranch). */
   protected static String newBranchId() {
     return "c" + UUID.randomUUID().toString().replace("-", "").substring(0, 20);
   }
