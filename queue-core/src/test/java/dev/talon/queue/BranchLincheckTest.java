@@ -1,0 +1,166 @@
+package dev.talon.queue;
+
+import dev.talon.queue.spi.Policy;
+import dev.talon.queue.spi.QueueClock;
+import java.time.Instant;
+import java.time.LocalDateTime;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentSkipListMap;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Supplier;
+import org.jetbrains.lincheck.datastructures.IntGen;
+import org.jetbrains.lincheck.datastructures.ManagedStrategyGuaranteeKt;
+import org.jetbrains.lincheck.datastructures.ModelCheckingOptions;
+import org.jetbrains.lincheck.datastructures.Operation;
+import org.jetbrains.lincheck.datastructures.Param;
+import org.junit.jupiter.api.Test;
+
+/*
+ * Invariant 8 (linearizability), model-checked.
+ *
+ * Lincheck builds a fresh branch for every invocation, runs a generated scenario of these
+ * operations on several threads, and explores their interleavings at every shared-memory access
+ * (model checking). Each result must match some sequential execution of the same operations on
+ * a fresh branch (the default sequential specification: this class run on one thread).
+ *
+ * The branch is chosen so that mistakes would be visible in the results:
+ *   - the clock never moves, so a sequential run is fully determined by the order of operations;
+ *   - two services whose desks overlap (desk 1 serves a and b, desk 2 only b), so two desks
+ *     compete for the b line and a call from desk 1 has to choose across services;
+ *   - booked-first, so a checked-in booking overtakes walk-ins and the choice of line matters;
+ *   - one place per window and service, so a second concurrent booking must be refused and an
+ *     overbooking would show up as two successful results.
+ *
+ * Every operation returns a plain string (a ticket's display and state, a booking's code and
+ * state, or the simple name of the exception), so results compare by value across runs. Ticket
+ * ids and booking codes are deterministic (ids count up from 1 in linearization order, codes are a
+ * function of the id), so operations can name "the n-th ticket" or "the n-th booking".
+ *
+ * Where the checker switches threads. By design the engine shares exactly these things between
+ * threads: the state field (read, then compare-and-set), the clock, the store and the request-id
+ * cache. Everything between the read and the CAS (Tx, Draft, the persistent maps and deques, the
+ * calendar, the policy) reads an immutable published state and writes a draft that no other
+ * thread can see. Those classes are marked "ignore" below so that the checker does not spend its
+ * budget switching threads at reads of immutable arrays (without this, one invocation costs about
+ * ten times as much and far fewer interleavings fit in the time budget); the JDK's concurrent maps
+ * and atomics, which are linearizable themselves, are each one atomic step. The shared accesses
+ * of BranchEngine and InMemoryEventStore stay fully analyzed: replacing the engine's CAS by a plain
+ * write makes this test fail (two threads build on the same state; the loser's result is a
+ * SequenceConflictException from the store, which no sequential order produces).
+ */
+public class BranchLincheckTest {
+  private static final Instant NOW = Instant.parse("2026-03-02T10:05:00Z");
+  /** The next window (10:15-10:30), which a booking can already check in to (30 minutes early). */
+  private static final LocalDateTime WINDOW = LocalDateTime.parse("2026-03-02T10:15");
+  private static final String[] SERVICES = {"a", "b"};
+  private static final String[] DESKS = {"1", "2"};
+  /** Codes of bookings 1, 2, 3, ... (a code is a function of the booking id; learnt from a scratch branch). */
+  private static final List<String> CODES = codes(4);
+  /** Classes (and their nested classes) that only compute on immutable or thread-confined data; see above. */
+  private static final Set<String> CONFINED = Set.of(
+      "dev.talon.queue.internal.Tx", "dev.talon.queue.internal.Draft", "dev.talon.queue.internal.BranchState",
+      "dev.talon.queue.internal.PersistentLongMap", "dev.talon.queue.internal.LongDeque",
+      "dev.talon.queue.internal.Line", "dev.talon.queue.internal.WindowBookings",
+      "dev.talon.queue.internal.BranchCalendar", "dev.talon.queue.internal.BookingCodes",
+      "dev.talon.queue.internal.BuiltInPolicies");
+
+  private final Branch branch = newBranch(1);
+
+  static Branch newBranch(int capacity) {
+    return Talon.newBranch("lin")
+        .service("a", "A", "Service a")
+        .service("b", "B", "Service b")
+        .desk("1", "a", "b")
+        .desk("2", "b")
+        .capacity("a", capacity)
+        .capacity("b", capacity)
+        .policy(Policy.bookedFirst())
+        .clock(QueueClock.manual(NOW))
+        .build();
+  }
+
+  private static List<String> codes(int n) {
+    List<String> out = new ArrayList<>();
+    try (Branch scratch = newBranch(n)) {
+      for (int i = 0; i < n; i++) {
+        out.add(scratch.book(BookRequest.of("a", WINDOW)).code());
+      }
+    }
+    return out;
+  }
+
+  @Operation
+  public String issue(@Param(gen = IntGen.class, conf = "0:1") int service) {
+    return outcome(() -> show(branch.issue(IssueRequest.walkIn(SERVICES[service]))));
+  }
+
+  @Operation
+  public String book(@Param(gen = IntGen.class, conf = "0:1") int service) {
+    return outcome(() -> show(branch.book(BookRequest.of(SERVICES[service], WINDOW))));
+  }
+
+  @Operation
+  public String cancelBooking(@Param(gen = IntGen.class, conf = "1:3") int booking) {
+    return outcome(() -> show(branch.cancelBooking(CODES.get(booking - 1))));
+  }
+
+  @Operation
+  public String checkIn(@Param(gen = IntGen.class, conf = "1:3") int booking) {
+    return outcome(() -> show(branch.checkIn(CODES.get(booking - 1))));
+  }
+
+  @Operation
+  public String callNext(@Param(gen = IntGen.class, conf = "0:1") int desk) {
+    return outcome(() -> branch.callNext(DESKS[desk]).map(BranchLincheckTest::show).orElse("nothing waits"));
+  }
+
+  @Operation
+  public String cancel(@Param(gen = IntGen.class, conf = "1:4") int ticketId) {
+    return outcome(() -> show(branch.cancel(ticketId)));
+  }
+
+  /** The operation's result, or the simple name of the QueueException it threw. */
+  private static String outcome(Supplier<String> operation) {
+    try {
+      return operation.get();
+    } catch (QueueException e) {
+      return e.getClass().getSimpleName();
+    }
+  }
+
+  private static String show(Ticket t) {
+    return t.display() + " " + t.line() + " " + t.state() + (t.desk() == null ? "" : " @" + t.desk());
+  }
+
+  private static String show(Booking b) {
+    return "booking " + b.id() + " " + b.service() + " " + b.state() + " ticket " + b.ticketId();
+  }
+
+  @Test
+  void branchOperations_modelCheckedOnThreeThreads_areLinearizable() {
+    new ModelCheckingOptions()
+        .threads(3)
+        .actorsPerThread(3)
+        .actorsBefore(2)
+        .actorsAfter(1)
+        .iterations(10)
+        .invocationsPerIteration(150)
+        // JDK concurrent maps and atomics are linearizable themselves; one switch point per call.
+        .addGuarantee(ManagedStrategyGuaranteeKt.forClasses(
+                ConcurrentSkipListMap.class.getName(), ConcurrentHashMap.class.getName(),
+                AtomicLong.class.getName(), AtomicReference.class.getName())
+            .allMethods().treatAsAtomic())
+        // Pure computation on a published immutable state or on a thread-confined draft.
+        .addGuarantee(ManagedStrategyGuaranteeKt.forClasses(BranchLincheckTest::isConfinedComputation)
+            .allMethods().ignore())
+        .check(BranchLincheckTest.class);
+  }
+
+  private static boolean isConfinedComputation(String className) {
+    return className.startsWith("java.time.") || CONFINED.contains(className.replaceFirst("\\$.*", ""));
+  }
+}

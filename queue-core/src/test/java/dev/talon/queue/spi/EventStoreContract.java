@@ -1,0 +1,391 @@
+package dev.talon.queue.spi;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.talon.queue.AdmissionMode;
+import dev.talon.queue.AdmissionRefusedException;
+import dev.talon.queue.BookRequest;
+import dev.talon.queue.Booking;
+import dev.talon.queue.BookingState;
+import dev.talon.queue.Branch;
+import dev.talon.queue.CapacityExceededException;
+import dev.talon.queue.IssueRequest;
+import dev.talon.queue.OpeningHours;
+import dev.talon.queue.Origin;
+import dev.talon.queue.QueueEvent;
+import dev.talon.queue.QueueEvent.AdmissionModeChanged;
+import dev.talon.queue.QueueEvent.BookingCancelled;
+import dev.talon.queue.QueueEvent.BookingCheckedIn;
+import dev.talon.queue.QueueEvent.BookingExpired;
+import dev.talon.queue.QueueEvent.BookingMade;
+import dev.talon.queue.QueueEvent.CallReturned;
+import dev.talon.queue.QueueEvent.DayStarted;
+import dev.talon.queue.QueueEvent.ServiceFinished;
+import dev.talon.queue.QueueEvent.ServiceStarted;
+import dev.talon.queue.QueueEvent.TicketCalled;
+import dev.talon.queue.QueueEvent.TicketCancelled;
+import dev.talon.queue.QueueEvent.TicketIssued;
+import dev.talon.queue.QueueEvent.TicketNoShow;
+import dev.talon.queue.QueueEvent.TicketRecalled;
+import dev.talon.queue.QueueEvent.WindowRotated;
+import dev.talon.queue.Talon;
+import dev.talon.queue.Ticket;
+import dev.talon.queue.TicketState;
+import dev.talon.queue.internal.BranchEngine;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.time.LocalDateTime;
+import java.time.LocalTime;
+import java.time.ZoneId;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CyclicBarrier;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
+import java.util.stream.LongStream;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The contract every {@link EventStore} must meet, as an abstract JUnit 5 suite: an implementation
+ * extends this class in its own module (it ships in queue-core's test-jar) and provides
+ * {@link #newStore()}.
+ *
+ * <p>The contract is the one the engine relies on: events come back in sequence order and with
+ * values equal to those appended; a batch is all or nothing; a sequence number can be taken once
+ * (so of two concurrent writers of the same number exactly one wins); a writer with an older
+ * fencing token than one already seen for the branch is refused; branches do not affect each
+ * other; and an engine reopened on the store replays into exactly the state it had.
+ *
+ * <p>Every test writes to branches with fresh random ids, so a store that shares one database
+ * across tests stays correct. Only gap-free histories are written (batches start right after the
+ * last stored event), which is all a durable store ever sees from the engine.
+ */
+public abstract class EventStoreContract {
+  /** An instant with nanoseconds: the engine's clock may produce them and replay must restore them exactly. */
+  private static final Instant T0 = Instant.parse("2026-03-02T04:05:06.123456789Z");
+
+  protected EventStore store;
+  private final String branch = newBranchId();
+
+  /** A new, empty store; called before every test. */
+  protected abstract EventStore newStore();
+
+  /** Releases what {@link #newStore()} opened (connections, files); called after every test. */
+  protected void release(EventStore store) throws Exception {}
+
+  @BeforeEach
+  void openStore() {
+    store = newStore();
+  }
+
+  @AfterEach
+  void releaseStore() throws Exception {
+    release(store);
+  }
+
+  /** A branch id no other test uses (21 letters and digits, valid for Talon.newBranch). */
+  protected static String newBranchId() {
+    return "c" + UUID.randomUUID().toString().replace("-", "").substring(0, 20);
+  }
+
+  /** A small event whose {@code ticketId} marks who wrote it. */
+  protected static QueueEvent marked(long seq, long marker) {
+    return new TicketCancelled(seq, T0.plusSeconds(seq), marker);
+  }
+
+  private static List<QueueEvent> batch(long firstSeq, int size, long marker) {
+    List<QueueEvent> out = new ArrayList<>();
+    for (int i = 0; i < size; i++) {
+      out.add(marked(firstSeq + i, marker));
+    }
+    return out;
+  }
+
+  private static List<Long> seqs(List<QueueEvent> events) {
+    return events.stream().map(QueueEvent::seq).toList();
+  }
+
+  // ---------------------------------------------------------------- order and ranges
+
+  @Test
+  void load_afterAppendsInSeveralBatches_returnsAllEventsInSeqOrder() {
+    store.append(branch, 0, batch(1, 2, 10));
+    store.append(branch, 0, batch(3, 1, 11));
+    store.append(branch, 0, batch(4, 3, 12));
+
+    List<QueueEvent> all = new ArrayList<>(batch(1, 2, 10));
+    all.addAll(batch(3, 1, 11));
+    all.addAll(batch(4, 3, 12));
+    assertThat(store.load(branch, 0)).containsExactlyElementsOf(all);
+  }
+
+  @Test
+  void load_afterSeq_returnsOnlyLaterEventsInOrder() {
+    store.append(branch, 0, batch(1, 5, 10));
+
+    assertThat(seqs(store.load(branch, 2))).containsExactly(3L, 4L, 5L);
+    assertThat(seqs(store.load(branch, 4))).containsExactly(5L);
+    assertThat(store.load(branch, 5)).isEmpty();
+    assertThat(store.load(branch, 99)).isEmpty();
+  }
+
+  @Test
+  void load_unknownBranch_isEmpty() {
+    assertThat(store.load(newBranchId(), 0)).isEmpty();
+  }
+
+  // ---------------------------------------------------------------- conditional append
+
+  @Test
+  void append_duplicateSeq_throwsSequenceConflictAndKeepsTheFirstEvent() {
+    store.append(branch, 0, batch(1, 2, 10));
+
+    assertThatThrownBy(() -> store.append(branch, 0, List.of(marked(2, 99))))
+        .isInstanceOf(EventStore.SequenceConflictException.class);
+    assertThat(store.load(branch, 0)).containsExactlyElementsOf(batch(1, 2, 10));
+  }
+
+  @Test
+  void append_batchWhoseFirstSeqIsTaken_writesNoneOfItsEvents() {
+    store.append(branch, 0, batch(1, 3, 10));
+
+    assertThatThrownBy(() -> store.append(branch, 0, batch(3, 3, 99)))
+        .isInstanceOf(EventStore.SequenceConflictException.class);
+
+    assertThat(store.load(branch, 0)).containsExactlyElementsOf(batch(1, 3, 10));
+    store.append(branch, 0, batch(4, 2, 11)); // the refused batch left nothing behind at 4 and 5
+    assertThat(store.load(branch, 3)).containsExactlyElementsOf(batch(4, 2, 11));
+  }
+
+  @Test
+  void append_staleFencingToken_isRefusedAndANewerOneAccepted() {
+    store.append(branch, 5, batch(1, 1, 10));
+
+    assertThatThrownBy(() -> store.append(branch, 4, batch(2, 1, 11)))
+        .isInstanceOf(EventStore.StaleFenceException.class);
+    assertThat(seqs(store.load(branch, 0))).containsExactly(1L);
+
+    store.append(branch, 6, batch(2, 1, 12)); // a newer owner takes over
+    assertThatThrownBy(() -> store.append(branch, 5, batch(3, 1, 13)))
+        .as("the old owner, now stale").isInstanceOf(EventStore.StaleFenceException.class);
+    store.append(branch, 6, batch(3, 1, 14)); // the current owner goes on
+
+    assertThat(store.load(branch, 0)).containsExactly(marked(1, 10), marked(2, 12), marked(3, 14));
+  }
+
+  @Test
+  void append_toTwoBranches_keepsThemIndependent() {
+    String other = newBranchId();
+    store.append(branch, 9, batch(1, 2, 10));
+    store.append(other, 1, batch(1, 3, 20)); // same sequence numbers, and an older token than branch's
+
+    assertThat(store.load(branch, 0)).containsExactlyElementsOf(batch(1, 2, 10));
+    assertThat(store.load(other, 0)).containsExactlyElementsOf(batch(1, 3, 20));
+    assertThatThrownBy(() -> store.append(other, 1, batch(3, 1, 21)))
+        .isInstanceOf(EventStore.SequenceConflictException.class);
+    store.append(branch, 9, batch(3, 1, 11));
+    assertThat(seqs(store.load(branch, 0))).containsExactly(1L, 2L, 3L);
+    assertThat(seqs(store.load(other, 0))).containsExactly(1L, 2L, 3L);
+  }
+
+  // ---------------------------------------------------------------- values
+
+  /** One event of every type, with every optional field both filled and empty somewhere. */
+  protected static List<QueueEvent> oneOfEachType() {
+    LocalDate day = LocalDate.of(2026, 3, 2);
+    LocalDateTime window = LocalDateTime.parse("2026-03-02T10:15");
+    List<QueueEvent> events = new ArrayList<>();
+    events.add(new DayStarted(1, T0, day));
+    events.add(new WindowRotated(2, T0.plusNanos(1), 1_975_433L, window));
+    events.add(new TicketIssued(3, T0.plusMillis(2), 17, day, "id-docs", 17, "A-017", Origin.WALK_IN, "walk-in",
+        Set.of("disabled", "elderly"), "ИИН 900101-Ә", 0, null, 41, "kiosk-7/000123"));
+    events.add(new TicketIssued(4, T0.plusMillis(3), 18, day, "id-docs", 18, "A-018", Origin.BOOKED, "booked",
+        Set.of(), null, 5, Instant.parse("2026-03-02T05:15:00Z"), 42, null));
+    events.add(new TicketCalled(5, T0.plusSeconds(4), 17, "4", "walk-in"));
+    events.add(new TicketRecalled(6, T0.plusSeconds(5), 17, "4", 2));
+    events.add(new CallReturned(7, T0.plusSeconds(6), 17, "4"));
+    events.add(new ServiceStarted(8, T0.plusSeconds(7), 18, "desk_12"));
+    events.add(new ServiceFinished(9, T0.plusSeconds(8), 18, "desk_12"));
+    events.add(new TicketNoShow(10, T0.plusSeconds(9), 17, "4"));
+    events.add(new TicketCancelled(11, T0.plusSeconds(10), Long.MAX_VALUE));
+    events.add(new BookingMade(12, T0.plusSeconds(11), 5, "0ABCDEFGH", "id-docs", 1_975_433L, window, "p-1", "web/1"));
+    events.add(new BookingMade(13, T0.plusSeconds(12), 6, "1JKMNPQRS", "passports", 1_975_434L, window.plusMinutes(15),
+        null, null));
+    events.add(new BookingCancelled(14, T0.plusSeconds(13), 6));
+    events.add(new BookingCheckedIn(15, T0.plusSeconds(14), 5, 18, true));
+    events.add(new BookingCheckedIn(16, T0.plusSeconds(15), 7, 19, false));
+    events.add(new BookingExpired(17, T0.plusSeconds(16), 8));
+    events.add(new AdmissionModeChanged(18, T0.plusSeconds(17), AdmissionMode.MIXED, AdmissionMode.BOOKING_ONLY));
+    return events;
+  }
+
+  @Test
+  void oneOfEachType_coversEveryEventType() {
+    Set<Class<?>> covered = oneOfEachType().stream().map(Object::getClass).collect(Collectors.toSet());
+    assertThat(covered).containsExactlyInAnyOrder(QueueEvent.class.getPermittedSubclasses());
+  }
+
+  @Test
+  void load_everyEventType_returnsEqualValues() {
+    List<QueueEvent> events = oneOfEachType();
+    store.append(branch, 0, events.subList(0, 3));
+    for (QueueEvent e : events.subList(3, events.size())) {
+      store.append(branch, 0, List.of(e));
+    }
+
+    List<QueueEvent> loaded = store.load(branch, 0);
+    assertThat(loaded).containsExactlyElementsOf(events);
+    for (int i = 0; i < events.size(); i++) {
+      assertThat(loaded.get(i)).as("event %d", i + 1).hasSameClassAs(events.get(i));
+    }
+  }
+
+  // ---------------------------------------------------------------- concurrency
+
+  @Test
+  void append_concurrentWritersFromTheSameSeq_exactlyOneWinsWithItsWholeBatch() throws Exception {
+    int writers = 6;
+    int rounds = 40;
+    ExecutorService pool = Executors.newFixedThreadPool(writers);
+    long last = 0;
+    try {
+      for (int round = 0; round < rounds; round++) {
+        long first = last + 1;
+        CyclicBarrier gate = new CyclicBarrier(writers);
+        List<List<QueueEvent>> winners = new CopyOnWriteArrayList<>();
+        List<Future<?>> running = new ArrayList<>();
+        for (int w = 0; w < writers; w++) {
+          List<QueueEvent> mine = batch(first, 1 + w % 3, 100L * round + w); // batches of 1, 2 and 3 events
+          running.add(pool.submit(() -> {
+            gate.await();
+            try {
+              store.append(branch, 0, mine);
+              winners.add(mine);
+            } catch (EventStore.SequenceConflictException lost) {
+              // another writer took the numbers
+            }
+            return null;
+          }));
+        }
+        for (Future<?> f : running) {
+          f.get(30, TimeUnit.SECONDS);
+        }
+        assertThat(winners).as("writers from event %d that succeeded", first).hasSize(1);
+        assertThat(store.load(branch, last)).as("the winner's whole batch and nothing of the others")
+            .containsExactlyElementsOf(winners.get(0));
+        last += winners.get(0).size();
+      }
+    } finally {
+      pool.shutdownNow();
+    }
+    assertThat(seqs(store.load(branch, 0))).containsExactlyElementsOf(LongStream.rangeClosed(1, last).boxed().toList());
+  }
+
+  // ---------------------------------------------------------------- the engine on this store
+
+  private static final ZoneId ALMATY = ZoneId.of("Asia/Almaty");
+
+  private Branch openEngine(ManualClock clock, List<QueueEvent> seen) {
+    return Talon.newBranch(branch)
+        .zone(ALMATY)
+        .openingHours(OpeningHours.daily(LocalTime.of(9, 0), LocalTime.of(18, 0)))
+        .service("a", "A", "ID documents")
+        .service("b", "B", "Passports")
+        .desk("1", "a", "b")
+        .desk("2", "b")
+        .capacity("a", 2)
+        .capacity("b", 1)
+        .policy(Policy.bookedFirst())
+        .store(store)
+        .clock(clock)
+        .listener((id, events) -> seen.addAll(events))
+        .build();
+  }
+
+  private static LocalDateTime at(String localTime) {
+    return LocalDateTime.parse("2026-03-02T" + localTime);
+  }
+
+  private static Instant instant(String localDateTime) {
+    return LocalDateTime.parse(localDateTime).atZone(ALMATY).toInstant();
+  }
+
+  @Test
+  void engine_reopenedAfterMixedWorkload_replaysIntoTheSameState() {
+    ManualClock clock = QueueClock.manual(instant("2026-03-02T09:00"));
+    List<QueueEvent> seen = new CopyOnWriteArrayList<>();
+    BranchEngine live = (BranchEngine) openEngine(clock, seen);
+
+    Ticket a1 = live.issue(IssueRequest.walkIn("a").withCategories("elderly").withPerson("p-1").withRequestId("k-1"));
+    Ticket b1 = live.issue(IssueRequest.walkIn("b"));
+    Ticket a2 = live.issue(IssueRequest.remote("a"));
+    Booking first = live.book(BookRequest.of("a", at("09:15")));
+    Booking second = live.book(BookRequest.of("a", at("09:15")).withPerson("p-2").withRequestId("web-2"));
+    assertThatThrownBy(() -> live.book(BookRequest.of("a", at("09:15")))).isInstanceOf(CapacityExceededException.class);
+    Booking lateOne = live.book(BookRequest.of("b", at("09:30")));
+    live.book(BookRequest.of("a", at("10:00"))); // never checked in: expires at 10:30
+    live.cancelBooking(first.code());
+    live.book(BookRequest.of("a", at("09:15"))); // the released place; never checked in either
+    Ticket booked = live.checkIn(second.code());
+    live.setAdmissionMode(AdmissionMode.WALK_IN_ONLY);
+    assertThatThrownBy(() -> live.book(BookRequest.of("b", at("11:00")))).isInstanceOf(AdmissionRefusedException.class);
+    live.setAdmissionMode(AdmissionMode.MIXED);
+
+    assertThat(live.callNext("1")).get().extracting(Ticket::id).isEqualTo(booked.id()); // booked first
+    live.startService(booked.id());
+    live.finish(booked.id());
+    assertThat(live.callNext("2")).get().extracting(Ticket::id).isEqualTo(b1.id());
+    live.recall(b1.id());
+    live.returnCall(b1.id());
+    assertThat(live.callNext("2")).get().extracting(Ticket::id).isEqualTo(b1.id());
+    live.noShow(b1.id());
+    assertThat(live.callNext("1")).get().extracting(Ticket::id).isEqualTo(a1.id());
+    live.finish(a1.id());
+    live.cancel(a2.id());
+
+    clock.set(instant("2026-03-02T09:41"));
+    Ticket late = live.checkIn(lateOne.code()); // 11 minutes into its window: late, joins the walk-in line
+    clock.set(instant("2026-03-02T10:35"));
+    live.issue(IssueRequest.walkIn("a")); // catches up first: rotation and the two expiries
+    clock.set(instant("2026-03-03T09:05"));
+    Ticket nextDay = live.issue(IssueRequest.walkIn("a").withRequestId("k-2"));
+    assertThat(nextDay.display()).isEqualTo("A-001");
+    assertThat(live.ticket(late.id())).get().extracting(Ticket::line).isEqualTo(Policy.WALK_IN);
+
+    List<QueueEvent> stored = store.load(branch, 0);
+    assertThat(stored).as("what the store gives back is what the engine wrote").containsExactlyElementsOf(seen);
+    assertThat(stored.stream().map(Object::getClass).collect(Collectors.toSet()))
+        .as("the workload produced every event type")
+        .containsExactlyInAnyOrder(QueueEvent.class.getPermittedSubclasses());
+
+    BranchEngine replayed = (BranchEngine) openEngine(clock, new ArrayList<>());
+    assertThat(replayed.lastSeq()).isEqualTo(live.lastSeq()).isEqualTo(stored.size());
+    assertThat(replayed.allTickets()).containsExactlyElementsOf(live.allTickets());
+    assertThat(replayed.allBookings()).containsExactlyElementsOf(live.allBookings());
+    assertThat(replayed.admissionMode()).isEqualTo(live.admissionMode());
+    assertThat(replayed.policyState()).isEqualTo(live.policyState());
+    for (String service : List.of("a", "b")) {
+      assertThat(replayed.waiting(service)).isEqualTo(live.waiting(service));
+    }
+    assertThat(replayed.position(late.id())).isEqualTo(live.position(late.id()));
+    assertThat(live.allBookings()).extracting(Booking::state).contains(BookingState.EXPIRED, BookingState.CANCELLED,
+        BookingState.CHECKED_IN);
+    assertThat(live.allTickets()).extracting(Ticket::state).contains(TicketState.DONE, TicketState.NO_SHOW,
+        TicketState.CANCELLED, TicketState.WAITING);
+
+    // the replayed engine carries on where the live one stopped
+    live.close();
+    assertThat(replayed.issue(IssueRequest.walkIn("b")).display()).isEqualTo("B-001");
+    assertThat(replayed.issue(IssueRequest.walkIn("a").withRequestId("k-2")).id())
+        .as("a retried request id, remembered across the reopen").isEqualTo(nextDay.id());
+  }
+}
