@@ -3,6 +3,8 @@ package dev.talon.queue.bench;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import java.io.IOException;
+import java.lang.management.ManagementFactory;
+import java.lang.management.OperatingSystemMXBean;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
@@ -10,6 +12,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.regex.Pattern;
@@ -55,13 +58,13 @@ public final class BenchRunner implements Callable<Integer> {
   @Option(names = "--json", defaultValue = "results/bench.json", description = "Where to write the JSON report (default: ${DEFAULT-VALUE}).")
   Path json;
 
-  @Option(names = "--forks", defaultValue = "1", description = "Forks per benchmark (default: ${DEFAULT-VALUE}).")
+  @Option(names = "--forks", defaultValue = "2", description = "Forks per benchmark (default: ${DEFAULT-VALUE}).")
   int forks;
 
-  @Option(names = "--warmup-iterations", defaultValue = "3", description = "Warm-up iterations (default: ${DEFAULT-VALUE}).")
+  @Option(names = "--warmup-iterations", defaultValue = "4", description = "Warm-up iterations (default: ${DEFAULT-VALUE}).")
   int warmupIterations;
 
-  @Option(names = "--iterations", defaultValue = "5", description = "Measurement iterations (default: ${DEFAULT-VALUE}).")
+  @Option(names = "--iterations", defaultValue = "4", description = "Measurement iterations (default: ${DEFAULT-VALUE}).")
   int iterations;
 
   @Option(names = "--iteration-ms", defaultValue = "1000", description = "Length of every iteration (default: ${DEFAULT-VALUE}).")
@@ -95,8 +98,14 @@ public final class BenchRunner implements Callable<Integer> {
       return 2;
     }
     List<Measurement> measured = new ArrayList<>();
+    List<Map<String, Object>> load = new ArrayList<>();
+    OperatingSystemMXBean os = ManagementFactory.getOperatingSystemMXBean();
     for (Pass pass : passes) {
       System.out.println("== " + pass.name() + ", " + pass.threads() + " thread(s): " + pass.benchmarks());
+      Map<String, Object> passLoad = new LinkedHashMap<>();
+      passLoad.put("pass", pass.name());
+      passLoad.put("threads", pass.threads());
+      passLoad.put("loadAverageBefore", os.getSystemLoadAverage());
       try {
         for (RunResult r : new Runner(options(pass)).run()) {
           measured.add(Measurement.of(r));
@@ -106,11 +115,15 @@ public final class BenchRunner implements Callable<Integer> {
             + (e.getCause() == null ? "" : " (" + e.getCause() + ")"));
         return 1;
       }
+      passLoad.put("loadAverageAfter", os.getSystemLoadAverage());
+      load.add(passLoad);
     }
     Report report = new Report(measured);
     System.out.println();
     System.out.println(report.text());
-    write(report);
+    load.forEach(l -> System.out.printf(Locale.ROOT, "load average (1 min) around the %s pass, %d thread(s): %.2f -> %.2f%n",
+        l.get("pass"), (Integer) l.get("threads"), (Double) l.get("loadAverageBefore"), (Double) l.get("loadAverageAfter")));
+    write(report, load);
     System.out.println("JSON written to " + json.toAbsolutePath());
     return 0;
   }
@@ -157,7 +170,7 @@ public final class BenchRunner implements Callable<Integer> {
     return o.build();
   }
 
-  private void write(Report report) throws IOException {
+  private void write(Report report, List<Map<String, Object>> load) throws IOException {
     Map<String, Object> root = new LinkedHashMap<>();
     root.put("suite", "talon-benchmarks");
     root.put("finished", Instant.now().toString());
@@ -172,6 +185,7 @@ public final class BenchRunner implements Callable<Integer> {
     settings.put("heap", heap);
     root.put("settings", settings);
     root.put("environment", environment());
+    root.put("load", load);
     root.put("measurements", report.measurements());
     root.put("ratios", report.ratios());
     root.put("targets", report.targets());

@@ -60,9 +60,11 @@ final class Report {
     return all.stream().filter(m -> m.benchmark().equals(benchmark)).toList();
   }
 
-  private TreeSet<Integer> threadCounts(String benchmark) {
+  private TreeSet<Integer> threadCounts(String... benchmarks) {
     TreeSet<Integer> t = new TreeSet<>();
-    select(benchmark).forEach(m -> t.add(m.threads()));
+    for (String b : benchmarks) {
+      select(b).forEach(m -> t.add(m.threads()));
+    }
     return t;
   }
 
@@ -128,7 +130,7 @@ final class Report {
   /** The tables printed at the end of a run. */
   String text() {
     StringBuilder sb = new StringBuilder();
-    for (int t : threadCounts(ISSUE_CALL)) {
+    for (int t : threadCounts(ISSUE_CALL, OFFER_POLL)) {
       List<Measurement> baselines = select(OFFER_POLL, t);
       List<String> head = new ArrayList<>(List.of("issue + call, " + t + " thread" + (t == 1 ? "" : "s"), "ops/s",
           "± (99.9%)", "B/op"));
@@ -151,7 +153,7 @@ final class Report {
     if (!latency.isEmpty()) {
       sb.append(percentileTable("call next / poll latency", latency)).append('\n');
     }
-    for (int t : threadCounts(RUSH_TALON)) {
+    for (int t : threadCounts(RUSH_TALON, RUSH_LOCKED)) {
       Table table = new Table(List.of("booking rush, " + t + " thread" + (t == 1 ? "" : "s"), "bookings/s",
           "± (99.9%)", "B/op", "vs synchronized"));
       List<Measurement> locked = select(RUSH_LOCKED, t);
