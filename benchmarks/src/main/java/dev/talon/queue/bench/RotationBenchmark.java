@@ -32,7 +32,9 @@ import org.openjdk.jmh.annotations.State;
  * whether the cost grows with the number of pending bookings.
  *
  * The store drops events (see DroppingEventStore): the rotations of a run would otherwise keep
- * millions of events. Sample-time mode, so the once-a-day spikes show in the high percentiles.
+ * millions of events. Sample-time mode, so any once-a-day cost shows in the high percentiles. The
+ * GC profiler's bytes per operation include the untimed refill (it counts everything the thread
+ * allocates).
  */
 
 /** Rotation cost with pending bookings. */
