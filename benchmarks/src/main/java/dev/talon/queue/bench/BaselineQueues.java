@@ -47,17 +47,22 @@ final class BaselineQueues {
   /** The baseline queue with this benchmark name. */
   static Queue named(String name) {
     return switch (name) {
-      case PBQ -> new Blocking();
+      case PBQ -> new Concurrent(new PriorityBlockingQueue<>(2 * EngineFixture.WAITING, ORDER));
       case CSLM -> new SkipList();
       case SYNC_PQ -> new Synchronized();
-      case CLQ -> new Fifo();
+      case CLQ -> new Concurrent(new ConcurrentLinkedQueue<>());
       default -> throw new IllegalArgumentException("unknown baseline queue \"" + name + "\"; known: "
           + String.join(", ", PBQ, CSLM, SYNC_PQ, CLQ));
     };
   }
 
-  private static final class Blocking extends Queue {
-    private final PriorityBlockingQueue<Waiting> queue = new PriorityBlockingQueue<>(2 * EngineFixture.WAITING, ORDER);
+  /** A thread-safe JDK queue used as it is: the priority queue or the FIFO floor. */
+  private static final class Concurrent extends Queue {
+    private final java.util.Queue<Waiting> queue;
+
+    Concurrent(java.util.Queue<Waiting> queue) {
+      this.queue = queue;
+    }
 
     @Override
     void add(Waiting w) {
@@ -101,20 +106,6 @@ final class BaselineQueues {
       synchronized (queue) {
         return queue.poll();
       }
-    }
-  }
-
-  private static final class Fifo extends Queue {
-    private final ConcurrentLinkedQueue<Waiting> queue = new ConcurrentLinkedQueue<>();
-
-    @Override
-    void add(Waiting w) {
-      queue.offer(w);
-    }
-
-    @Override
-    Waiting poll() {
-      return queue.poll();
     }
   }
 }

@@ -22,6 +22,20 @@ class QueueBenchmarksTest {
     return new ThreadParams(index, count, 0, 1, 0, 1, index, count, index, count);
   }
 
+  private static EngineQueueBenchmark opened(String policy, String store, int threads) {
+    EngineQueueBenchmark bench = new EngineQueueBenchmark();
+    bench.policy = policy;
+    bench.store = store;
+    bench.open(thread(0, threads));
+    return bench;
+  }
+
+  private static EngineQueueBenchmark.Desk desk(int index, int threads) {
+    EngineQueueBenchmark.Desk desk = new EngineQueueBenchmark.Desk();
+    desk.assign(thread(index, threads));
+    return desk;
+  }
+
   @Test
   void fourLines_prefilledBranch_holdsAQuarterOfTheTicketsInEachLine() {
     Branch branch = EngineFixture.queue("fifo", "dropping", 1);
@@ -34,12 +48,8 @@ class QueueBenchmarksTest {
 
   @Test
   void issueAndCall_manyOperations_keepOneThousandWaiting() {
-    EngineQueueBenchmark bench = new EngineQueueBenchmark();
-    bench.policy = "booked-first";
-    bench.store = "in-memory";
-    bench.open(thread(0, 2));
-    EngineQueueBenchmark.Desk desk = new EngineQueueBenchmark.Desk();
-    desk.assign(thread(1, 2));
+    EngineQueueBenchmark bench = opened("booked-first", "in-memory", 2);
+    EngineQueueBenchmark.Desk desk = desk(1, 2);
     List<String> calledLines = new ArrayList<>();
     for (int i = 0; i < 2_000; i++) {
       Ticket called = bench.issueAndCall(desk, BH);
@@ -55,12 +65,8 @@ class QueueBenchmarksTest {
 
   @Test
   void callNext_afterItsRefill_keepsOneThousandWaiting() {
-    EngineQueueBenchmark bench = new EngineQueueBenchmark();
-    bench.policy = "fifo";
-    bench.store = "dropping";
-    bench.open(thread(0, 1));
-    EngineQueueBenchmark.Desk desk = new EngineQueueBenchmark.Desk();
-    desk.assign(thread(0, 1));
+    EngineQueueBenchmark bench = opened("fifo", "dropping", 1);
+    EngineQueueBenchmark.Desk desk = desk(0, 1);
     EngineQueueBenchmark.Refill refill = new EngineQueueBenchmark.Refill();
     long first = 0;
     for (int i = 0; i < 500; i++) {
