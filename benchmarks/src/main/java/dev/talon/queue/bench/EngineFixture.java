@@ -1,0 +1,71 @@
+package dev.talon.queue.bench;
+
+import dev.talon.queue.Branch;
+import dev.talon.queue.IssueRequest;
+import dev.talon.queue.Talon;
+import dev.talon.queue.spi.EventStore;
+import dev.talon.queue.spi.ManualClock;
+import dev.talon.queue.spi.QueueClock;
+import java.time.Instant;
+
+/**
+ * How the benchmarks build a branch: one service, one desk per benchmark thread, a manual clock
+ * that stands still (a Monday, 10:00 UTC) unless a benchmark moves it, and the store by name.
+ */
+final class EngineFixture {
+  /** The service every benchmark ticket and booking is for. */
+  static final String SERVICE = "docs";
+  /** Tickets waiting when a queue benchmark starts an iteration; each operation keeps the level. */
+  static final int WAITING = 1_000;
+  /** Where the branch clock starts. */
+  static final Instant START = Instant.parse("2026-03-02T10:00:00Z");
+  /**
+   * One request per benchmark line, in the order of {@link BenchPolicies#LINE_CLASSES}. Requests
+   * are immutable, so the benchmarks reuse them instead of measuring their construction.
+   */
+  static final IssueRequest[] REQUESTS = {
+      IssueRequest.walkIn(SERVICE).withCategories(BenchPolicies.APPOINTMENT),
+      IssueRequest.walkIn(SERVICE).withCategories(BenchPolicies.DISABLED),
+      IssueRequest.walkIn(SERVICE),
+      IssueRequest.remote(SERVICE)};
+
+  private EngineFixture() {}
+
+  /** The store with this benchmark name: {@code dropping} or {@code in-memory}. */
+  static EventStore store(String name) {
+    return switch (name) {
+      case "dropping" -> new DroppingEventStore();
+      case "in-memory" -> EventStore.inMemory();
+      default -> throw new IllegalArgumentException("unknown benchmark store \"" + name
+          + "\"; known: dropping, in-memory");
+    };
+  }
+
+  /** The id of the desk that benchmark thread {@code index} calls from. */
+  static String deskId(int index) {
+    return "d" + index;
+  }
+
+  /** A clock at {@link #START}. */
+  static ManualClock clock() {
+    return QueueClock.manual(START);
+  }
+
+  /** A builder for the benchmark branch with {@code desks} desks (d0, d1, ...) serving the service. */
+  static Talon branch(int desks, EventStore store, QueueClock clock) {
+    Talon talon = Talon.newBranch("bench").service(SERVICE, "A", "Documents").store(store).clock(clock);
+    for (int i = 0; i < desks; i++) {
+      talon.desk(deskId(i), SERVICE);
+    }
+    return talon;
+  }
+
+  /** The queue benchmarks' branch: the named policy over four lines, {@link #WAITING} tickets waiting. */
+  static Branch queue(String policy, String store, int desks) {
+    Branch branch = branch(desks, store(store), clock()).policy(BenchPolicies.fourLines(policy)).build();
+    for (int i = 0; i < WAITING; i++) {
+      branch.issue(REQUESTS[i & 3]);
+    }
+    return branch;
+  }
+}

@@ -1,0 +1,281 @@
+package dev.talon.queue.bench;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.TreeSet;
+
+/*
+ * The report of one run: engine/baseline ratios computed from measurements of the same run, the
+ * tables printed at the end, and where the run stands against the issue's targets. Targets are
+ * information only: CI machines are noisy, so nothing here ever fails a run.
+ */
+final class Report {
+  static final String ISSUE_CALL = "EngineQueueBenchmark.issueAndCall";
+  static final String CALL_NEXT = "EngineQueueBenchmark.callNext";
+  static final String OFFER_POLL = "BaselineQueueBenchmark.offerAndPoll";
+  static final String POLL = "BaselineQueueBenchmark.poll";
+  static final String RUSH_TALON = "BookingRushBenchmark.talon";
+  static final String RUSH_LOCKED = "BookingRushBenchmark.synchronizedBaseline";
+  static final String ROTATE = "RotationBenchmark.rotate";
+
+  /** An engine score divided by a baseline score measured in the same run with the same threads. */
+  record Ratio(String group, int threads, String subject, String baseline, double ratio) {}
+
+  /**
+   * One target of the issue for one subject.
+   *
+   * @param required the bound: a minimum ratio, or for allocation a maximum in bytes per operation
+   * @param measured the measured ratio or bytes, null when the run did not measure it
+   */
+  record Target(String target, String subject, int threads, double required, Double measured, boolean met) {}
+
+  private final List<Measurement> all;
+
+  Report(List<Measurement> all) {
+    this.all = List.copyOf(all);
+  }
+
+  List<Measurement> measurements() {
+    return all;
+  }
+
+  /** A short human name of what was measured. */
+  static String subject(Measurement m) {
+    return switch (m.benchmark()) {
+      case ISSUE_CALL, CALL_NEXT -> "talon " + m.param("policy") + " / " + m.param("store") + " store";
+      case OFFER_POLL, POLL -> m.param("queue");
+      case RUSH_TALON -> "talon / " + m.param("store") + " store";
+      case RUSH_LOCKED -> "synchronized baseline";
+      case ROTATE -> "rotation, " + m.param("pending") + " pending";
+      default -> m.benchmark() + " " + m.params();
+    };
+  }
+
+  private List<Measurement> select(String benchmark, int threads) {
+    return all.stream().filter(m -> m.benchmark().equals(benchmark) && m.threads() == threads).toList();
+  }
+
+  private List<Measurement> select(String benchmark) {
+    return all.stream().filter(m -> m.benchmark().equals(benchmark)).toList();
+  }
+
+  private TreeSet<Integer> threadCounts(String... benchmarks) {
+    TreeSet<Integer> t = new TreeSet<>();
+    for (String b : benchmarks) {
+      select(b).forEach(m -> t.add(m.threads()));
+    }
+    return t;
+  }
+
+  /** Every engine/baseline ratio of the run: issue + call against each queue, booking against the lock. */
+  List<Ratio> ratios() {
+    List<Ratio> out = new ArrayList<>();
+    for (int t : threadCounts(ISSUE_CALL)) {
+      for (Measurement e : select(ISSUE_CALL, t)) {
+        for (Measurement b : select(OFFER_POLL, t)) {
+          out.add(new Ratio("issue+call", t, subject(e), subject(b), e.score() / b.score()));
+        }
+      }
+    }
+    for (int t : threadCounts(RUSH_TALON)) {
+      for (Measurement e : select(RUSH_TALON, t)) {
+        for (Measurement b : select(RUSH_LOCKED, t)) {
+          out.add(new Ratio("booking", t, subject(e), subject(b), e.score() / b.score()));
+        }
+      }
+    }
+    return out;
+  }
+
+  private Double ratio(String group, int threads, String subject, String baseline) {
+    for (Ratio r : ratios()) {
+      if (r.group().equals(group) && r.threads() == threads && r.subject().equals(subject)
+          && r.baseline().equals(baseline)) {
+        return r.ratio();
+      }
+    }
+    return null;
+  }
+
+  /** The issue's targets for every engine subject the run measured. */
+  List<Target> targets() {
+    List<Target> out = new ArrayList<>();
+    for (Measurement e : select(ISSUE_CALL)) {
+      String s = subject(e);
+      int t = e.threads();
+      if (t == 1 || t == 2) {
+        double need = t == 1 ? 2.5 : 1.5;
+        atLeast(out, "issue+call >= " + need + "x PriorityBlockingQueue", s, t, need,
+            ratio("issue+call", t, s, BaselineQueues.PBQ));
+      }
+      atLeast(out, "issue+call >= 0.25x ConcurrentLinkedQueue", s, t, 0.25,
+          ratio("issue+call", t, s, BaselineQueues.CLQ));
+      Double bytes = e.allocBytes();
+      out.add(new Target("allocation <= 150 B per issue+call", s, t, 150, bytes, bytes != null && bytes <= 150));
+    }
+    for (Measurement e : select(RUSH_TALON)) {
+      atLeast(out, "booking >= 3x synchronized baseline", subject(e), e.threads(), 3,
+          ratio("booking", e.threads(), subject(e), "synchronized baseline"));
+    }
+    return out;
+  }
+
+  private static void atLeast(List<Target> out, String target, String subject, int threads, double need, Double got) {
+    out.add(new Target(target, subject, threads, need, got, got != null && got >= need));
+  }
+
+  // ---------------------------------------------------------------- text
+
+  /** The tables printed at the end of a run. */
+  String text() {
+    StringBuilder sb = new StringBuilder();
+    for (int t : threadCounts(ISSUE_CALL, OFFER_POLL)) {
+      List<Measurement> baselines = select(OFFER_POLL, t);
+      List<String> head = new ArrayList<>(List.of("issue + call, " + t + " thread" + (t == 1 ? "" : "s"), "ops/s",
+          "± (99.9%)", "B/op"));
+      baselines.forEach(b -> head.add("vs " + shortName(subject(b))));
+      Table table = new Table(head);
+      for (Measurement e : select(ISSUE_CALL, t)) {
+        List<String> row = new ArrayList<>(List.of(subject(e), ops(e.score()), err(e), bytes(e)));
+        baselines.forEach(b -> row.add(times(e.score() / b.score())));
+        table.row(row);
+      }
+      for (Measurement b : baselines) {
+        List<String> row = new ArrayList<>(List.of(subject(b), ops(b.score()), err(b), bytes(b)));
+        baselines.forEach(x -> row.add(""));
+        table.row(row);
+      }
+      sb.append(table).append('\n');
+    }
+    List<Measurement> latency = new ArrayList<>(select(CALL_NEXT));
+    latency.addAll(select(POLL));
+    if (!latency.isEmpty()) {
+      sb.append(percentileTable("call next / poll latency", latency)).append('\n');
+    }
+    for (int t : threadCounts(RUSH_TALON, RUSH_LOCKED)) {
+      Table table = new Table(List.of("booking rush, " + t + " thread" + (t == 1 ? "" : "s"), "bookings/s",
+          "± (99.9%)", "B/op", "vs synchronized"));
+      List<Measurement> locked = select(RUSH_LOCKED, t);
+      for (Measurement e : select(RUSH_TALON, t)) {
+        table.row(List.of(subject(e), ops(e.score()), err(e), bytes(e),
+            locked.isEmpty() ? "" : times(e.score() / locked.get(0).score())));
+      }
+      locked.forEach(b -> table.row(List.of(subject(b), ops(b.score()), err(b), bytes(b), "")));
+      sb.append(table).append('\n');
+    }
+    List<Measurement> rotations = select(ROTATE);
+    if (!rotations.isEmpty()) {
+      sb.append(percentileTable("window rotation", rotations)).append('\n');
+    }
+    List<Target> targets = targets();
+    if (!targets.isEmpty()) {
+      Table table = new Table(List.of("target (information only)", "subject", "threads", "measured", "status"));
+      for (Target g : targets) {
+        String measured = g.measured() == null ? "not measured"
+            : g.target().startsWith("allocation") ? String.format(Locale.ROOT, "%.0f B", g.measured())
+            : times(g.measured());
+        table.row(List.of(g.target(), g.subject(), String.valueOf(g.threads()), measured,
+            g.measured() == null ? "-" : g.met() ? "met" : "MISSED"));
+      }
+      sb.append(table);
+    }
+    return sb.toString();
+  }
+
+  private static String percentileTable(String title, List<Measurement> rows) {
+    List<String> head = new ArrayList<>(List.of(title, "threads", "mean"));
+    for (double q : Measurement.PERCENTILES) {
+      head.add(Measurement.label(q));
+    }
+    head.add("unit");
+    head.add("B/op");
+    Table table = new Table(head);
+    for (Measurement m : rows) {
+      List<String> row = new ArrayList<>(List.of(subject(m), String.valueOf(m.threads()), num(m.score())));
+      for (double q : Measurement.PERCENTILES) {
+        Double v = m.percentiles().get(Measurement.label(q));
+        row.add(v == null ? "" : num(v));
+      }
+      row.add(m.unit());
+      row.add(bytes(m));
+      table.row(row);
+    }
+    return table.toString();
+  }
+
+  private static String shortName(String baseline) {
+    return switch (baseline) {
+      case BaselineQueues.PBQ -> "PBQ";
+      case BaselineQueues.CSLM -> "CSLM";
+      case BaselineQueues.SYNC_PQ -> "sync PQ";
+      case BaselineQueues.CLQ -> "CLQ";
+      default -> baseline;
+    };
+  }
+
+  static String ops(double v) {
+    return String.format(Locale.ROOT, "%,.0f", v);
+  }
+
+  static String times(double ratio) {
+    return String.format(Locale.ROOT, "%.2fx", ratio);
+  }
+
+  static String num(double v) {
+    return String.format(Locale.ROOT, v >= 100 ? "%.0f" : v >= 10 ? "%.1f" : "%.2f", v);
+  }
+
+  private static String err(Measurement m) {
+    return m.error() == null ? "n/a" : ops(m.error());
+  }
+
+  private static String bytes(Measurement m) {
+    return m.allocBytes() == null ? "" : String.format(Locale.ROOT, "%.0f", m.allocBytes());
+  }
+
+  /** A plain text table; the first column is left-aligned, the others right-aligned. */
+  static final class Table {
+    private final List<String> head;
+    private final List<List<String>> rows = new ArrayList<>();
+
+    Table(List<String> head) {
+      this.head = List.copyOf(head);
+    }
+
+    void row(List<String> cells) {
+      if (cells.size() != head.size()) {
+        throw new IllegalArgumentException("a row of " + head.size() + " columns expected, got " + cells);
+      }
+      rows.add(List.copyOf(cells));
+    }
+
+    @Override
+    public String toString() {
+      int[] width = new int[head.size()];
+      for (int i = 0; i < width.length; i++) {
+        width[i] = head.get(i).length();
+        for (List<String> r : rows) {
+          width[i] = Math.max(width[i], r.get(i).length());
+        }
+      }
+      StringBuilder sb = new StringBuilder();
+      line(sb, head, width);
+      for (int i = 0; i < width.length; i++) {
+        sb.append(i == 0 ? "" : "  ").append("-".repeat(width[i]));
+      }
+      sb.append('\n');
+      rows.forEach(r -> line(sb, r, width));
+      return sb.toString();
+    }
+
+    private static void line(StringBuilder sb, List<String> cells, int[] width) {
+      for (int i = 0; i < width.length; i++) {
+        String c = cells.get(i);
+        String pad = " ".repeat(width[i] - c.length());
+        sb.append(i == 0 ? "" : "  ").append(i == 0 ? c + pad : pad + c);
+      }
+      sb.append('\n');
+    }
+  }
+}

@@ -1,0 +1,57 @@
+package dev.talon.queue.bench;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+class ReportTest {
+
+  private static Measurement thrpt(String benchmark, int threads, Map<String, String> params, double score,
+      Double alloc) {
+    return new Measurement(benchmark, "thrpt", threads, params, score, null, "ops/s", alloc, Map.of());
+  }
+
+  private final Report report = new Report(List.of(
+      thrpt(Report.ISSUE_CALL, 1, Map.of("policy", "fifo", "store", "dropping"), 300, 120.0),
+      thrpt(Report.OFFER_POLL, 1, Map.of("queue", BaselineQueues.PBQ), 100, 24.0),
+      thrpt(Report.OFFER_POLL, 1, Map.of("queue", BaselineQueues.CLQ), 1500, 48.0),
+      thrpt(Report.ISSUE_CALL, 2, Map.of("policy", "fifo", "store", "dropping"), 100, 400.0),
+      thrpt(Report.OFFER_POLL, 2, Map.of("queue", BaselineQueues.PBQ), 100, 24.0),
+      thrpt(Report.RUSH_TALON, 2, Map.of("store", "dropping"), 50, 900.0),
+      thrpt(Report.RUSH_LOCKED, 2, Map.of(), 25, 300.0)));
+
+  @Test
+  void ratios_pairEngineAndBaselinesOfTheSameThreadCountOnly() {
+    assertThat(report.ratios()).containsExactlyInAnyOrder(
+        new Report.Ratio("issue+call", 1, "talon fifo / dropping store", BaselineQueues.PBQ, 3.0),
+        new Report.Ratio("issue+call", 1, "talon fifo / dropping store", BaselineQueues.CLQ, 0.2),
+        new Report.Ratio("issue+call", 2, "talon fifo / dropping store", BaselineQueues.PBQ, 1.0),
+        new Report.Ratio("booking", 2, "talon / dropping store", "synchronized baseline", 2.0));
+  }
+
+  @Test
+  void targets_compareWithTheIssuesBoundsAndSayWhatWasNotMeasured() {
+    assertThat(report.targets()).containsExactly(
+        new Report.Target("issue+call >= 2.5x PriorityBlockingQueue", "talon fifo / dropping store", 1, 2.5, 3.0, true),
+        new Report.Target("issue+call >= 0.25x ConcurrentLinkedQueue", "talon fifo / dropping store", 1, 0.25, 0.2,
+            false),
+        new Report.Target("allocation <= 150 B per issue+call", "talon fifo / dropping store", 1, 150, 120.0, true),
+        new Report.Target("issue+call >= 1.5x PriorityBlockingQueue", "talon fifo / dropping store", 2, 1.5, 1.0, false),
+        new Report.Target("issue+call >= 0.25x ConcurrentLinkedQueue", "talon fifo / dropping store", 2, 0.25, null,
+            false),
+        new Report.Target("allocation <= 150 B per issue+call", "talon fifo / dropping store", 2, 150, 400.0, false),
+        new Report.Target("booking >= 3x synchronized baseline", "talon / dropping store", 2, 3, 2.0, false));
+  }
+
+  @Test
+  void text_printsOneTablePerThreadCountWithRatioColumns() {
+    String text = report.text();
+
+    assertThat(text).contains("issue + call, 1 thread ", "issue + call, 2 threads", "booking rush, 2 threads");
+    assertThat(text).containsPattern("talon fifo / dropping store +300 +n/a +120 +3\\.00x +0\\.20x");
+    assertThat(text).containsPattern("talon / dropping store +50 +n/a +900 +2\\.00x");
+    assertThat(text).containsPattern("issue\\+call >= 0\\.25x ConcurrentLinkedQueue +talon fifo / dropping store +2 +not measured +-");
+  }
+}
