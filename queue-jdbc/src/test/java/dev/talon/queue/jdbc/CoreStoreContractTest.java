@@ -3,6 +3,9 @@ package dev.talon.queue.jdbc;
 import com.zaxxer.hikari.HikariDataSource;
 import dev.talon.queue.spi.EventStore;
 import dev.talon.queue.spi.EventStoreContract;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Supplier;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Nested;
 
@@ -12,33 +15,23 @@ import org.junit.jupiter.api.Nested;
  * engine for the whole class; every test writes its own branches.
  */
 class CoreStoreContractTest {
-  private static HikariDataSource h2Memory;
-  private static HikariDataSource h2File;
-  private static HikariDataSource postgres;
+  private static final Map<String, HikariDataSource> DATABASES = new ConcurrentHashMap<>();
 
   @AfterAll
   static void closeDatabases() {
-    for (HikariDataSource ds : new HikariDataSource[] {h2Memory, h2File, postgres}) {
-      if (ds != null) {
-        ds.close();
-      }
-    }
+    DATABASES.values().forEach(HikariDataSource::close);
+    DATABASES.clear();
   }
 
-  private static EventStore storeOn(HikariDataSource ds) {
-    return JdbcEventStore.builder(ds).createSchema(true).build();
+  private static EventStore storeOn(String database, Supplier<HikariDataSource> open) {
+    return JdbcEventStore.builder(DATABASES.computeIfAbsent(database, k -> open.get())).createSchema(true).build();
   }
 
   @Nested
   class OnH2Memory extends EventStoreContract {
     @Override
     protected EventStore newStore() {
-      synchronized (CoreStoreContractTest.class) {
-        if (h2Memory == null) {
-          h2Memory = TestDatabases.h2Memory();
-        }
-      }
-      return storeOn(h2Memory);
+      return storeOn("h2-memory", TestDatabases::h2Memory);
     }
   }
 
@@ -46,12 +39,7 @@ class CoreStoreContractTest {
   class OnH2File extends EventStoreContract {
     @Override
     protected EventStore newStore() {
-      synchronized (CoreStoreContractTest.class) {
-        if (h2File == null) {
-          h2File = TestDatabases.h2File();
-        }
-      }
-      return storeOn(h2File);
+      return storeOn("h2-file", TestDatabases::h2File);
     }
   }
 
@@ -59,12 +47,7 @@ class CoreStoreContractTest {
   class OnPostgres extends EventStoreContract {
     @Override
     protected EventStore newStore() {
-      synchronized (CoreStoreContractTest.class) {
-        if (postgres == null) {
-          postgres = TestDatabases.postgres();
-        }
-      }
-      return storeOn(postgres);
+      return storeOn("postgres", TestDatabases::postgres);
     }
   }
 }
