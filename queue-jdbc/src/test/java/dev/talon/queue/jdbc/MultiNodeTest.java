@@ -31,8 +31,9 @@ import org.junit.jupiter.api.Test;
  */
 class MultiNodeTest {
   static final long TTL = 2_000;
-  static final long HEARTBEAT = 500;
-  static final long CHAOS_MILLIS = 30_000;
+  static final long HEARTBEAT = 250;
+  /** About a minute of random kills and pauses; -Dtalon.chaos.millis shortens or lengthens it. */
+  static final long CHAOS_MILLIS = Long.getLong("talon.chaos.millis", 60_000);
   static final List<Long> TAKEOVERS = new CopyOnWriteArrayList<>();
   static final List<Long> HANDOVERS = new CopyOnWriteArrayList<>();
 
