@@ -35,6 +35,7 @@ class MultiNodeTest {
   /** About a minute of random kills and pauses; -Dtalon.chaos.millis shortens or lengthens it. */
   static final long CHAOS_MILLIS = Long.getLong("talon.chaos.millis", 60_000);
   static final List<Long> TAKEOVERS = new CopyOnWriteArrayList<>();
+  static final List<String> LABELLED = new CopyOnWriteArrayList<>();
   static final List<Long> HANDOVERS = new CopyOnWriteArrayList<>();
 
   private final List<NodeProcess> nodes = new ArrayList<>();
@@ -55,7 +56,7 @@ class MultiNodeTest {
   @AfterAll
   static void report() {
     System.out.println("takeover after SIGKILL/SIGSTOP (TTL " + TTL + " ms, heartbeat " + HEARTBEAT + " ms): "
-        + summary(TAKEOVERS) + "; graceful hand-over: " + summary(HANDOVERS));
+        + summary(TAKEOVERS) + "; graceful hand-over: " + summary(HANDOVERS) + "; by cause: " + LABELLED);
   }
 
   @Test
@@ -70,7 +71,7 @@ class MultiNodeTest {
     long killedAt = System.currentTimeMillis();
     a.kill();
     long took = millisOf(b.await(l -> l.startsWith("SERVED k1 "), TTL + 20_000, "serving k1")) - killedAt;
-    TAKEOVERS.add(took);
+    record("kill", took);
     assertThat(took).as("takeover after SIGKILL, ms").isLessThanOrEqualTo(TTL + 1_000);
     assertThat(lease("k1")).map(Lease::nodeId).contains("b");
 
@@ -106,7 +107,7 @@ class MultiNodeTest {
     a.pause();
     paused.add("a");
     long took = millisOf(b.await(l -> l.startsWith("SERVED p1 "), TTL + 20_000, "serving p1")) - pausedAt;
-    TAKEOVERS.add(took);
+    record("pause", took);
     assertThat(took).as("takeover after SIGSTOP, ms").isLessThanOrEqualTo(TTL + 1_000);
     awaitAcks(b, "p1", 20);
     a.resume();
@@ -147,7 +148,7 @@ class MultiNodeTest {
       String id = e.getKey();
       if (e.getValue().nodeId().equals("a")) {
         long took = millisOf(c.await(l -> l.startsWith("SERVED " + id + " "), 20_000, "serving " + id)) - killedAt;
-        TAKEOVERS.add(took);
+        record("node-dies", took);
         assertThat(took).as("takeover of %s, ms", id).isLessThanOrEqualTo(TTL + 1_000);
         assertThat(lease(id)).map(Lease::nodeId).contains("c");
       } else {
@@ -196,7 +197,7 @@ class MultiNodeTest {
         started++;
         live.add(node("n" + started, 3, all, 30, 30 + started));
         for (String id : owned) {
-          TAKEOVERS.add(firstServedAfter(id, killedAt) - killedAt);
+          record("chaos-kill", firstServedAfter(id, killedAt) - killedAt);
         }
       } else {
         victim.pause();
@@ -319,6 +320,11 @@ class MultiNodeTest {
         return checked;
       }
     }
+  }
+
+  private static void record(String cause, long millis) {
+    TAKEOVERS.add(millis);
+    LABELLED.add(cause + "=" + millis);
   }
 
   private static String summary(List<Long> millis) {
