@@ -14,6 +14,7 @@ import dev.talon.queue.DeskStatus;
 import dev.talon.queue.DuplicateRequestException;
 import dev.talon.queue.TransferRequest;
 import dev.talon.queue.WaitEstimate;
+import dev.talon.queue.BranchLostException;
 import dev.talon.queue.Durability;
 import dev.talon.queue.EngineClosedException;
 import dev.talon.queue.IssueRequest;
@@ -85,6 +86,12 @@ import org.slf4j.LoggerFactory;
  * Either way an operation that returns in SYNC or GROUP mode is durable, and listeners hear of it
  * only after that.
  *
+ * Fencing. Every append carries the engine's fencing token (its ownership epoch). When the store
+ * refuses one as stale, another engine owns the branch: the refused operation is undone as any
+ * failed append is (SYNC: never installed; GROUP: the journal restores the committed state), the
+ * engine records the loss (`lost`, also set by the journal's writer in ASYNC mode) and every
+ * later operation fails with BranchLostException before it reads anything.
+ *
  * Idempotency. Request ids live in a Caffeine cache (expiring after the configured window, on the
  * branch clock) mapping the id to the fingerprint of the request and a future of the result's id.
  * The first request with an id installs its future with putIfAbsent; a concurrent retry waits for
@@ -116,6 +123,8 @@ public final class BranchEngine implements Branch {
   private volatile BranchState state;
   private volatile boolean closed;
   private volatile String poisoned;
+  /** Set when the store refused an append for a stale fencing token: another engine owns the branch. */
+  private volatile String lost;
 
   private BranchEngine(BranchConfig config) {
     this.config = config;
@@ -142,7 +151,7 @@ public final class BranchEngine implements Branch {
         return t;
       }) : null;
       this.journal = new Journal(config.branchId(), store, config.fencingToken(), config.durability(), journalThread,
-          this::restore, opened.seq, opened.generation, 1_000, config.asyncMaxPending());
+          this::restore, this::fenced, opened.seq, opened.generation, 1_000, config.asyncMaxPending());
     } else {
       this.journal = null;
       this.journalThread = null;
@@ -198,6 +207,9 @@ public final class BranchEngine implements Branch {
     if (closed) {
       throw new EngineClosedException("branch " + config.branchId() + " is closed");
     }
+    if (lost != null) {
+      throw refusal();
+    }
     if (poisoned != null) {
       throw new StorageException(poisoned);
     }
@@ -238,6 +250,9 @@ public final class BranchEngine implements Branch {
         } catch (EventStore.SequenceConflictException conflict) {
           awaitNewerThan(s);
           continue;
+        } catch (EventStore.StaleFenceException stale) {
+          fenced(stale);
+          throw refusal(); // nothing was written or installed
         }
         if (!STATE.compareAndSet(this, s, next)) {
           if (current().seq >= next.seq) {
@@ -258,10 +273,13 @@ public final class BranchEngine implements Branch {
     }
   }
 
-  private static void awaitDurable(CompletableFuture<Void> written) {
+  private void awaitDurable(CompletableFuture<Void> written) {
     try {
       written.join();
     } catch (CompletionException e) {
+      if (lost != null) {
+        throw refusal(); // the journal rolled the batch back and reported the loss through fenced()
+      }
       if (e.getCause() instanceof QueueException q) {
         throw q;
       }
@@ -310,11 +328,33 @@ public final class BranchEngine implements Branch {
     return restored.generation;
   }
 
+  /**
+   * The store refused an append for a stale fencing token: another engine owns the branch now.
+   * From here on every operation is refused; called by the SYNC path and by the journal.
+   */
+  private void fenced(EventStore.StaleFenceException e) {
+    if (lost == null) {
+      lost = e.getMessage();
+      log.warn("branch {}: the store refused epoch {}, another engine owns the branch now: {}", config.branchId(),
+          config.fencingToken(), lost);
+    }
+  }
+
+  private BranchLostException refusal() {
+    return new BranchLostException(config.branchId(), config.fencingToken(), lost);
+  }
+
   private void appendAfterPublish(BranchState before, BranchState after, List<QueueEvent> events) {
     try {
       store.append(config.branchId(), config.fencingToken(), events);
     } catch (RuntimeException e) {
+      if (e instanceof EventStore.StaleFenceException stale) {
+        fenced(stale);
+      }
       if (STATE.compareAndSet(this, after, before)) {
+        if (lost != null) {
+          throw refusal();
+        }
         throw e instanceof QueueException q ? q : new StorageException("appending events failed: " + e, e);
       }
       poisoned = "branch " + config.branchId() + " could not store event " + events.get(0).seq()

@@ -43,7 +43,9 @@ import java.util.concurrent.locks.LockSupport;
  * are durable after all; anything else in the store is adopted by the engine as above.
  *
  * Failure (ASYNC): operations were already acknowledged, so nothing is rolled back; the writer
- * retries with a growing pause. Submitters are refused once more than `maxPending` events wait,
+ * retries with a growing pause. A stale fencing token is never retried (in any mode): another
+ * engine owns the branch, the batch is rolled back and the engine is told, so it refuses
+ * everything from then on. Submitters are refused once more than `maxPending` events wait,
  * which bounds what a crash can lose.
  */
 final class Journal {
@@ -95,6 +97,7 @@ final class Journal {
   private final Durability mode;
   private final Executor background;
   private final Rollback rollback;
+  private final java.util.function.Consumer<EventStore.StaleFenceException> fenced;
   private final int maxBatchEvents;
   private final int maxPending;
   private final ConcurrentSkipListMap<Key, Entry> pending = new ConcurrentSkipListMap<>(
@@ -109,13 +112,14 @@ final class Journal {
   private volatile int generation;
 
   Journal(String branchId, EventStore store, long fence, Durability mode, Executor background, Rollback rollback,
-      long durableSeq, int generation, int maxBatchEvents, int maxPending) {
+      java.util.function.Consumer<EventStore.StaleFenceException> fenced, long durableSeq, int generation, int maxBatchEvents, int maxPending) {
     this.branchId = branchId;
     this.store = store;
     this.fence = fence;
     this.mode = mode;
     this.background = background;
     this.rollback = rollback;
+    this.fenced = fenced;
     this.durableSeq = durableSeq;
     this.generation = generation;
     this.maxBatchEvents = maxBatchEvents;
@@ -211,6 +215,9 @@ final class Journal {
         resync(batch, conflict);
         return;
       } catch (RuntimeException failure) {
+        if (failure instanceof EventStore.StaleFenceException stale) {
+          fenced.accept(stale); // before the futures fail, so that their submitters see the loss
+        }
         if (mode != Durability.ASYNC || failure instanceof EventStore.StaleFenceException) {
           rollBack(batch.get(0), List.of(), failure);
           return;

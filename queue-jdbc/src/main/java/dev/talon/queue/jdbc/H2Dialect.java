@@ -31,6 +31,11 @@ final class H2Dialect extends SqlDialect {
   }
 
   @Override
+  String nowPlusMillis() {
+    return "DATEADD(MILLISECOND, CAST(? AS BIGINT), CURRENT_TIMESTAMP)";
+  }
+
+  @Override
   boolean isMissingTable(SQLException e) {
     return "42S02".equals(e.getSQLState()) || "42S04".equals(e.getSQLState()) || e.getErrorCode() == 42102
         || e.getErrorCode() == 42104;

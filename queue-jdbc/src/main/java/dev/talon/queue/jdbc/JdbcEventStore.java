@@ -429,6 +429,20 @@ public final class JdbcEventStore implements EventStore {
     return Map.copyOf(out);
   }
 
+  // ---------------------------------------------------------------- for BranchNode's leases
+
+  DataSource dataSource() {
+    return dataSource;
+  }
+
+  SqlDialect sqlDialect() {
+    return dialect;
+  }
+
+  Schema schema() {
+    return schema;
+  }
+
   @Override
   public String toString() {
     return "JdbcEventStore[" + dialect.name() + ", prefix " + schema.prefix + "]";

@@ -28,6 +28,11 @@ final class PostgresDialect extends SqlDialect {
   }
 
   @Override
+  String nowPlusMillis() {
+    return "CURRENT_TIMESTAMP + CAST(? AS DOUBLE PRECISION) * INTERVAL '1 millisecond'";
+  }
+
+  @Override
   boolean isMissingTable(SQLException e) {
     return "42P01".equals(e.getSQLState());
   }

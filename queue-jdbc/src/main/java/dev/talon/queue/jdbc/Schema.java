@@ -40,6 +40,7 @@ final class Schema {
   final String branches;
   final String events;
   final String snapshots;
+  final String leases;
 
   Schema(String prefix) {
     this.prefix = prefix;
@@ -47,6 +48,7 @@ final class Schema {
     this.branches = prefix + "branches";
     this.events = prefix + "events";
     this.snapshots = prefix + "snapshots";
+    this.leases = prefix + "leases";
   }
 
   static String validPrefix(String prefix) {
@@ -103,7 +105,7 @@ final class Schema {
         throw newer(installed); // another release created it between our two looks
       }
     }
-    for (String table : List.of(versions, branches, events, snapshots)) {
+    for (String table : List.of(versions, branches, events, snapshots, leases)) {
       if (!exists(c, dialect, table)) {
         throw new InvalidConfigurationException("table " + table + " of the Talon event store is missing and schema "
             + "creation is off; create the schema with JdbcEventStore.builder(dataSource).createSchema(true) or run "
@@ -151,7 +153,7 @@ final class Schema {
   }
 
   private boolean allTablesExist(Connection c, SqlDialect dialect) {
-    for (String table : List.of(versions, branches, events, snapshots)) {
+    for (String table : List.of(versions, branches, events, snapshots, leases)) {
       if (!exists(c, dialect, table)) {
         return false;
       }

@@ -22,6 +22,9 @@ abstract sealed class SqlDialect implements Dialect permits H2Dialect, PostgresD
   abstract String jsonParameter();
 
   /** True if the failure says a table or view does not exist. */
+  /** The database's current time plus a number of milliseconds bound as the one parameter. */
+  abstract String nowPlusMillis();
+
   abstract boolean isMissingTable(SQLException e);
 
   /** True if the failure, or one chained to it, is a unique or primary key violation. */

@@ -64,6 +64,22 @@ CREATE TABLE IF NOT EXISTS talon_snapshots (
 );
 COMMENT ON TABLE talon_snapshots IS 'Talon branch snapshots: state after event seq, to shorten recovery';
 
+-- Branch leases for several nodes on one database (BranchNode): one row per branch, naming the node
+-- that serves it until expires_at (the database clock). Acquiring a lease raises epoch, and the
+-- same transaction raises talon_branches.fence to it, so appends of the previous owner are refused.
+-- owner is null after a graceful release.
+CREATE TABLE IF NOT EXISTS talon_leases (
+  branch_id   VARCHAR(64)              NOT NULL,
+  owner       VARCHAR(128),
+  epoch       BIGINT                   NOT NULL,
+  expires_at  TIMESTAMP WITH TIME ZONE NOT NULL,
+  acquired_at TIMESTAMP WITH TIME ZONE NOT NULL,
+  CONSTRAINT talon_leases_pk PRIMARY KEY (branch_id)
+);
+COMMENT ON TABLE talon_leases IS 'Talon branch leases: which node serves each branch, under which epoch, until when';
+COMMENT ON COLUMN talon_leases.epoch IS 'Ownership epoch, raised by every acquisition; the owner appends with it as fencing token';
+COMMENT ON COLUMN talon_leases.expires_at IS 'Database time after which another node may take the branch over';
+
 INSERT INTO talon_schema_version (version, description)
-SELECT 1, 'branches, events, snapshots'
+SELECT 1, 'branches, events, snapshots, leases'
 WHERE NOT EXISTS (SELECT 1 FROM talon_schema_version WHERE version = 1);

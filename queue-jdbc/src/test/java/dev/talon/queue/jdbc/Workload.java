@@ -3,7 +3,9 @@ package dev.talon.queue.jdbc;
 import dev.talon.queue.BookRequest;
 import dev.talon.queue.Booking;
 import dev.talon.queue.Branch;
+import dev.talon.queue.BranchLostException;
 import dev.talon.queue.Durability;
+import dev.talon.queue.EngineClosedException;
 import dev.talon.queue.IssueRequest;
 import dev.talon.queue.QueueException;
 import dev.talon.queue.StorageException;
@@ -47,7 +49,12 @@ final class Workload {
 
   /** The branch every test and the crash worker use. */
   static Branch open(String branchId, EventStore store, QueueClock clock, Durability mode) {
-    return Talon.newBranch(branchId)
+    return configure(Talon.newBranch(branchId)).clock(clock).store(store).durability(mode).build();
+  }
+
+  /** The configuration of that branch without clock and store (as a {@link BranchNode} takes it). */
+  static Talon configure(Talon branch) {
+    return branch
         .service("docs", "A", "ID documents")
         .service("pay", "B", "Payments")
         .desk("1", "docs", "pay")
@@ -55,11 +62,7 @@ final class Workload {
         .desk("3", "pay")
         .capacity("docs", CAPACITY)
         .capacity("pay", CAPACITY)
-        .policy(Policy.bookedFirst())
-        .clock(clock)
-        .store(store)
-        .durability(mode)
-        .build();
+        .policy(Policy.bookedFirst());
   }
 
   /**
@@ -114,7 +117,7 @@ final class Workload {
       branch.noShow(id);
       called.remove(id);
       return "noshow " + id;
-    } catch (StorageException e) {
+    } catch (StorageException | BranchLostException | EngineClosedException e) {
       throw e;
     } catch (QueueException refusedByARule) {
       return null;
@@ -131,7 +134,7 @@ final class Workload {
     try {
       branch.cancel(t.id());
       return "cancel " + t.id();
-    } catch (StorageException e) {
+    } catch (StorageException | BranchLostException | EngineClosedException e) {
       throw e;
     } catch (QueueException calledMeanwhile) {
       return null;

@@ -1,0 +1,353 @@
+package dev.talon.queue.jdbc;
+
+import dev.talon.queue.Branch;
+import dev.talon.queue.InvalidConfigurationException;
+import dev.talon.queue.QueueException;
+import dev.talon.queue.Talon;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One of several JVMs serving branches from one database: each branch is served by exactly one
+ * node at a time, the holder of its lease; the others stand by and take the branch over when its
+ * lease expires (the owner died or stalled) or is released (the owner shut down).
+ *
+ * <pre>{@code
+ * BranchNode node = BranchNode.builder(store)              // a JdbcEventStore on the shared database
+ *     .nodeId("web-1")
+ *     .leaseTtl(Duration.ofSeconds(5))
+ *     .heartbeat(Duration.ofSeconds(1))
+ *     .branch("north", t -> t.service("A", "A", "Documents").desk("1", "A"))
+ *     .branch("south", t -> t.service("A", "A", "Documents").desk("1", "A"))
+ *     .listener(router)                                     // gained/lost: route requests
+ *     .build();                                             // starts the heartbeat
+ * node.branch("north").ifPresent(b -> b.issue(...));      // served here?
+ * node.owner("north");                                      // who serves it now, by the lease table
+ * node.close();                                             // hand over: peers take over at once
+ * }</pre>
+ *
+ * <p>Every node is configured with the branches it may serve (normally all of them). Acquiring a
+ * lease raises its epoch and the branch's fence in one transaction, and the node opens the branch
+ * with that epoch as its fencing token, replaying the stored history; so an append of a previous
+ * owner that is paused or cut off is refused by the database once the lease has moved on, and that
+ * engine answers every later operation with {@link dev.talon.queue.BranchLostException}.
+ *
+ * <p>The pool behind the store should end transactions of a stalled client on the server, e.g. on
+ * PostgreSQL {@code idle_in_transaction_session_timeout} below the lease TTL: a node frozen in the
+ * middle of an append holds the branch's fence row, and the new owner's acquisition waits for it.
+ */
+public final class BranchNode implements AutoCloseable {
+  /*
+   * One daemon thread runs the heartbeat at a fixed delay: first renew every held lease (a renewal
+   * that matches no row means a peer holds a newer epoch: the branch is lost; one that fails for
+   * lack of a database counts as lost once a TTL has passed since the last successful renewal
+   * started, measured by this JVM's monotonic clock, since the peer may take it from then on), then
+   * try to acquire the configured branches this node does not hold, up to maxBranches. A lost
+   * branch's engine is closed before listeners hear of it. close() stops the heartbeat, closes
+   * each engine (flushing its journal) and only then releases its lease, so the peer that takes the
+   * branch over replays everything.
+   */
+  private static final Logger log = LoggerFactory.getLogger(BranchNode.class);
+
+  private final JdbcEventStore store;
+  private final Leases leases;
+  private final String nodeId;
+  private final long ttlMillis;
+  private final Map<String, Function<Talon, Talon>> branches;
+  private final int maxBranches;
+  private final List<OwnershipListener> listeners;
+  private final Map<String, Held> held = new ConcurrentHashMap<>();
+  private final ScheduledExecutorService heartbeat;
+  private volatile boolean closed;
+
+  private record Held(Lease lease, Branch branch, long validUntilNanos) {}
+
+  private BranchNode(Builder b) {
+    this.store = b.store;
+    this.nodeId = b.nodeId;
+    this.ttlMillis = b.leaseTtl.toMillis();
+    this.branches = Map.copyOf(b.branches);
+    this.maxBranches = b.maxBranches;
+    this.listeners = List.copyOf(b.listeners);
+    this.leases = new Leases(store, (int) Math.max(1, b.leaseTtl.toSeconds() / 2));
+    this.heartbeat = Executors.newSingleThreadScheduledExecutor(r -> {
+      Thread t = new Thread(r, "talon-node-" + nodeId);
+      t.setDaemon(true);
+      return t;
+    });
+    heartbeat.scheduleWithFixedDelay(this::beat, 0, b.heartbeat.toMillis(), TimeUnit.MILLISECONDS);
+  }
+
+  /** Starts configuring a node on a store whose database the other nodes share. */
+  public static Builder builder(JdbcEventStore store) {
+    if (store == null) {
+      throw new InvalidConfigurationException("store must not be null");
+    }
+    return new Builder(store);
+  }
+
+  /** This node's id, as recorded in the lease table. */
+  public String nodeId() {
+    return nodeId;
+  }
+
+  /** The branch if this node serves it now. */
+  public Optional<Branch> branch(String branchId) {
+    Held h = held.get(branchId);
+    return h == null ? Optional.empty() : Optional.of(h.branch);
+  }
+
+  /** The branches this node serves now. */
+  public Set<String> ownedBranches() {
+    return Set.copyOf(held.keySet());
+  }
+
+  /** Who serves the branch now, by the lease table; empty when no live lease exists. */
+  public Optional<Lease> owner(String branchId) {
+    return leases.owner(branchId);
+  }
+
+  private void beat() {
+    try {
+      for (Held h : new ArrayList<>(held.values())) {
+        renew(h);
+      }
+      for (String id : branches.keySet()) {
+        if (closed || held.size() >= maxBranches) {
+          return;
+        }
+        if (!held.containsKey(id)) {
+          tryAcquire(id);
+        }
+      }
+    } catch (RuntimeException e) {
+      log.warn("node {}: heartbeat failed: {}", nodeId, e.getMessage());
+    }
+  }
+
+  private void renew(Held h) {
+    long started = System.nanoTime();
+    boolean ours;
+    try {
+      ours = leases.renew(h.lease, ttlMillis);
+    } catch (QueueException e) {
+      if (System.nanoTime() - h.validUntilNanos > 0) {
+        lose(h, "its lease could not be renewed within the TTL (" + e.getMessage() + ")");
+      }
+      return;
+    }
+    if (!ours) {
+      lose(h, "another node took its lease over");
+    } else {
+      // even if renewed only after the TTL ran out locally: a peer that took the lease meanwhile
+      // would hold a newer epoch, and the renewal would have matched nothing
+      held.replace(h.lease.branchId(), h, new Held(h.lease, h.branch, started + ttlMillis * 1_000_000));
+    }
+  }
+
+  private void tryAcquire(String branchId) {
+    long started = System.nanoTime();
+    Optional<Lease> got = leases.acquire(branchId, nodeId, ttlMillis);
+    if (got.isEmpty()) {
+      return;
+    }
+    Lease lease = got.get();
+    Branch branch;
+    try {
+      branch = branches.get(branchId).apply(Talon.newBranch(branchId)).store(store).fencingToken(lease.epoch())
+          .build();
+    } catch (RuntimeException e) {
+      log.warn("node {}: opening branch {} under epoch {} failed, releasing its lease: {}", nodeId, branchId,
+          lease.epoch(), e.toString());
+      leases.release(lease);
+      return;
+    }
+    Held h = new Held(lease, branch, started + ttlMillis * 1_000_000);
+    held.put(branchId, h);
+    log.info("node {} serves branch {} under epoch {}", nodeId, branchId, lease.epoch());
+    for (OwnershipListener l : listeners) {
+      try {
+        l.gained(branchId, lease.epoch(), branch);
+      } catch (RuntimeException e) {
+        log.warn("node {}: listener {} failed on gaining branch {}", nodeId, l, branchId, e);
+      }
+    }
+  }
+
+  private void lose(Held h, String reason) {
+    if (!held.remove(h.lease.branchId(), h)) {
+      return;
+    }
+    log.warn("node {} lost branch {} (epoch {}): {}", nodeId, h.lease.branchId(), h.lease.epoch(), reason);
+    closeQuietly(h);
+    tell(h, reason);
+  }
+
+  private void tell(Held h, String reason) {
+    for (OwnershipListener l : listeners) {
+      try {
+        l.lost(h.lease.branchId(), h.lease.epoch(), reason);
+      } catch (RuntimeException e) {
+        log.warn("node {}: listener {} failed on losing branch {}", nodeId, l, h.lease.branchId(), e);
+      }
+    }
+  }
+
+  private void closeQuietly(Held h) {
+    try {
+      h.branch.close();
+    } catch (RuntimeException e) {
+      log.warn("node {}: closing branch {} failed: {}", nodeId, h.lease.branchId(), e.toString());
+    }
+  }
+
+  /**
+   * Hands every branch over: stops the heartbeat, closes each engine, then releases its lease so a
+   * peer takes the branch over at once instead of after the TTL.
+   */
+  @Override
+  public void close() {
+    if (closed) {
+      return;
+    }
+    closed = true;
+    heartbeat.shutdown();
+    try {
+      if (!heartbeat.awaitTermination(ttlMillis, TimeUnit.MILLISECONDS)) {
+        log.warn("node {}: the heartbeat did not stop within the TTL", nodeId);
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+    for (Held h : new ArrayList<>(held.values())) {
+      if (!held.remove(h.lease.branchId(), h)) {
+        continue;
+      }
+      closeQuietly(h);
+      try {
+        leases.release(h.lease);
+      } catch (QueueException e) {
+        log.warn("node {}: releasing branch {} failed, peers take it over after the TTL: {}", nodeId,
+            h.lease.branchId(), e.getMessage());
+      }
+      tell(h, "node " + nodeId + " was closed and handed the branch over");
+    }
+  }
+
+  @Override
+  public String toString() {
+    return "BranchNode[" + nodeId + ", serving " + held.keySet() + "]";
+  }
+
+  /** Configures a {@link BranchNode}. */
+  public static final class Builder {
+    private final JdbcEventStore store;
+    private String nodeId;
+    private Duration leaseTtl = Duration.ofSeconds(5);
+    private Duration heartbeat = Duration.ofSeconds(1);
+    private final Map<String, Function<Talon, Talon>> branches = new LinkedHashMap<>();
+    private int maxBranches = Integer.MAX_VALUE;
+    private final List<OwnershipListener> listeners = new ArrayList<>();
+
+    private Builder(JdbcEventStore store) {
+      this.store = store;
+    }
+
+    /** This node's id in the lease table; unique among the nodes (e.g. host name and port). Required. */
+    public Builder nodeId(String id) {
+      if (id == null || id.isBlank() || id.length() > 128) {
+        throw new InvalidConfigurationException("node id must be 1 to 128 characters and not blank, was "
+            + (id == null ? "null" : '"' + id + '"'));
+      }
+      this.nodeId = id;
+      return this;
+    }
+
+    /**
+     * How long a lease lasts unless renewed: the longest a dead owner keeps a branch. Default 5
+     * seconds; at least 100 milliseconds.
+     */
+    public Builder leaseTtl(Duration ttl) {
+      if (ttl == null || ttl.toMillis() < 100) {
+        throw new InvalidConfigurationException("lease TTL must be at least 100 ms, was " + ttl);
+      }
+      this.leaseTtl = ttl;
+      return this;
+    }
+
+    /**
+     * How often leases are renewed and free branches looked for. Default 1 second; positive and at
+     * most a third of the TTL, so that two renewals can fail before the lease expires.
+     */
+    public Builder heartbeat(Duration interval) {
+      if (interval == null || interval.toMillis() < 1) {
+        throw new InvalidConfigurationException("heartbeat must be at least 1 ms, was " + interval);
+      }
+      this.heartbeat = interval;
+      return this;
+    }
+
+    /**
+     * A branch this node may serve, configured as on {@link Talon#newBranch(String)}; the node sets
+     * the store and the fencing token itself. Every node that may serve the branch must configure it
+     * alike.
+     */
+    public Builder branch(String branchId, Function<Talon, Talon> configure) {
+      if (branchId == null || branchId.isBlank()) {
+        throw new InvalidConfigurationException("branch id must not be blank, was " + branchId);
+      }
+      if (configure == null) {
+        throw new InvalidConfigurationException("configuration of branch " + branchId + " must not be null");
+      }
+      if (branches.putIfAbsent(branchId, configure) != null) {
+        throw new InvalidConfigurationException("branch " + branchId + " is configured twice on this node");
+      }
+      return this;
+    }
+
+    /** The most branches this node serves at once; default unlimited. */
+    public Builder maxBranches(int max) {
+      if (max < 1) {
+        throw new InvalidConfigurationException("max branches must be at least 1, was " + max);
+      }
+      this.maxBranches = max;
+      return this;
+    }
+
+    /** Hears of branches gained and lost. */
+    public Builder listener(OwnershipListener listener) {
+      if (listener == null) {
+        throw new InvalidConfigurationException("listener must not be null");
+      }
+      listeners.add(listener);
+      return this;
+    }
+
+    /** Validates the configuration and starts the heartbeat, which acquires free branches at once. */
+    public BranchNode build() {
+      if (nodeId == null) {
+        throw new InvalidConfigurationException("node id is required: set nodeId(...) to a name unique among the nodes");
+      }
+      if (branches.isEmpty()) {
+        throw new InvalidConfigurationException("node " + nodeId + " has no branches: add at least one with branch(...)");
+      }
+      if (heartbeat.multipliedBy(3).compareTo(leaseTtl) > 0) {
+        throw new InvalidConfigurationException("heartbeat " + heartbeat + " must be at most a third of the lease TTL "
+            + leaseTtl + ", so that a lease survives a missed renewal");
+      }
+      return new BranchNode(this);
+    }
+  }
+}

@@ -1,0 +1,165 @@
+package dev.talon.queue.jdbc;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.zaxxer.hikari.HikariDataSource;
+import dev.talon.queue.Branch;
+import dev.talon.queue.BranchLostException;
+import dev.talon.queue.InvalidConfigurationException;
+import dev.talon.queue.IssueRequest;
+import dev.talon.queue.Talon;
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/** Leases and {@link BranchNode} within one JVM, on both dialects. */
+class BranchNodeTest {
+
+  static Stream<Arguments> databases() {
+    return Stream.of(Arguments.of("h2", (Supplier<HikariDataSource>) TestDatabases::h2Memory),
+        Arguments.of("postgresql", (Supplier<HikariDataSource>) TestDatabases::postgres));
+  }
+
+  private static JdbcEventStore store(HikariDataSource ds) {
+    return JdbcEventStore.builder(ds).createSchema(true).build();
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("databases")
+  void acquire_whileLeaseLive_isRefused_andReleaseHandsOverUnderAHigherEpoch(String name,
+      Supplier<HikariDataSource> db) {
+    try (HikariDataSource ds = db.get()) {
+      Leases leases = new Leases(store(ds), 5);
+      Lease a = leases.acquire("b1", "node-a", 60_000).orElseThrow();
+      assertThat(a.epoch()).isEqualTo(1);
+      assertThat(leases.acquire("b1", "node-b", 60_000)).as("a live lease is not taken").isEmpty();
+      assertThat(leases.owner("b1")).map(Lease::nodeId).contains("node-a");
+      assertThat(leases.renew(a, 60_000)).isTrue();
+
+      assertThat(leases.release(a)).isTrue();
+      assertThat(leases.owner("b1")).as("released").isEmpty();
+      Lease b = leases.acquire("b1", "node-b", 60_000).orElseThrow();
+      assertThat(b.epoch()).isEqualTo(2);
+      assertThat(leases.renew(a, 60_000)).as("the old epoch renews nothing").isFalse();
+      assertThat(leases.release(a)).as("nor releases anything").isFalse();
+      assertThat(leases.owner("b1")).map(Lease::epoch).contains(2L);
+    }
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("databases")
+  void acquire_afterExpiry_fencesTheOldOwnerBeforeTheNewOneWritesAnything(String name,
+      Supplier<HikariDataSource> db) throws Exception {
+    try (HikariDataSource ds = db.get()) {
+      JdbcEventStore store = store(ds);
+      Leases leases = new Leases(store, 5);
+      Lease a = leases.acquire("b1", "node-a", 200).orElseThrow();
+      Branch old = Workload.configure(Talon.newBranch("b1")).store(store).fencingToken(a.epoch()).build();
+      old.issue(IssueRequest.walkIn("docs"));
+      long stored = store.load("b1", 0).size();
+
+      Optional<Lease> b = Optional.empty();
+      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+      while (b.isEmpty() && System.nanoTime() < deadline) {
+        Thread.sleep(50);
+        b = leases.acquire("b1", "node-b", 60_000);
+      }
+      assertThat(b).as("taken over after the TTL").isPresent();
+      assertThat(b.get().epoch()).isGreaterThan(a.epoch());
+      assertThat(leases.renew(a, 200)).isFalse();
+
+      assertThatThrownBy(() -> old.issue(IssueRequest.walkIn("docs"))).isInstanceOf(BranchLostException.class)
+          .hasMessageContaining("branch b1").hasMessageContaining("epoch " + a.epoch());
+      assertThatThrownBy(() -> old.callNext("1")).isInstanceOf(BranchLostException.class);
+      assertThat(store.load("b1", 0)).as("the refused operation wrote nothing").hasSize((int) stored);
+      Branch taker = Workload.configure(Talon.newBranch("b1")).store(store).fencingToken(b.get().epoch()).build();
+      assertThat(taker.waiting("docs")).hasSize(1);
+      assertThat(taker.issue(IssueRequest.walkIn("docs")).display()).isEqualTo("A-002");
+    }
+  }
+
+  record Change(String kind, String node, String branchId, long epoch) {}
+
+  @Test
+  void close_handsBranchesOverToAStandby_andListenersHearOfIt() throws Exception {
+    try (HikariDataSource ds = TestDatabases.h2Memory()) {
+      JdbcEventStore store = store(ds);
+      List<Change> changes = new CopyOnWriteArrayList<>();
+      BranchNode first = node(store, "n1", changes);
+      awaitOwned(first, 2);
+      BranchNode second = node(store, "n2", changes);
+      Thread.sleep(300);
+      assertThat(second.ownedBranches()).as("the standby holds nothing while the owner lives").isEmpty();
+      assertThat(first.owner("s1")).map(Lease::nodeId).contains("n1");
+      first.branch("s1").orElseThrow().issue(IssueRequest.walkIn("docs"));
+
+      first.close();
+      assertThat(first.ownedBranches()).isEmpty();
+      assertThat(first.branch("s1")).isEmpty();
+      awaitOwned(second, 2);
+      assertThat(second.owner("s1")).map(Lease::nodeId).contains("n2");
+      assertThat(second.branch("s1").orElseThrow().waiting("docs")).as("replayed on takeover").hasSize(1);
+      assertThat(changes).filteredOn(c -> c.node.equals("n1")).extracting(Change::kind)
+          .containsExactlyInAnyOrder("gained", "gained", "lost", "lost");
+      assertThat(changes).filteredOn(c -> c.node.equals("n2")).extracting(Change::kind)
+          .containsExactly("gained", "gained");
+      assertThat(changes).filteredOn(c -> c.node.equals("n2")).allMatch(c -> c.epoch == 2);
+      second.close();
+    }
+  }
+
+  @Test
+  void build_withBadConfiguration_isRefusedWithTheRule() {
+    try (HikariDataSource ds = TestDatabases.h2Memory()) {
+      JdbcEventStore store = store(ds);
+      assertThatThrownBy(() -> BranchNode.builder(store).branch("b", t -> t).build())
+          .isInstanceOf(InvalidConfigurationException.class).hasMessageContaining("node id is required");
+      assertThatThrownBy(() -> BranchNode.builder(store).nodeId("n").build())
+          .isInstanceOf(InvalidConfigurationException.class).hasMessageContaining("no branches");
+      assertThatThrownBy(() -> BranchNode.builder(store).nodeId("n").branch("b", t -> t).branch("b", t -> t))
+          .isInstanceOf(InvalidConfigurationException.class).hasMessageContaining("configured twice");
+      assertThatThrownBy(() -> BranchNode.builder(store).nodeId("n").branch("b", t -> t)
+          .leaseTtl(Duration.ofSeconds(2)).heartbeat(Duration.ofSeconds(1)).build())
+          .isInstanceOf(InvalidConfigurationException.class).hasMessageContaining("at most a third");
+      assertThatThrownBy(() -> BranchNode.builder(store).leaseTtl(Duration.ofMillis(10)))
+          .isInstanceOf(InvalidConfigurationException.class).hasMessageContaining("PT0.01S");
+      assertThatThrownBy(() -> BranchNode.builder(store).nodeId(" "))
+          .isInstanceOf(InvalidConfigurationException.class).hasMessageContaining("node id");
+    }
+  }
+
+  private static BranchNode node(JdbcEventStore store, String id, List<Change> changes) {
+    return BranchNode.builder(store).nodeId(id).leaseTtl(Duration.ofMillis(3_000)).heartbeat(Duration.ofMillis(100))
+        .branch("s1", Workload::configure)
+        .branch("s2", Workload::configure)
+        .listener(new OwnershipListener() {
+          @Override
+          public void gained(String branchId, long epoch, Branch branch) {
+            changes.add(new Change("gained", id, branchId, epoch));
+          }
+
+          @Override
+          public void lost(String branchId, long epoch, String reason) {
+            changes.add(new Change("lost", id, branchId, epoch));
+          }
+        })
+        .build();
+  }
+
+  private static void awaitOwned(BranchNode node, int count) throws InterruptedException {
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+    while (node.ownedBranches().size() < count && System.nanoTime() < deadline) {
+      Thread.sleep(20);
+    }
+    assertThat(node.ownedBranches()).hasSize(count);
+  }
+}
