@@ -79,7 +79,10 @@ class EngineModelPropertyTest {
         }
         if (seq == sequence) {
           for (QueueEvent e : run.events()) {
-            String kind = e instanceof QueueEvent.BookingCheckedIn c && c.late() ? "LateCheckIn" : e.getClass().getSimpleName();
+            String kind = e instanceof QueueEvent.BookingCheckedIn c && c.late() ? "LateCheckIn"
+                : e instanceof QueueEvent.TicketCalled c && c.direct() ? "TicketCalledDirect"
+                : e instanceof QueueEvent.TicketIssued i && i.parentId() > 0 ? "TicketIssuedFromTransfer"
+                : e.getClass().getSimpleName();
             events.merge(kind, 1, Integer::sum);
           }
         }

@@ -98,7 +98,10 @@ public sealed interface Command {
 
   record Resume(Pick ticket) implements Command {}
 
-  /** @param service index into the scenario's services (the ticket's own one is bad input); -1 unknown */
+  /**
+   * @param service services counted on from the ticket's own: 0 is its own (bad input), 1 and 2 the
+   *                next ones (with one service, its own again); -1 an unknown service
+   */
   record Transfer(Pick ticket, int service, boolean keepPlace, boolean thenReturn) implements Command {}
 
   /** Walk-direct: the desk calls the picked ticket by name. */

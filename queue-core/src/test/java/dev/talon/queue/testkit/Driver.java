@@ -333,9 +333,18 @@ public final class Driver {
     } else if (c instanceof Command.Resume x) {
       return new Op.Resume(ticket(x.ticket(), TicketState.POSTPONED));
     } else if (c instanceof Command.Transfer x) {
-      TransferRequest r = TransferRequest.to(service(x.service()));
+      long id = ticket(x.ticket(), TicketState.SERVING, TicketState.CALLED);
+      String to;
+      if (x.service() < 0) {
+        to = "nosuch";
+      } else { // 0 is the ticket's own service (bad input), 1 and 2 count on from it
+        String own = branch.ticket(id).map(Ticket::service).orElse(sc.services().get(0).code());
+        int at = sc.serviceCodes().indexOf(own);
+        to = sc.services().get((at + x.service()) % sc.services().size()).code();
+      }
+      TransferRequest r = TransferRequest.to(to);
       r = x.keepPlace() ? r : r.backOfLine();
-      return new Op.Transfer(ticket(x.ticket(), TicketState.SERVING, TicketState.CALLED), x.thenReturn() ? r.thenReturn() : r);
+      return new Op.Transfer(id, x.thenReturn() ? r.thenReturn() : r);
     } else if (c instanceof Command.CallTicket x) {
       return new Op.CallTicket(desk(x.desk()), ticket(x.ticket(), TicketState.WAITING, TicketState.POSTPONED));
     } else if (c instanceof Command.SetDesk x) {

@@ -184,7 +184,8 @@ public final class Generators {
     Gen<Pick> pick = picks();
     Gen<Command> postpone = pick.zip(Generate.frequency(Pair.of(1, Generate.constant(-1)), Pair.of(12, Generate.range(0, 3))),
         Command.Postpone::new);
-    Gen<Command> transfer = pick.zip(serviceIndexes(), Generate.booleans(), Generate.booleans(), Command.Transfer::new);
+    Gen<Command> transfer = pick.zip(Generate.frequency(Pair.of(1, Generate.constant(-1)), Pair.of(1, Generate.constant(0)),
+        Pair.of(12, Generate.range(1, 2))), Generate.booleans(), Generate.booleans(), Command.Transfer::new);
     Gen<Integer> desks = Generate.frequency(Pair.of(1, Generate.constant(-1)), Pair.of(20, Generate.range(0, 2)));
     Gen<Command> callTicket = desks.zip(pick, Command.CallTicket::new);
     Gen<Command> setDesk = desks.zip(Generate.frequency(Pair.of(3, Generate.constant(DeskState.OPEN)),
@@ -194,7 +195,7 @@ public final class Generators {
     return Generate.frequency(List.of(
         Pair.of(5, postpone),
         Pair.of(3, up(pick.map(Command.Resume::new))),
-        Pair.of(4, transfer),
+        Pair.of(6, transfer),
         Pair.of(4, callTicket),
         Pair.of(3, setDesk),
         Pair.of(16, issue),
