@@ -54,22 +54,36 @@ import java.util.function.Function;
  * own state: it rebuilds every ticket's and booking's state machine from the events, and then
  * compares the result with what the branch shows.
  *
- *  1 Conservation: every event is a legal transition of its ticket (a call finds the ticket
- *    WAITING, so no ticket is called twice by two desks); every issued ticket shows exactly the
- *    state the log gives it; no ticket exists that no event issued; the waiting lists hold exactly
- *    the WAITING tickets.
+ *  1 Conservation: every event is a legal transition of its ticket (a policy call finds the
+ *    ticket WAITING, a walk-direct call WAITING or POSTPONED, so no ticket is called twice by two
+ *    desks); every call comes from a desk that is OPEN (as the DeskStateChanged events leave it)
+ *    and serves the ticket's service; a transferred ticket is terminal and the very next event
+ *    issues its child (the announced id, the target service, origin TRANSFERRED, parentId, the
+ *    parent's join order or a new one, returnTo null, the parent's service or the parent's own
+ *    returnTo); finishing a ticket with a returnTo is followed at once by the child in that service
+ *    at the parent's join order; desk events change state or reason and a pause carries a reason;
+ *    every issued ticket shows exactly the state the log gives it; no ticket exists that no event
+ *    issued; the waiting lists hold exactly the WAITING tickets; desks show their logged state.
  *  2 Unique numbers: per service and branch-local day (the local date of the issue time in the
- *    branch's zone), numbers and board displays never repeat.
- *  3 FIFO within a line: each line is rebuilt from the log (issue appends, a handed-back call goes
- *    back to the front, a cancel leaves); every call takes the head of the line it names, and the
- *    branch's waiting lists and positions show the rebuilt order.
+ *    branch's zone), numbers and board displays never repeat (transfer children included).
+ *  3 FIFO within a line: each line is rebuilt from the log, ordered by join order (issue, a
+ *    handed-back call and a resume insert a ticket after every ticket with an equal or lower join
+ *    order; a call, a cancel and a postponement remove it). Join orders are either kept (a transfer
+ *    keeping its place, a return after finishing, a resume under KEEP_PLACE) or newer than every
+ *    earlier one; a resume goes to the line Limits.postponeReturn names. A policy call
+ *    (direct=false) takes the first ticket of its line that is not within the recall cool-down
+ *    (called less than recallCooldown before): every ticket ahead of it must be cooling down, and
+ *    it must not be. A walk-direct call (direct=true) may take any ticket of its line, or a
+ *    postponed one. The branch's waiting lists and positions show the rebuilt order.
  *  4 Capacity: places taken per (window, service) never exceed the capacity; cancel and expiry
  *    release a place, check-in keeps it.
  *  6 Rotation: days and windows advance and contain their event's time; a booking checks in no
  *    earlier than its check-in opens and before it expires; an expiry comes at or after window end
  *    + grace, exactly once, in the catch-up of the first operation at or after that instant (only
  *    day/window/expiry events of the same instant may precede it); a booking still BOOKED has no
- *    event at or after its deadline.
+ *    event at or after its deadline. A timed postponement returns no later than the first
+ *    operation at or after its end: no event other than catch-up events and returns of the same
+ *    instant may come at or after the end while the ticket is still postponed.
  *  Replay: a branch reopened from a copy of the events shows an equal Snapshot.
  */
 /** The invariants of DESIGN.md, checked on a branch and its events. */
@@ -246,8 +260,8 @@ public final class InvariantChecker {
               break;
             }
             if (!inCooldown(ahead, c.at())) {
-              v.add("[3 fifo] event " + c.seq() + " calls ticket " + c.ticketId() + " but ticket " + ahead
-                  + " is ahead of it in line " + t.service() + "/" + c.line() + " and callable (line " + line + ")");
+              v.add("[3 fifo] event " + c.seq() + " calls ticket " + c.ticketId() + " but the head of line "
+                  + t.service() + "/" + c.line() + " is " + ahead + " (line " + line + "; not within a recall cool-down)");
               break;
             }
           }

@@ -60,6 +60,17 @@ import java.util.function.LongFunction;
  * persistent structures, no counters kept in sync, no CAS. It is slow and obviously right, which
  * is the point: the engine must agree with it after every operation.
  *
+ * Service-centre operations. Every line is a list kept in join order (a ticket is inserted after
+ * every ticket with an equal or lower join order). A policy call offers each line's first ticket
+ * that is not within the recall cool-down of its last call; a walk-direct call takes the named
+ * waiting or postponed ticket without asking the policy, whose state stays. A postponement (from
+ * WAITING or CALLED) leaves the line or frees the desk; the catch-up returns every timed one whose
+ * end has come, in ticket id order, after the expiries, by Limits.postponeReturn (old join order,
+ * a new one, or a new one in the raised line class). A transfer ends the ticket TRANSFERRED and
+ * issues its child in the other service (next number there, origin TRANSFERRED, the kept or a new
+ * join order, returnTo when asked); finishing a ticket with a returnTo issues the way back at its
+ * join order. Desks start open; paused and closed ones refuse calls.
+ *
  * Transactions. A failed operation changes nothing, not even the clock catch-up (new day, window
  * rotation, expiries) that ran before the failure. The model gets this by running every operation
  * on a deep copy of its state and keeping the copy only when the operation succeeds.
