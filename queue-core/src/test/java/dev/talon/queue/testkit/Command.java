@@ -113,6 +113,9 @@ public sealed interface Command {
    */
   record SetDesk(int desk, dev.talon.queue.DeskState to, int reason) implements Command {}
 
+  /** @param desk index into the scenario's desks; -1 for an unknown desk */
+  record SetAutoCall(int desk, boolean on) implements Command {}
+
   record SetMode(AdmissionMode mode) implements Command {}
 
   record Rotate() implements Command {}

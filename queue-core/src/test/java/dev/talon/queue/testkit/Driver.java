@@ -197,7 +197,7 @@ public final class Driver {
 
   /**
    * Brings every ticket and booking to a terminal state: moves the clock past every booking's
-   * deadline, lets the branch catch up, opens every desk, resumes every postponed ticket, calls and
+   * deadline, lets the branch catch up, opens every desk and switches its auto-call off, resumes every postponed ticket, calls and
    * finishes everything the desks can reach, finishes what is called or serving (and what a finish
    * sends back to another service), and cancels what is left waiting (a service no desk serves, a
    * recall cool-down).
@@ -223,6 +223,7 @@ public final class Driver {
     run(new Op.Rotate());
     for (Desk d : sc.desks()) {
       run(new Op.OpenDesk(d.id()));
+      run(new Op.SetAutoCall(d.id(), false));
     }
     for (long id : List.copyOf(tickets)) {
       if (branch.ticket(id).filter(t -> t.state() == TicketState.POSTPONED).isPresent()) {
@@ -347,6 +348,8 @@ public final class Driver {
       return new Op.Transfer(id, x.thenReturn() ? r.thenReturn() : r);
     } else if (c instanceof Command.CallTicket x) {
       return new Op.CallTicket(desk(x.desk()), ticket(x.ticket(), TicketState.WAITING, TicketState.POSTPONED));
+    } else if (c instanceof Command.SetAutoCall x) {
+      return new Op.SetAutoCall(desk(x.desk()), x.on());
     } else if (c instanceof Command.SetDesk x) {
       switch (x.to()) {
         case OPEN:

@@ -198,6 +198,7 @@ public final class Generators {
         Pair.of(6, transfer),
         Pair.of(4, callTicket),
         Pair.of(3, setDesk),
+        Pair.of(1, desks.zip(Generate.booleans(), Command.SetAutoCall::new)),
         Pair.of(16, issue),
         Pair.of(14, book),
         Pair.of(12, up(pick.map(Command.CheckIn::new))),

@@ -58,6 +58,8 @@ public sealed interface Op {
 
   record CloseDesk(String desk) implements Op {}
 
+  record SetAutoCall(String desk, boolean on) implements Op {}
+
   /** Runs the operation on the engine; the clock is only touched by {@link SetClock}. */
   default Outcome applyTo(Branch b, ManualClock clock) {
     return Outcome.of(() -> call(b, clock));
@@ -108,6 +110,9 @@ public sealed interface Op {
       return null;
     } else if (this instanceof PauseDesk o) {
       b.pauseDesk(o.desk(), o.reason());
+      return null;
+    } else if (this instanceof SetAutoCall o) {
+      b.setAutoCall(o.desk(), o.on());
       return null;
     } else if (this instanceof CloseDesk o) {
       b.closeDesk(o.desk());

@@ -125,6 +125,8 @@ public final class ReferenceModel {
     List<QueueEvent> events = new ArrayList<>();
     /** desk id -> its status, for the desks that ever changed state (the others are open). */
     TreeMap<String, DeskStatus> desks = new TreeMap<>();
+    /** desk id -> the ticket it last called, while that ticket is still called or served there. */
+    TreeMap<String, Long> current = new TreeMap<>();
 
     State copy() {
       State c = new State();
@@ -147,6 +149,7 @@ public final class ReferenceModel {
       });
       c.requests = new HashMap<>(requests);
       c.desks = new TreeMap<>(desks);
+      c.current = new TreeMap<>(current);
       c.events = new ArrayList<>(events);
       return c;
     }
@@ -221,7 +224,28 @@ public final class ReferenceModel {
 
   /** The desk's status; desks start open. */
   public DeskStatus deskStatus(String desk) {
-    return s.desks.getOrDefault(desk, new DeskStatus(desk, DeskState.OPEN, null, false));
+    return status(s, desk);
+  }
+
+  private static DeskStatus status(State w, String desk) {
+    return w.desks.getOrDefault(desk, new DeskStatus(desk, DeskState.OPEN, null, false));
+  }
+
+  /** Every open desk with auto-call and no current ticket calls the next one, in the desks' order. */
+  private void autoCall(State w) {
+    for (Desk d : sc.desks()) {
+      DeskStatus st = status(w, d.id());
+      if (st.autoCall() && st.state() == DeskState.OPEN && !w.current.containsKey(d.id())) {
+        callNext(w, d.id());
+      }
+    }
+  }
+
+  /** The desk that called the ticket is free again (if it has not called another one since). */
+  private static void free(State w, Ticket t) {
+    if (t.desk() != null && Long.valueOf(t.id()).equals(w.current.get(t.desk()))) {
+      w.current.remove(t.desk());
+    }
   }
 
   /** Where the ticket stands: waiting tickets ahead of it in its line, or -1 when it is not waiting. */
@@ -246,7 +270,16 @@ public final class ReferenceModel {
     }
     State work = s.copy();
     try {
+      int before = work.events.size();
       Object value = run(work, op);
+      if (work.events.size() > before) { // after any operation that changed something
+        autoCall(work);
+        if (value instanceof Ticket t) {
+          value = work.tickets.get(t.id());
+        } else if (value instanceof Optional<?> o && o.isPresent()) {
+          value = Optional.of(work.tickets.get(((Ticket) o.get()).id()));
+        }
+      }
       s = work;
       return Outcome.ok(value);
     } catch (QueueException e) {
@@ -303,6 +336,15 @@ public final class ReferenceModel {
       return setDesk(w, o.desk(), DeskState.OPEN, null);
     } else if (op instanceof Op.PauseDesk o) {
       return setDesk(w, o.desk(), DeskState.PAUSED, o.reason());
+    } else if (op instanceof Op.SetAutoCall o) {
+      Instant now = catchUp(w);
+      desk(o.desk());
+      DeskStatus was = status(w, o.desk());
+      if (was.autoCall() != o.on()) {
+        emit(w, new QueueEvent.AutoCallChanged(w.seq + 1, now, o.desk(), o.on()));
+        w.desks.put(o.desk(), new DeskStatus(o.desk(), was.state(), was.reason(), o.on()));
+      }
+      return null;
     } else if (op instanceof Op.CloseDesk o) {
       return setDesk(w, o.desk(), DeskState.CLOSED, null);
     }
@@ -429,6 +471,7 @@ public final class ReferenceModel {
     Ticket head = chosen.head();
     w.lines.get(head.service()).get(head.line()).remove(Long.valueOf(head.id()));
     emit(w, new QueueEvent.TicketCalled(w.seq + 1, now, head.id(), desk.id(), chosen.lineClass(), false));
+    w.current.put(desk.id(), head.id());
     return Optional.of(put(w, with(head, TicketState.CALLED, now, desk.id(), head.recalls(), null, null)));
   }
 
@@ -468,6 +511,7 @@ public final class ReferenceModel {
       w.lines.get(t.service()).get(t.line()).remove(Long.valueOf(id));
     }
     emit(w, new QueueEvent.TicketCalled(w.seq + 1, now, id, deskId, t.line(), true));
+    w.current.put(deskId, id);
     return put(w, with(t, TicketState.CALLED, now, deskId, t.recalls(), null, null));
   }
 
@@ -482,6 +526,7 @@ public final class ReferenceModel {
     }
     Instant until = period == null ? null : now.plus(period);
     emit(w, new QueueEvent.TicketPostponed(w.seq + 1, now, id, until));
+    free(w, t);
     return put(w, with(t, TicketState.POSTPONED, t.calledAt(), null, t.recalls(), null, null, until));
   }
 
@@ -508,6 +553,7 @@ public final class ReferenceModel {
       throw new InvalidRequestException("a transfer must go to another service, not " + t.service());
     }
     emit(w, new QueueEvent.TicketTransferred(w.seq + 1, now, id, w.nextTicket, r.service()));
+    free(w, t);
     put(w, with(t, TicketState.TRANSFERRED, t.calledAt(), t.desk(), t.recalls(), t.startedAt(), now));
     return newTicket(w, now, r.service(), Origin.TRANSFERRED, t.categories(), t.personId(), false, 0, null, null,
         r.keepPlace() ? t.joinSeq() : w.nextJoin, id, r.returnAfter() ? t.service() : t.returnTo());
@@ -519,10 +565,10 @@ public final class ReferenceModel {
     if (to == DeskState.PAUSED && (reason == null || reason.isBlank())) {
       throw new InvalidRequestException("a pause needs a reason");
     }
-    DeskStatus was = w.desks.getOrDefault(deskId, new DeskStatus(deskId, DeskState.OPEN, null, false));
+    DeskStatus was = status(w, deskId);
     if (was.state() != to || !java.util.Objects.equals(was.reason(), reason)) {
       emit(w, new QueueEvent.DeskStateChanged(w.seq + 1, now, deskId, to, reason));
-      w.desks.put(deskId, new DeskStatus(deskId, to, reason, false));
+      w.desks.put(deskId, new DeskStatus(deskId, to, reason, was.autoCall()));
     }
     return null;
   }
@@ -545,6 +591,7 @@ public final class ReferenceModel {
     Ticket t = inState(w, id, "recalled", TicketState.CALLED);
     if (t.recalls() >= sc.limits().recallLimit()) {
       emit(w, new QueueEvent.TicketNoShow(w.seq + 1, now, id, t.desk()));
+      free(w, t);
       return put(w, with(t, TicketState.NO_SHOW, t.calledAt(), t.desk(), t.recalls(), t.startedAt(), now));
     }
     emit(w, new QueueEvent.TicketRecalled(w.seq + 1, now, id, t.desk(), t.recalls() + 1));
@@ -556,6 +603,7 @@ public final class ReferenceModel {
     Instant now = catchUp(w);
     Ticket t = inState(w, id, "handed back", TicketState.CALLED);
     emit(w, new QueueEvent.CallReturned(w.seq + 1, now, id, t.desk()));
+    free(w, t);
     // the ticket goes back to the place its join order gives it
     Ticket back = put(w, with(t, TicketState.WAITING, t.calledAt(), null, t.recalls(), null, null));
     join(w, back);
@@ -576,6 +624,7 @@ public final class ReferenceModel {
       emit(w, new QueueEvent.ServiceStarted(w.seq + 1, now, id, t.desk()));
     }
     emit(w, new QueueEvent.ServiceFinished(w.seq + 1, now, id, t.desk()));
+    free(w, t);
     Instant started = t.state() == TicketState.CALLED ? now : t.startedAt();
     Ticket done = put(w, with(t, TicketState.DONE, t.calledAt(), t.desk(), t.recalls(), started, now));
     if (t.returnTo() != null) { // a multi-step visit goes back, keeping its place
@@ -589,6 +638,7 @@ public final class ReferenceModel {
     Instant now = catchUp(w);
     Ticket t = inState(w, id, "marked a no-show", TicketState.CALLED);
     emit(w, new QueueEvent.TicketNoShow(w.seq + 1, now, id, t.desk()));
+    free(w, t);
     return put(w, with(t, TicketState.NO_SHOW, t.calledAt(), t.desk(), t.recalls(), t.startedAt(), now));
   }
 
