@@ -39,8 +39,12 @@ import org.quicktheories.generators.Generate;
  *
  * <p>The distributions aim at the interesting edges rather than at uniform noise: most picks hit
  * a ticket or booking in the state the operation needs, clock steps land on window boundaries,
- * check-in limits, window ends and expiry deadlines one second before, on, or one second after
- * them, and a few steps cross local or UTC midnight or go backwards.
+ * check-in limits, window ends, expiry deadlines and the ends of timed postponements one second
+ * before, on, or one second after them, and a few steps cross local or UTC midnight or go
+ * backwards. Service-centre commands come with their bad inputs (zero postpone periods, transfers
+ * to the ticket's own or an unknown service, walk-direct calls at desks that do not serve the
+ * ticket, blank and null pause reasons), and scenarios vary where postponed tickets return, the
+ * recall cool-down, the default postpone period and the policy (including a stateful test one).
  */
 public final class Generators {
   private Generators() {}
