@@ -24,13 +24,23 @@ import org.quicktheories.generators.Generate;
  * Random command sequences on random branches (zones at UTC+5, UTC-8, UTC+5:30 and UTC, three
  * kinds of opening hours, 15/20/30-minute windows, capacities 0-3, both built-in policies,
  * varied check-in, recall and grace limits, an optional ban-list check), on a manual clock and the
- * in-memory store.
+ * in-memory store. Besides issue, booking and the call lifecycle, the commands postpone (1 or 20
+ * minutes, the configured period, indefinitely, or a zero period as bad input), resume, transfer
+ * (keeping the place or to the back, with or without a return, to the ticket's own or an unknown
+ * service as bad input), call by name (walk-direct, of waiting and postponed tickets, at desks
+ * that do not serve them), open, pause (blank and null reasons as bad input) and close desks, and
+ * step the clock to the end of a timed postponement. Scenarios vary the postponement's return
+ * (KEEP_PLACE, BACK_OF_LINE, RAISE_CLASS to "booked"), the recall cool-down (0 or 3 minutes) and
+ * the policy (fifo, booked-first, and a test policy with state that alternates between booked and
+ * other lines, so that a direct call that advanced the state would show).
  *
  * <ul>
  *   <li>After every command the engine must agree with the {@link dev.talon.queue.testkit.ReferenceModel}
  *       (returned value or exception class, events, tickets, bookings, waiting lists, positions,
  *       last seq, mode) and the {@link InvariantChecker} must pass (invariants 1, 2, 3, 4, 6); after
- *       the sequence the branch is drained and every ticket and booking must be terminal.</li>
+ *       the sequence the branch is drained (desks opened, postponed tickets resumed, everything
+ *       reachable called and finished, returns included, the rest cancelled) and every ticket and
+ *       booking must be terminal.</li>
  *   <li>Invariant 7: the same ops at the same clock times give the same outcomes and events twice.</li>
  *   <li>Recovery: a branch reopened from its store at a random point shows the same state, and the
  *       rest of the sequence gives the same outcomes and events on both.</li>
@@ -79,7 +89,10 @@ class EngineModelPropertyTest {
         }
         if (seq == sequence) {
           for (QueueEvent e : run.events()) {
-            String kind = e instanceof QueueEvent.BookingCheckedIn c && c.late() ? "LateCheckIn" : e.getClass().getSimpleName();
+            String kind = e instanceof QueueEvent.BookingCheckedIn c && c.late() ? "LateCheckIn"
+                : e instanceof QueueEvent.TicketCalled c && c.direct() ? "TicketCalledDirect"
+                : e instanceof QueueEvent.TicketIssued i && i.parentId() > 0 ? "TicketIssuedFromTransfer"
+                : e.getClass().getSimpleName();
             events.merge(kind, 1, Integer::sum);
           }
         }

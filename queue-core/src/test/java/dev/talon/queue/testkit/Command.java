@@ -46,7 +46,9 @@ public sealed interface Command {
     /** To window end plus grace of a picked booking, {@code amount} seconds off. */
     EXPIRY,
     /** {@code amount} seconds back (within or beyond the tolerance). */
-    BACK
+    BACK,
+    /** To when a picked ticket's timed postponement ends, {@code amount} seconds off. */
+    POSTPONE_ENDS
   }
 
   /**
@@ -82,8 +84,37 @@ public sealed interface Command {
 
   record CancelTicket(Pick ticket) implements Command {}
 
-  /** @param booking the booking a booking-anchored step aims at */
+  /**
+   * @param booking the booking a booking-anchored step aims at (for {@link ClockStep#POSTPONE_ENDS}
+   *                the postponed ticket)
+   */
   record Clock(ClockStep step, int amount, Pick booking) implements Command {}
+
+  /**
+   * @param period 0 indefinitely, 1 the configured period, 2 one minute, 3 twenty minutes, -1 a zero
+   *               period (bad input)
+   */
+  record Postpone(Pick ticket, int period) implements Command {}
+
+  record Resume(Pick ticket) implements Command {}
+
+  /**
+   * @param service services counted on from the ticket's own: 0 is its own (bad input), 1 and 2 the
+   *                next ones (with one service, its own again); -1 an unknown service
+   */
+  record Transfer(Pick ticket, int service, boolean keepPlace, boolean thenReturn) implements Command {}
+
+  /** Walk-direct: the desk calls the picked ticket by name. */
+  record CallTicket(int desk, Pick ticket) implements Command {}
+
+  /**
+   * @param desk   index into the scenario's desks; -1 for an unknown desk
+   * @param reason for a pause: 0 a reason, 1 a blank one, 2 null (both bad input)
+   */
+  record SetDesk(int desk, dev.talon.queue.DeskState to, int reason) implements Command {}
+
+  /** @param desk index into the scenario's desks; -1 for an unknown desk */
+  record SetAutoCall(int desk, boolean on) implements Command {}
 
   record SetMode(AdmissionMode mode) implements Command {}
 

@@ -9,6 +9,7 @@ import dev.talon.queue.IssueRequest;
 import dev.talon.queue.QueueEvent;
 import dev.talon.queue.Ticket;
 import dev.talon.queue.TicketState;
+import dev.talon.queue.TransferRequest;
 import dev.talon.queue.spi.EventStore;
 import dev.talon.queue.spi.ManualClock;
 import dev.talon.queue.spi.QueueClock;
@@ -54,7 +55,7 @@ public final class Driver {
     this.clock = clock;
     this.branch = sc.open(store, clock);
     this.model = withModel ? sc.model(codes::get) : null;
-    this.checker = new InvariantChecker(sc.slots(), sc.limits());
+    this.checker = new InvariantChecker(sc.slots(), sc.limits(), sc.desks());
   }
 
   /** A new branch on the store (which must hold no history of it), with the reference model alongside. */
@@ -145,6 +146,11 @@ public final class Driver {
     } else if (value instanceof Booking b) {
       codes.putIfAbsent(b.id(), b.code());
     }
+    // finishing a ticket with a return issues one that no operation returns
+    long next = tickets.isEmpty() ? 1 : tickets.last() + 1;
+    while (branch.ticket(next).isPresent()) {
+      tickets.add(next++);
+    }
   }
 
   /**
@@ -191,8 +197,10 @@ public final class Driver {
 
   /**
    * Brings every ticket and booking to a terminal state: moves the clock past every booking's
-   * deadline, lets the branch catch up, calls and finishes everything the desks can reach,
-   * finishes what is called or serving, and cancels what waits for a service no desk serves.
+   * deadline, lets the branch catch up, opens every desk and switches its auto-call off, resumes every postponed ticket, calls and
+   * finishes everything the desks can reach, finishes what is called or serving (and what a finish
+   * sends back to another service), and cancels what is left waiting (a service no desk serves, a
+   * recall cool-down).
    * With a model, every step is checked.
    */
   public void drain() {
@@ -214,6 +222,15 @@ public final class Driver {
     run(new Op.SetClock(target.plusSeconds(1)));
     run(new Op.Rotate());
     for (Desk d : sc.desks()) {
+      run(new Op.OpenDesk(d.id()));
+      run(new Op.SetAutoCall(d.id(), false));
+    }
+    for (long id : List.copyOf(tickets)) {
+      if (branch.ticket(id).filter(t -> t.state() == TicketState.POSTPONED).isPresent()) {
+        run(new Op.Resume(id));
+      }
+    }
+    for (Desk d : sc.desks()) {
       while (true) {
         Step s = run(new Op.CallNext(d.id()));
         if (!(s.engine().value() instanceof Optional<?> o) || o.isEmpty()) {
@@ -222,14 +239,18 @@ public final class Driver {
         run(new Op.Finish(((Ticket) o.get()).id()));
       }
     }
-    for (long id : tickets) {
-      TicketState st = branch.ticket(id).map(Ticket::state).orElse(TicketState.DONE); // absent: ended and forgotten
-      if (st == TicketState.CALLED || st == TicketState.SERVING) {
-        run(new Op.Finish(id));
-      } else if (st == TicketState.WAITING) {
-        run(new Op.Cancel(id));
+    int known;
+    do { // finishing a ticket with a return issues another one
+      known = tickets.size();
+      for (long id : List.copyOf(tickets)) {
+        TicketState st = branch.ticket(id).map(Ticket::state).orElse(TicketState.DONE); // absent: ended and forgotten
+        if (st == TicketState.CALLED || st == TicketState.SERVING) {
+          run(new Op.Finish(id));
+        } else if (st == TicketState.WAITING || st == TicketState.POSTPONED) {
+          run(new Op.Cancel(id));
+        }
       }
-    }
+    } while (tickets.size() > known);
   }
 
   private Step run(Op op) {
@@ -277,7 +298,7 @@ public final class Driver {
     } else if (c instanceof Command.CheckIn x) {
       return new Op.CheckIn(code(x.booking()));
     } else if (c instanceof Command.CallNext x) {
-      return new Op.CallNext(x.desk() < 0 ? "nosuch" : sc.desks().get(x.desk() % sc.desks().size()).id());
+      return new Op.CallNext(desk(x.desk()));
     } else if (c instanceof Command.Recall x) {
       return new Op.Recall(ticket(x.ticket(), TicketState.CALLED));
     } else if (c instanceof Command.ReturnCall x) {
@@ -296,8 +317,57 @@ public final class Driver {
       return new Op.SetMode(x.mode());
     } else if (c instanceof Command.Rotate) {
       return new Op.Rotate();
+    } else if (c instanceof Command.Postpone x) {
+      long id = ticket(x.ticket(), TicketState.WAITING, TicketState.CALLED);
+      switch (x.period()) {
+        case 0:
+          return new Op.Postpone(id, null, true);
+        case 1:
+          return new Op.Postpone(id, null, false);
+        case 2:
+          return new Op.Postpone(id, Duration.ofMinutes(1), false);
+        case 3:
+          return new Op.Postpone(id, Duration.ofMinutes(20), false);
+        default:
+          return new Op.Postpone(id, Duration.ZERO, false);
+      }
+    } else if (c instanceof Command.Resume x) {
+      return new Op.Resume(ticket(x.ticket(), TicketState.POSTPONED));
+    } else if (c instanceof Command.Transfer x) {
+      long id = ticket(x.ticket(), TicketState.SERVING, TicketState.CALLED);
+      String to;
+      if (x.service() < 0) {
+        to = "nosuch";
+      } else { // 0 is the ticket's own service (bad input), 1 and 2 count on from it
+        String own = branch.ticket(id).map(Ticket::service).orElse(sc.services().get(0).code());
+        int at = sc.serviceCodes().indexOf(own);
+        to = sc.services().get((at + x.service()) % sc.services().size()).code();
+      }
+      TransferRequest r = TransferRequest.to(to);
+      r = x.keepPlace() ? r : r.backOfLine();
+      return new Op.Transfer(id, x.thenReturn() ? r.thenReturn() : r);
+    } else if (c instanceof Command.CallTicket x) {
+      return new Op.CallTicket(desk(x.desk()), ticket(x.ticket(), TicketState.WAITING, TicketState.POSTPONED));
+    } else if (c instanceof Command.SetAutoCall x) {
+      return new Op.SetAutoCall(desk(x.desk()), x.on());
+    } else if (c instanceof Command.SetDesk x) {
+      switch (x.to()) {
+        case OPEN:
+          return new Op.OpenDesk(desk(x.desk()));
+        case CLOSED:
+          return new Op.CloseDesk(desk(x.desk()));
+        default:
+          return new Op.PauseDesk(desk(x.desk()), REASONS.get(x.reason() % REASONS.size()));
+      }
     }
     throw new IllegalStateException("unhandled command " + c);
+  }
+
+  /** Pause reasons that {@link Command.SetDesk#reason()} indexes: blank and null are bad input. */
+  private static final List<String> REASONS = java.util.Arrays.asList("lunch", " ", null, "training");
+
+  private String desk(int index) {
+    return index < 0 ? "nosuch" : sc.desks().get(index % sc.desks().size()).id();
   }
 
   private String service(int index) {
@@ -325,6 +395,15 @@ public final class Driver {
       candidates.addAll(tickets);
     }
     return candidates.get(p.index() % candidates.size());
+  }
+
+  /** When the picked ticket's timed postponement ends; null when no ticket is postponed with a period. */
+  private Instant postponedUntil(Command.Pick p) {
+    List<Instant> ends = new ArrayList<>();
+    for (long id : tickets) {
+      branch.ticket(id).map(Ticket::postponedUntil).ifPresent(ends::add);
+    }
+    return ends.isEmpty() ? null : ends.get(p.index() % ends.size());
   }
 
   private Booking booking(Command.Pick p) {
@@ -379,6 +458,10 @@ public final class Driver {
         break;
       case UTC_MIDNIGHT:
         t = now.truncatedTo(ChronoUnit.DAYS).plus(1, ChronoUnit.DAYS).plus(off);
+        break;
+      case POSTPONE_ENDS:
+        Instant until = postponedUntil(c.booking());
+        t = (until == null ? nextBoundary(now) : until).plus(off);
         break;
       default:
         Booking b = booking(c.booking());

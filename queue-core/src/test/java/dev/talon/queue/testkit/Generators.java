@@ -8,6 +8,8 @@ import dev.talon.queue.LateArrival;
 import dev.talon.queue.Limits;
 import dev.talon.queue.OpeningHours;
 import dev.talon.queue.Origin;
+import dev.talon.queue.PostponeReturn;
+import dev.talon.queue.DeskState;
 import dev.talon.queue.Service;
 import dev.talon.queue.SlotCalendar;
 import dev.talon.queue.spi.Policy;
@@ -37,8 +39,12 @@ import org.quicktheories.generators.Generate;
  *
  * <p>The distributions aim at the interesting edges rather than at uniform noise: most picks hit
  * a ticket or booking in the state the operation needs, clock steps land on window boundaries,
- * check-in limits, window ends and expiry deadlines one second before, on, or one second after
- * them, and a few steps cross local or UTC midnight or go backwards.
+ * check-in limits, window ends, expiry deadlines and the ends of timed postponements one second
+ * before, on, or one second after them, and a few steps cross local or UTC midnight or go
+ * backwards. Service-centre commands come with their bad inputs (zero postpone periods, transfers
+ * to the ticket's own or an unknown service, walk-direct calls at desks that do not serve the
+ * ticket, blank and null pause reasons), and scenarios vary where postponed tickets return, the
+ * recall cool-down, the default postpone period and the policy (including a stateful test one).
  */
 public final class Generators {
   private Generators() {}
@@ -79,8 +85,15 @@ public final class Generators {
             .withEarlyCheckIn(Duration.ofMinutes(early)).withLateCheckIn(Duration.ofMinutes(late))
             .withLateArrival(arrival).withRecallLimit(recalls).withBookingGrace(Duration.ofMinutes(grace))
             .withRequestIdWindow(Duration.ofDays(366)));
-    Gen<Policy<?>> policy = Generate.pick(List.of(Policy.fifo(), Policy.bookedFirst()));
-    Gen<Rules> rules = limits.zip(policy, Generate.booleans(), Rules::new);
+    Gen<Limits> centre = limits.zip(
+        Generate.frequency(Pair.of(2, Generate.constant(PostponeReturn.KEEP_PLACE)),
+            Pair.of(1, Generate.constant(PostponeReturn.BACK_OF_LINE)),
+            Pair.of(1, Generate.constant(PostponeReturn.RAISE_CLASS))),
+        Generate.pick(List.of(0, 0, 3)), Generate.pick(List.of(5, 15)),
+        (l, back, cooldown, period) -> l.withPostponeReturn(back, back == PostponeReturn.RAISE_CLASS ? Policy.BOOKED : null)
+            .withRecallCooldown(Duration.ofMinutes(cooldown)).withPostponePeriod(Duration.ofMinutes(period)));
+    Gen<Policy<?>> policy = Generate.pick(List.of(Policy.fifo(), Policy.bookedFirst(), ReferencePolicies.alternating()));
+    Gen<Rules> rules = centre.zip(policy, Generate.booleans(), Rules::new);
     return place.zip(shape, rules, Generators::assemble);
   }
 
@@ -166,13 +179,30 @@ public final class Generators {
         Pair.of(5, Generate.constant(ClockStep.CHECK_IN_OPENS)), Pair.of(3, Generate.constant(ClockStep.LATE_LIMIT)),
         Pair.of(1, Generate.constant(ClockStep.WINDOW_END)), Pair.of(3, Generate.constant(ClockStep.EXPIRY)),
         Pair.of(1, Generate.constant(ClockStep.LOCAL_MIDNIGHT)), Pair.of(1, Generate.constant(ClockStep.UTC_MIDNIGHT)),
-        Pair.of(1, Generate.constant(ClockStep.HOURS)), Pair.of(1, Generate.constant(ClockStep.BACK))));
+        Pair.of(1, Generate.constant(ClockStep.HOURS)), Pair.of(1, Generate.constant(ClockStep.BACK)),
+        Pair.of(3, Generate.constant(ClockStep.POSTPONE_ENDS))));
     Gen<Command> clock = steps.flatMap(step -> amountsFor(step).zip(picks(), (amount, pick) -> new Command.Clock(step,
         amount, pick)));
     Gen<Command> call = Generate.frequency(Pair.of(1, Generate.constant(-1)), Pair.of(20, Generate.range(0, 2)))
         .map(Command.CallNext::new);
     Gen<Pick> pick = picks();
+    Gen<Command> postpone = pick.zip(Generate.frequency(Pair.of(1, Generate.constant(-1)), Pair.of(12, Generate.range(0, 3))),
+        Command.Postpone::new);
+    Gen<Command> transfer = pick.zip(Generate.frequency(Pair.of(1, Generate.constant(-1)), Pair.of(1, Generate.constant(0)),
+        Pair.of(12, Generate.range(1, 2))), Generate.booleans(), Generate.booleans(), Command.Transfer::new);
+    Gen<Integer> desks = Generate.frequency(Pair.of(1, Generate.constant(-1)), Pair.of(20, Generate.range(0, 2)));
+    Gen<Command> callTicket = desks.zip(pick, Command.CallTicket::new);
+    Gen<Command> setDesk = desks.zip(Generate.frequency(Pair.of(3, Generate.constant(DeskState.OPEN)),
+        Pair.of(2, Generate.constant(DeskState.PAUSED)), Pair.of(1, Generate.constant(DeskState.CLOSED))),
+        Generate.frequency(Pair.of(6, Generate.pick(List.of(0, 3))), Pair.of(1, Generate.pick(List.of(1, 2)))),
+        Command.SetDesk::new);
     return Generate.frequency(List.of(
+        Pair.of(5, postpone),
+        Pair.of(3, up(pick.map(Command.Resume::new))),
+        Pair.of(6, transfer),
+        Pair.of(4, callTicket),
+        Pair.of(3, setDesk),
+        Pair.of(1, desks.zip(Generate.booleans(), Command.SetAutoCall::new)),
         Pair.of(16, issue),
         Pair.of(14, book),
         Pair.of(12, up(pick.map(Command.CheckIn::new))),

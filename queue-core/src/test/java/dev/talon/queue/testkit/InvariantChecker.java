@@ -2,6 +2,14 @@ package dev.talon.queue.testkit;
 
 import dev.talon.queue.AdmissionMode;
 import dev.talon.queue.Booking;
+import dev.talon.queue.Desk;
+import dev.talon.queue.DeskState;
+import dev.talon.queue.Origin;
+import dev.talon.queue.PostponeReturn;
+import dev.talon.queue.QueueEvent.DeskStateChanged;
+import dev.talon.queue.QueueEvent.TicketPostponed;
+import dev.talon.queue.QueueEvent.TicketResumed;
+import dev.talon.queue.QueueEvent.TicketTransferred;
 import dev.talon.queue.BookingState;
 import dev.talon.queue.Branch;
 import dev.talon.queue.Limits;
@@ -46,32 +54,54 @@ import java.util.function.Function;
  * own state: it rebuilds every ticket's and booking's state machine from the events, and then
  * compares the result with what the branch shows.
  *
- *  1 Conservation: every event is a legal transition of its ticket (a call finds the ticket
- *    WAITING, so no ticket is called twice by two desks); every issued ticket shows exactly the
- *    state the log gives it; no ticket exists that no event issued; the waiting lists hold exactly
- *    the WAITING tickets.
+ *  1 Conservation: every event is a legal transition of its ticket (a policy call finds the
+ *    ticket WAITING, a walk-direct call WAITING or POSTPONED, so no ticket is called twice by two
+ *    desks); every call comes from a desk that is OPEN (as the DeskStateChanged events leave it)
+ *    and serves the ticket's service; a transferred ticket is terminal and the very next event
+ *    issues its child (the announced id, the target service, origin TRANSFERRED, parentId, the
+ *    parent's join order or a new one, returnTo null, the parent's service or the parent's own
+ *    returnTo); finishing a ticket with a returnTo is followed at once by the child in that service
+ *    at the parent's join order; desk events change state or reason and a pause carries a reason;
+ *    every issued ticket shows exactly the state the log gives it; no ticket exists that no event
+ *    issued; the waiting lists hold exactly the WAITING tickets; desks show their logged state.
  *  2 Unique numbers: per service and branch-local day (the local date of the issue time in the
- *    branch's zone), numbers and board displays never repeat.
- *  3 FIFO within a line: each line is rebuilt from the log (issue appends, a handed-back call goes
- *    back to the front, a cancel leaves); every call takes the head of the line it names, and the
- *    branch's waiting lists and positions show the rebuilt order.
+ *    branch's zone), numbers and board displays never repeat (transfer children included).
+ *  3 FIFO within a line: each line is rebuilt from the log, ordered by join order (issue, a
+ *    handed-back call and a resume insert a ticket after every ticket with an equal or lower join
+ *    order; a call, a cancel and a postponement remove it). Join orders are either kept (a transfer
+ *    keeping its place, a return after finishing, a resume under KEEP_PLACE) or newer than every
+ *    earlier one; a resume goes to the line Limits.postponeReturn names. A policy call
+ *    (direct=false) takes the first ticket of its line that is not within the recall cool-down
+ *    (called less than recallCooldown before): every ticket ahead of it must be cooling down, and
+ *    it must not be. A walk-direct call (direct=true) may take any ticket of its line, or a
+ *    postponed one. The branch's waiting lists and positions show the rebuilt order.
  *  4 Capacity: places taken per (window, service) never exceed the capacity; cancel and expiry
  *    release a place, check-in keeps it.
  *  6 Rotation: days and windows advance and contain their event's time; a booking checks in no
  *    earlier than its check-in opens and before it expires; an expiry comes at or after window end
  *    + grace, exactly once, in the catch-up of the first operation at or after that instant (only
  *    day/window/expiry events of the same instant may precede it); a booking still BOOKED has no
- *    event at or after its deadline.
+ *    event at or after its deadline. A timed postponement returns no later than the first
+ *    operation at or after its end: no event other than catch-up events and returns of the same
+ *    instant may come at or after the end while the ticket is still postponed.
  *  Replay: a branch reopened from a copy of the events shows an equal Snapshot.
  */
 /** The invariants of DESIGN.md, checked on a branch and its events. */
 public final class InvariantChecker {
   private final SlotCalendar slots;
   private final Limits limits;
+  private final Map<String, Desk> desks;
 
   public InvariantChecker(SlotCalendar slots, Limits limits) {
+    this(slots, limits, List.of());
+  }
+
+  /** With the branch's desks, calls are also checked to come from a desk that serves the ticket's service. */
+  public InvariantChecker(SlotCalendar slots, Limits limits, List<Desk> desks) {
     this.slots = slots;
     this.limits = limits;
+    this.desks = new HashMap<>();
+    desks.forEach(d -> this.desks.put(d.id(), d));
   }
 
   /** Throws an {@link AssertionError} listing every violation found. */
@@ -102,6 +132,18 @@ public final class InvariantChecker {
     return e instanceof DayStarted || e instanceof WindowRotated || e instanceof BookingExpired;
   }
 
+  /** The catch-up events, including the return of timed postponements (which come after expiries). */
+  private static boolean isCatchUpOrReturn(QueueEvent e) {
+    return isCatchUp(e) || e instanceof TicketResumed;
+  }
+
+  /**
+   * The ticket that must be issued next: the child of a transfer (its id known, joining at the
+   * parent's order or a new one) or of a finish with a return (back to {@code service} at the
+   * parent's order).
+   */
+  private record Child(long ticketId, String service, long parentId, long keptJoin, boolean back) {}
+
   /** One pass over the log. */
   private final class Run {
     final ZoneId zone;
@@ -111,6 +153,17 @@ public final class InvariantChecker {
     LocalDate today;
     final Map<Long, String> desk = new HashMap<>();
     final Map<Long, TicketIssued> issued = new HashMap<>();
+    /** Each ticket's current line class and join order (a resume may change both). */
+    final Map<Long, String> lineOf = new HashMap<>();
+    final Map<Long, Long> joinOf = new HashMap<>();
+    /** When each ticket was last called (by the policy or by name; a recall does not count). */
+    final Map<Long, Instant> calledAt = new HashMap<>();
+    /** The end of each timed postponement in force. */
+    final Map<Long, Instant> postponedUntil = new TreeMap<>();
+    final Map<String, DeskStateChanged> deskState = new HashMap<>();
+    long maxJoin;
+    /** The ticket a transfer or a finish with a return must issue in the very next event; null when none. */
+    Child expectedChild;
     final Map<String, TreeMap<String, Deque<Long>>> lines = new TreeMap<>();
     final Map<Long, BookingMade> made = new TreeMap<>();
     final Map<Long, BookingState> bookingState = new HashMap<>();
@@ -138,6 +191,89 @@ public final class InvariantChecker {
 
     Deque<Long> line(String service, String cls) {
       return lines.computeIfAbsent(service, k -> new TreeMap<>()).computeIfAbsent(cls, k -> new ArrayDeque<>());
+    }
+
+    Deque<Long> lineOf(long ticket) {
+      return line(issued.get(ticket).service(), lineOf.get(ticket));
+    }
+
+    /** A waiting ticket takes the place its join order gives it in its line (after equal ones). */
+    void join(long ticket) {
+      Deque<Long> line = lineOf(ticket);
+      List<Long> ordered = new ArrayList<>(line);
+      int at = ordered.size();
+      while (at > 0 && joinOf.get(ordered.get(at - 1)) > joinOf.get(ticket)) {
+        at--;
+      }
+      ordered.add(at, ticket);
+      line.clear();
+      line.addAll(ordered);
+    }
+
+    /** A join order that is not a kept one must be newer than every one before it. */
+    void newJoin(long join, long kept, QueueEvent e) {
+      if (join != kept && join <= maxJoin) {
+        v.add("[3 fifo] event " + e.seq() + " joins at order " + join + ", neither the kept " + kept
+            + " nor after the newest " + maxJoin + ": " + e);
+      }
+      maxJoin = Math.max(maxJoin, join);
+    }
+
+    boolean inCooldown(long ticket, Instant at) {
+      Instant last = calledAt.get(ticket);
+      return last != null && at.isBefore(last.plus(limits.recallCooldown()));
+    }
+
+    void called(TicketCalled c) {
+      TicketIssued t = issued.get(c.ticketId());
+      DeskStateChanged ds = deskState.get(c.desk());
+      if (ds != null && ds.state() != DeskState.OPEN) {
+        v.add("[1 conservation] desk " + c.desk() + " is " + ds.state() + " but called ticket " + c.ticketId()
+            + " at event " + c.seq());
+      }
+      Desk d = desks.get(c.desk());
+      if (t != null && d != null && !d.serves(t.service())) {
+        v.add("[1 conservation] desk " + c.desk() + " does not serve " + t.service() + " but called ticket "
+            + t.display() + " at event " + c.seq());
+      }
+      TicketState was = state.get(c.ticketId());
+      boolean moved = c.direct()
+          ? move(c.ticketId(), c, TicketState.CALLED, TicketState.WAITING, TicketState.POSTPONED)
+          : move(c.ticketId(), c, TicketState.CALLED, TicketState.WAITING);
+      if (!moved) {
+        if (was == TicketState.CALLED) {
+          v.add("[1 conservation] ticket " + c.ticketId() + " called by desk " + c.desk()
+              + " while desk " + desk.get(c.ticketId()) + " had it");
+        }
+        return;
+      }
+      if (!lineOf.get(c.ticketId()).equals(c.line())) {
+        v.add("[3 fifo] ticket " + t.display() + " of line " + lineOf.get(c.ticketId()) + " was called from line "
+            + c.line());
+      }
+      if (was == TicketState.WAITING) {
+        Deque<Long> line = lineOf(c.ticketId());
+        if (!c.direct()) {
+          // a policy call takes the first ticket of the line that is not within its recall cool-down
+          for (long ahead : line) {
+            if (ahead == c.ticketId()) {
+              break;
+            }
+            if (!inCooldown(ahead, c.at())) {
+              v.add("[3 fifo] event " + c.seq() + " calls ticket " + c.ticketId() + " but the head of line "
+                  + t.service() + "/" + c.line() + " is " + ahead + " (line " + line + "; not within a recall cool-down)");
+              break;
+            }
+          }
+          if (inCooldown(c.ticketId(), c.at())) {
+            v.add("[3 fifo] event " + c.seq() + " calls ticket " + c.ticketId() + " within its recall cool-down");
+          }
+        }
+        line.remove(c.ticketId());
+      }
+      postponedUntil.remove(c.ticketId());
+      calledAt.put(c.ticketId(), c.at());
+      desk.put(c.ticketId(), c.desk());
     }
 
     boolean move(long ticket, QueueEvent e, TicketState to, TicketState... from) {
@@ -186,6 +322,19 @@ public final class InvariantChecker {
           v.add("event " + e.seq() + " at " + e.at() + " is earlier than the event before it at " + lastAt);
         }
         lastAt = e.at();
+        if (expectedChild != null && !(e instanceof TicketIssued)) {
+          v.add("[1 conservation] event " + e.seq() + " should issue ticket " + expectedChild.ticketId()
+              + " for ticket " + expectedChild.parentId() + " but is " + e);
+          expectedChild = null;
+        }
+        if (!isCatchUpOrReturn(e)) {
+          for (Map.Entry<Long, Instant> p : postponedUntil.entrySet()) {
+            if (!p.getValue().isAfter(e.at())) {
+              v.add("[6 rotation] ticket " + p.getKey() + " postponed until " + local(p.getValue())
+                  + " had not returned by event " + e.seq() + " at " + local(e.at()));
+            }
+          }
+        }
         if (e instanceof DayStarted d) {
           if (!d.day().equals(local(d.at()).toLocalDate())) {
             v.add("[2 numbers] day " + d.day() + " started at " + local(d.at()) + " branch time");
@@ -207,22 +356,7 @@ public final class InvariantChecker {
         } else if (e instanceof TicketIssued t) {
           issue(t, day);
         } else if (e instanceof TicketCalled c) {
-          TicketIssued t = issued.get(c.ticketId());
-          if (move(c.ticketId(), e, TicketState.CALLED, TicketState.WAITING)) {
-            if (!t.line().equals(c.line())) {
-              v.add("[3 fifo] ticket " + t.display() + " of line " + t.line() + " was called from line " + c.line());
-            }
-            Deque<Long> line = line(t.service(), t.line());
-            if (!line.isEmpty() && line.peekFirst() != c.ticketId()) {
-              v.add("[3 fifo] event " + e.seq() + " calls ticket " + c.ticketId() + " but the head of line "
-                  + t.service() + "/" + t.line() + " is " + line.peekFirst() + " (line " + line + ")");
-            }
-            line.remove(c.ticketId());
-            desk.put(c.ticketId(), c.desk());
-          } else if (state.get(c.ticketId()) == TicketState.CALLED) {
-            v.add("[1 conservation] ticket " + c.ticketId() + " called by desk " + c.desk()
-                + " while desk " + desk.get(c.ticketId()) + " had it");
-          }
+          called(c);
         } else if (e instanceof TicketRecalled r) {
           if (move(r.ticketId(), e, TicketState.CALLED, TicketState.CALLED) && !r.desk().equals(desk.get(r.ticketId()))) {
             v.add("[1 conservation] desk " + r.desk() + " recalled ticket " + r.ticketId() + " that desk "
@@ -230,30 +364,81 @@ public final class InvariantChecker {
           }
         } else if (e instanceof CallReturned r) {
           if (move(r.ticketId(), e, TicketState.WAITING, TicketState.CALLED)) {
-            TicketIssued t = issued.get(r.ticketId());
-            // back to the place its join order gives it
-            Deque<Long> line = line(t.service(), t.line());
-            List<Long> ordered = new ArrayList<>(line);
-            int at = 0;
-            while (at < ordered.size() && issued.get(ordered.get(at)).joinSeq() < t.joinSeq()) {
-              at++;
-            }
-            ordered.add(at, r.ticketId());
-            line.clear();
-            line.addAll(ordered);
+            join(r.ticketId()); // back to the place its join order gives it
             desk.remove(r.ticketId());
           }
         } else if (e instanceof ServiceStarted s) {
           move(s.ticketId(), e, TicketState.SERVING, TicketState.CALLED);
         } else if (e instanceof ServiceFinished f) {
-          move(f.ticketId(), e, TicketState.DONE, TicketState.SERVING);
+          TicketIssued t = issued.get(f.ticketId());
+          if (move(f.ticketId(), e, TicketState.DONE, TicketState.SERVING) && t.returnTo() != null) {
+            // a multi-step visit goes back to its first service, keeping its place
+            expectedChild = new Child(0, t.returnTo(), f.ticketId(), joinOf.get(f.ticketId()), true);
+          }
         } else if (e instanceof TicketNoShow n) {
           move(n.ticketId(), e, TicketState.NO_SHOW, TicketState.CALLED);
         } else if (e instanceof TicketCancelled c) {
-          if (move(c.ticketId(), e, TicketState.CANCELLED, TicketState.WAITING)) {
-            TicketIssued t = issued.get(c.ticketId());
-            line(t.service(), t.line()).remove(c.ticketId());
+          TicketState was = state.get(c.ticketId());
+          if (move(c.ticketId(), e, TicketState.CANCELLED, TicketState.WAITING, TicketState.POSTPONED)) {
+            if (was == TicketState.WAITING) {
+              lineOf(c.ticketId()).remove(c.ticketId());
+            }
+            postponedUntil.remove(c.ticketId());
           }
+        } else if (e instanceof TicketPostponed p) {
+          TicketState was = state.get(p.ticketId());
+          if (move(p.ticketId(), e, TicketState.POSTPONED, TicketState.WAITING, TicketState.CALLED)) {
+            if (was == TicketState.WAITING) {
+              lineOf(p.ticketId()).remove(p.ticketId());
+            }
+            desk.remove(p.ticketId());
+            if (p.until() != null) {
+              if (!p.until().isAfter(p.at())) {
+                v.add("[6 rotation] ticket " + p.ticketId() + " postponed at " + p.at() + " until " + p.until());
+              }
+              postponedUntil.put(p.ticketId(), p.until());
+            }
+          }
+        } else if (e instanceof TicketResumed r) {
+          if (move(r.ticketId(), e, TicketState.WAITING, TicketState.POSTPONED)) {
+            postponedUntil.remove(r.ticketId());
+            String expected = limits.postponeReturn() == PostponeReturn.RAISE_CLASS
+                ? limits.postponeRaiseTo() : lineOf.get(r.ticketId());
+            if (!r.line().equals(expected)) {
+              v.add("[3 fifo] ticket " + r.ticketId() + " resumed into line " + r.line() + ", " + limits.postponeReturn()
+                  + " gives " + expected);
+            }
+            long kept = joinOf.get(r.ticketId());
+            if (limits.postponeReturn() == PostponeReturn.KEEP_PLACE ? r.joinSeq() != kept : r.joinSeq() <= maxJoin) {
+              v.add("[3 fifo] ticket " + r.ticketId() + " resumed at join order " + r.joinSeq() + " under "
+                  + limits.postponeReturn() + " (its own " + kept + ", newest " + maxJoin + ")");
+            }
+            maxJoin = Math.max(maxJoin, r.joinSeq());
+            lineOf.put(r.ticketId(), r.line());
+            joinOf.put(r.ticketId(), r.joinSeq());
+            join(r.ticketId());
+          }
+        } else if (e instanceof TicketTransferred x) {
+          if (move(x.ticketId(), e, TicketState.TRANSFERRED, TicketState.SERVING, TicketState.CALLED)) {
+            desk.remove(x.ticketId());
+            TicketIssued t = issued.get(x.ticketId());
+            if (x.toService().equals(t.service())) {
+              v.add("[1 conservation] ticket " + t.display() + " transferred to its own service " + t.service());
+            }
+            expectedChild = new Child(x.newTicketId(), x.toService(), x.ticketId(), joinOf.get(x.ticketId()), false);
+          }
+        } else if (e instanceof DeskStateChanged d) {
+          DeskStateChanged was = deskState.get(d.desk());
+          DeskState from = was == null ? DeskState.OPEN : was.state();
+          String reason = was == null ? null : was.reason();
+          if (from == d.state() && java.util.Objects.equals(reason, d.reason())) {
+            v.add("desk " + d.desk() + " changed from " + from + " to the same state and reason: " + d);
+          }
+          if (d.state() == DeskState.PAUSED ? d.reason() == null || d.reason().isBlank() : d.reason() != null) {
+            v.add("desk " + d.desk() + " went " + d.state() + " with reason " + d.reason()
+                + " (a pause needs one, open and close carry none)");
+          }
+          deskState.put(d.desk(), d);
         } else if (e instanceof BookingMade m) {
           book(m);
         } else if (e instanceof BookingCancelled c) {
@@ -303,9 +488,34 @@ public final class InvariantChecker {
               + ", before check-in opened for window " + m.windowStart());
         }
       }
+      Child child = expectedChild;
+      expectedChild = null;
+      if (child != null) {
+        if (t.parentId() != child.parentId() || !t.service().equals(child.service()) || t.origin() != Origin.TRANSFERRED
+            || (!child.back() && t.ticketId() != child.ticketId())) {
+          v.add("[1 conservation] ticket " + t.ticketId() + " should be the " + child.service() + " ticket of ticket "
+              + child.parentId() + " (origin TRANSFERRED), is " + t);
+        }
+        newJoin(t.joinSeq(), child.keptJoin(), t);
+        TicketIssued from = issued.get(child.parentId());
+        String returnTo = t.returnTo();
+        if (child.back() ? returnTo != null || t.joinSeq() != child.keptJoin()
+            : returnTo != null && !returnTo.equals(from.service()) && !returnTo.equals(from.returnTo())) {
+          v.add("[1 conservation] ticket " + t.display() + " from ticket " + child.parentId() + " returns to "
+              + returnTo + ", join order " + t.joinSeq());
+        }
+      } else {
+        if (t.parentId() != 0) {
+          v.add("[1 conservation] ticket " + t.ticketId() + " names parent " + t.parentId()
+              + " but follows no transfer or finish with a return");
+        }
+        newJoin(t.joinSeq(), -1, t);
+      }
       issued.put(t.ticketId(), t);
       state.put(t.ticketId(), TicketState.WAITING);
-      line(t.service(), t.line()).addLast(t.ticketId());
+      lineOf.put(t.ticketId(), t.line());
+      joinOf.put(t.ticketId(), t.joinSeq());
+      join(t.ticketId());
     }
 
     void book(BookingMade m) {
@@ -405,6 +615,12 @@ public final class InvariantChecker {
         }
         if (b.isEmpty() || b.get().state() != bookingState.get(m.bookingId()) || b.get().id() != m.bookingId()) {
           v.add("booking " + m.code() + " is " + b.orElse(null) + " but the log says " + bookingState.get(m.bookingId()));
+        }
+      }
+      for (DeskStateChanged d : deskState.values()) {
+        var shown = branch.deskStatus(d.desk());
+        if (shown.state() != d.state() || !java.util.Objects.equals(shown.reason(), d.reason())) {
+          v.add("desk " + d.desk() + " shows " + shown + ", the log says " + d.state() + " (" + d.reason() + ")");
         }
       }
       for (Map.Entry<String, TreeMap<String, Deque<Long>>> svc : lines.entrySet()) {

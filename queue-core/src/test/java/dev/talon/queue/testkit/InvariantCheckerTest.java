@@ -19,6 +19,13 @@ import dev.talon.queue.spi.EventStore;
 import dev.talon.queue.spi.ManualClock;
 import dev.talon.queue.spi.QueueClock;
 import java.time.Duration;
+import org.junit.jupiter.api.Nested;
+import java.util.Set;
+import dev.talon.queue.TransferRequest;
+import dev.talon.queue.QueueEvent.TicketResumed;
+import dev.talon.queue.QueueEvent.TicketPostponed;
+import dev.talon.queue.Desk;
+import dev.talon.queue.AdmissionMode;
 import java.time.Instant;
 import java.time.LocalDateTime;
 import java.time.ZoneId;
@@ -59,6 +66,12 @@ class InvariantCheckerTest {
   }
 
   private <T extends QueueEvent> List<QueueEvent> replace(Class<T> type, int nth, UnaryOperator<T> change) {
+    return replaceIn(log, type, nth, change);
+  }
+
+  /** A copy of the log with its {@code nth} event of the type changed. */
+  static <T extends QueueEvent> List<QueueEvent> replaceIn(List<QueueEvent> log, Class<T> type, int nth,
+      UnaryOperator<T> change) {
     List<QueueEvent> out = new ArrayList<>(log);
     int seen = 0;
     for (int i = 0; i < out.size(); i++) {
@@ -163,5 +176,120 @@ class InvariantCheckerTest {
       return new QueueEvent.WindowRotated(seq, w.at(), w.window(), w.windowStart());
     }
     throw new IllegalArgumentException("renumber does not handle " + e);
+  }
+
+  /**
+   * The checker follows postponements, resumes, walk-direct calls, transfers and desk states in a
+   * real branch's log (branch b2 on the same store and clock), and reports each rule about them
+   * when the log is tampered with.
+   */
+  @Nested
+  class ServiceCentre {
+    private final List<Desk> desks = List.of(new Desk("1", Set.of("docs", "tax")), new Desk("2", Set.of("docs")));
+    private final InvariantChecker checker = new InvariantChecker(slots, Limits.defaults(), desks);
+    private Branch branch;
+    private List<QueueEvent> log;
+
+    /**
+     * A-001 and A-002 issued; A-001 postponed and (after a change of admission mode) resumed to its
+     * old place; desk 2 paused; desk 1 calls A-002 by name, serves it and transfers it to tax with a
+     * return; desk 1 calls and finishes the tax ticket, which sends the visitor back to docs. One minute passes between operations
+     * (from 10:00, where the outer history left the shared clock).
+     */
+    @BeforeEach
+    void serviceCentreHistory() {
+      Talon t = Talon.newBranch("b2").zone(ALMATY).clock(clock).store(store).slots(slots)
+          .service("docs", "A", "ID documents").service("tax", "TX", "Taxes");
+      desks.forEach(t::desk);
+      branch = t.build();
+      long first = branch.issue(IssueRequest.walkIn("docs")).id();
+      long second = step(() -> branch.issue(IssueRequest.walkIn("docs")).id());
+      step(() -> branch.postponeIndefinitely(first).id());
+      step(() -> {
+        branch.setAdmissionMode(AdmissionMode.WALK_IN_ONLY);
+        return 0L;
+      });
+      step(() -> branch.resume(first).id());
+      step(() -> {
+        branch.pauseDesk("2", "lunch");
+        return 0L;
+      });
+      step(() -> branch.callTicket("1", second).id());
+      step(() -> branch.startService(second).id());
+      long tax = step(() -> branch.transfer(second, TransferRequest.to("tax").thenReturn()).id());
+      step(() -> branch.callTicket("1", tax).id());
+      step(() -> branch.finish(tax).id());
+      log = store.load("b2", 0);
+    }
+
+    private long step(java.util.function.LongSupplier op) {
+      clock.advance(Duration.ofMinutes(1));
+      return op.getAsLong();
+    }
+
+    private <T extends QueueEvent> List<QueueEvent> replace(Class<T> type, int nth, UnaryOperator<T> change) {
+      return replaceIn(log, type, nth, change);
+    }
+
+    @Test
+    void check_realLog_passes() {
+      assertThatCode(() -> checker.check(branch, log)).doesNotThrowAnyException();
+    }
+
+    @Test
+    void check_resumeToANewPlaceUnderKeepPlace_reportsFifo() {
+      List<QueueEvent> tampered = replace(TicketResumed.class, 0,
+          r -> new TicketResumed(r.seq(), r.at(), r.ticketId(), r.line(), 3));
+
+      assertThatThrownBy(() -> checker.check(branch, tampered))
+          .hasMessageContaining("[3 fifo] ticket 1 resumed at join order 3 under KEEP_PLACE (its own 1");
+    }
+
+    @Test
+    void check_callFromAPausedDesk_reportsConservation() {
+      List<QueueEvent> tampered = replace(TicketCalled.class, 0,
+          c -> new TicketCalled(c.seq(), c.at(), c.ticketId(), "2", c.line(), c.direct()));
+
+      assertThatThrownBy(() -> checker.check(branch, tampered))
+          .hasMessageContaining("[1 conservation] desk 2 is PAUSED but called ticket 2");
+    }
+
+    @Test
+    void check_callFromADeskNotServingTheService_reportsConservation() {
+      List<QueueEvent> tampered = replace(TicketCalled.class, 1,
+          c -> new TicketCalled(c.seq(), c.at(), c.ticketId(), "2", c.line(), c.direct()));
+
+      assertThatThrownBy(() -> checker.check(branch, tampered))
+          .hasMessageContaining("[1 conservation] desk 2 does not serve tax");
+    }
+
+    @Test
+    void check_transferWithoutItsChild_reportsConservation() {
+      List<QueueEvent> tampered = replace(TicketIssued.class, 2, t -> new TicketIssued(t.seq(), t.at(), t.ticketId(),
+          t.day(), t.service(), t.number(), t.display(), t.origin(), t.line(), t.categories(), t.personId(),
+          t.bookingId(), t.bookedFor(), t.joinSeq(), t.requestId(), 0, t.returnTo()));
+
+      assertThatThrownBy(() -> checker.check(branch, tampered))
+          .hasMessageContaining("[1 conservation] ticket 3 should be the tax ticket of ticket 2");
+    }
+
+    @Test
+    void check_returnAfterFinishingAtANewPlace_reportsConservation() {
+      List<QueueEvent> tampered = replace(TicketIssued.class, 3, t -> new TicketIssued(t.seq(), t.at(), t.ticketId(),
+          t.day(), t.service(), t.number(), t.display(), t.origin(), t.line(), t.categories(), t.personId(),
+          t.bookingId(), t.bookedFor(), 9, t.requestId(), t.parentId(), t.returnTo()));
+
+      assertThatThrownBy(() -> checker.check(branch, tampered))
+          .hasMessageContaining("[1 conservation] ticket A-003 from ticket 3 returns to null, join order 9");
+    }
+
+    @Test
+    void check_timedPostponementNotReturnedInTime_reportsRotation() {
+      List<QueueEvent> tampered = replace(TicketPostponed.class, 0,
+          p -> new TicketPostponed(p.seq(), p.at(), p.ticketId(), p.at().plusSeconds(30)));
+
+      assertThatThrownBy(() -> checker.check(branch, tampered))
+          .hasMessageContaining("[6 rotation] ticket 1 postponed until 2026-01-05T10:02:30 had not returned by event");
+    }
   }
 }

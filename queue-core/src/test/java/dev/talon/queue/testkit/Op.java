@@ -4,6 +4,7 @@ import dev.talon.queue.AdmissionMode;
 import dev.talon.queue.BookRequest;
 import dev.talon.queue.Branch;
 import dev.talon.queue.IssueRequest;
+import dev.talon.queue.TransferRequest;
 import dev.talon.queue.spi.ManualClock;
 import java.time.Instant;
 
@@ -42,6 +43,23 @@ public sealed interface Op {
 
   record SetClock(Instant at) implements Op {}
 
+  /** {@code indefinitely}, else for {@code period}, or for the configured period when that is null. */
+  record Postpone(long ticketId, java.time.Duration period, boolean indefinitely) implements Op {}
+
+  record Resume(long ticketId) implements Op {}
+
+  record Transfer(long ticketId, TransferRequest request) implements Op {}
+
+  record CallTicket(String desk, long ticketId) implements Op {}
+
+  record OpenDesk(String desk) implements Op {}
+
+  record PauseDesk(String desk, String reason) implements Op {}
+
+  record CloseDesk(String desk) implements Op {}
+
+  record SetAutoCall(String desk, boolean on) implements Op {}
+
   /** Runs the operation on the engine; the clock is only touched by {@link SetClock}. */
   default Outcome applyTo(Branch b, ManualClock clock) {
     return Outcome.of(() -> call(b, clock));
@@ -75,6 +93,29 @@ public sealed interface Op {
       return null;
     } else if (this instanceof Rotate) {
       b.rotate();
+      return null;
+    } else if (this instanceof Postpone o) {
+      if (o.indefinitely()) {
+        return b.postponeIndefinitely(o.ticketId());
+      }
+      return o.period() == null ? b.postpone(o.ticketId()) : b.postpone(o.ticketId(), o.period());
+    } else if (this instanceof Resume o) {
+      return b.resume(o.ticketId());
+    } else if (this instanceof Transfer o) {
+      return b.transfer(o.ticketId(), o.request());
+    } else if (this instanceof CallTicket o) {
+      return b.callTicket(o.desk(), o.ticketId());
+    } else if (this instanceof OpenDesk o) {
+      b.openDesk(o.desk());
+      return null;
+    } else if (this instanceof PauseDesk o) {
+      b.pauseDesk(o.desk(), o.reason());
+      return null;
+    } else if (this instanceof SetAutoCall o) {
+      b.setAutoCall(o.desk(), o.on());
+      return null;
+    } else if (this instanceof CloseDesk o) {
+      b.closeDesk(o.desk());
       return null;
     } else if (this instanceof SetClock o) {
       clock.set(o.at());

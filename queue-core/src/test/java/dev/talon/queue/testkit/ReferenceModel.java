@@ -9,6 +9,10 @@ import dev.talon.queue.CapacityExceededException;
 import dev.talon.queue.CheckInRefusedException;
 import dev.talon.queue.ClockWentBackwardsException;
 import dev.talon.queue.Desk;
+import dev.talon.queue.DeskState;
+import dev.talon.queue.DeskStatus;
+import dev.talon.queue.PostponeReturn;
+import dev.talon.queue.TransferRequest;
 import dev.talon.queue.DuplicateRequestException;
 import dev.talon.queue.IllegalTransitionException;
 import dev.talon.queue.InvalidRequestException;
@@ -55,6 +59,17 @@ import java.util.function.LongFunction;
  * capacity counted by walking the bookings, the day's number counted by walking the tickets. No
  * persistent structures, no counters kept in sync, no CAS. It is slow and obviously right, which
  * is the point: the engine must agree with it after every operation.
+ *
+ * Service-centre operations. Every line is a list kept in join order (a ticket is inserted after
+ * every ticket with an equal or lower join order). A policy call offers each line's first ticket
+ * that is not within the recall cool-down of its last call; a walk-direct call takes the named
+ * waiting or postponed ticket without asking the policy, whose state stays. A postponement (from
+ * WAITING or CALLED) leaves the line or frees the desk; the catch-up returns every timed one whose
+ * end has come, in ticket id order, after the expiries, by Limits.postponeReturn (old join order,
+ * a new one, or a new one in the raised line class). A transfer ends the ticket TRANSFERRED and
+ * issues its child in the other service (next number there, origin TRANSFERRED, the kept or a new
+ * join order, returnTo when asked); finishing a ticket with a returnTo issues the way back at its
+ * join order. Desks start open; paused and closed ones refuse calls.
  *
  * Transactions. A failed operation changes nothing, not even the clock catch-up (new day, window
  * rotation, expiries) that ran before the failure. The model gets this by running every operation
@@ -108,6 +123,10 @@ public final class ReferenceModel {
     TreeMap<String, TreeMap<String, List<Long>>> lines = new TreeMap<>();
     Map<String, Remembered> requests = new HashMap<>();
     List<QueueEvent> events = new ArrayList<>();
+    /** desk id -> its status, for the desks that ever changed state (the others are open). */
+    TreeMap<String, DeskStatus> desks = new TreeMap<>();
+    /** desk id -> the ticket it last called, while that ticket is still called or served there. */
+    TreeMap<String, Long> current = new TreeMap<>();
 
     State copy() {
       State c = new State();
@@ -129,6 +148,8 @@ public final class ReferenceModel {
         c.lines.put(service, copied);
       });
       c.requests = new HashMap<>(requests);
+      c.desks = new TreeMap<>(desks);
+      c.current = new TreeMap<>(current);
       c.events = new ArrayList<>(events);
       return c;
     }
@@ -201,6 +222,32 @@ public final class ReferenceModel {
     return out;
   }
 
+  /** The desk's status; desks start open. */
+  public DeskStatus deskStatus(String desk) {
+    return status(s, desk);
+  }
+
+  private static DeskStatus status(State w, String desk) {
+    return w.desks.getOrDefault(desk, new DeskStatus(desk, DeskState.OPEN, null, false));
+  }
+
+  /** Every open desk with auto-call and no current ticket calls the next one, in the desks' order. */
+  private void autoCall(State w) {
+    for (Desk d : sc.desks()) {
+      DeskStatus st = status(w, d.id());
+      if (st.autoCall() && st.state() == DeskState.OPEN && !w.current.containsKey(d.id())) {
+        callNext(w, d.id());
+      }
+    }
+  }
+
+  /** The desk that called the ticket is free again (if it has not called another one since). */
+  private static void free(State w, Ticket t) {
+    if (t.desk() != null && Long.valueOf(t.id()).equals(w.current.get(t.desk()))) {
+      w.current.remove(t.desk());
+    }
+  }
+
   /** Where the ticket stands: waiting tickets ahead of it in its line, or -1 when it is not waiting. */
   public Position position(long id) {
     Ticket t = s.tickets.get(id);
@@ -223,7 +270,16 @@ public final class ReferenceModel {
     }
     State work = s.copy();
     try {
+      int before = work.events.size();
       Object value = run(work, op);
+      if (work.events.size() > before) { // after any operation that changed something
+        autoCall(work);
+        if (value instanceof Ticket t) {
+          value = work.tickets.get(t.id());
+        } else if (value instanceof Optional<?> o && o.isPresent()) {
+          value = Optional.of(work.tickets.get(((Ticket) o.get()).id()));
+        }
+      }
       s = work;
       return Outcome.ok(value);
     } catch (QueueException e) {
@@ -267,6 +323,30 @@ public final class ReferenceModel {
     } else if (op instanceof Op.Rotate) {
       catchUp(w);
       return null;
+    } else if (op instanceof Op.Postpone o) {
+      return postpone(w, o.ticketId(), o.indefinitely() ? null : o.period() == null ? sc.limits().postponePeriod() : o.period());
+    } else if (op instanceof Op.Resume o) {
+      Instant now = catchUp(w);
+      return resumed(w, now, inState(w, o.ticketId(), "resumed", TicketState.POSTPONED));
+    } else if (op instanceof Op.Transfer o) {
+      return transfer(w, o.ticketId(), o.request());
+    } else if (op instanceof Op.CallTicket o) {
+      return callTicket(w, o.desk(), o.ticketId());
+    } else if (op instanceof Op.OpenDesk o) {
+      return setDesk(w, o.desk(), DeskState.OPEN, null);
+    } else if (op instanceof Op.PauseDesk o) {
+      return setDesk(w, o.desk(), DeskState.PAUSED, o.reason());
+    } else if (op instanceof Op.SetAutoCall o) {
+      Instant now = catchUp(w);
+      desk(o.desk());
+      DeskStatus was = status(w, o.desk());
+      if (was.autoCall() != o.on()) {
+        emit(w, new QueueEvent.AutoCallChanged(w.seq + 1, now, o.desk(), o.on()));
+        w.desks.put(o.desk(), new DeskStatus(o.desk(), was.state(), was.reason(), o.on()));
+      }
+      return null;
+    } else if (op instanceof Op.CloseDesk o) {
+      return setDesk(w, o.desk(), DeskState.CLOSED, null);
     }
     throw new IllegalStateException("unhandled op " + op);
   }
@@ -307,6 +387,12 @@ public final class ReferenceModel {
       emit(w, new QueueEvent.BookingExpired(w.seq + 1, now, b.id()));
       w.bookings.put(b.id(), withState(b, BookingState.EXPIRED, 0));
     }
+    // timed postponements that have ended return to their lines, in ticket id order
+    for (Ticket t : List.copyOf(w.tickets.values())) {
+      if (t.state() == TicketState.POSTPONED && t.postponedUntil() != null && !t.postponedUntil().isAfter(now)) {
+        resumed(w, now, t);
+      }
+    }
     return now;
   }
 
@@ -330,13 +416,15 @@ public final class ReferenceModel {
     if (!isOpen(local(now))) {
       throw new OutOfHoursException("closed at " + local(now));
     }
-    Ticket t = newTicket(w, now, r.service(), r.origin(), r.categories(), r.personId(), false, 0, null, r.requestId());
+    Ticket t = newTicket(w, now, r.service(), r.origin(), r.categories(), r.personId(), false, 0, null, r.requestId(),
+        w.nextJoin, 0, null);
     remember(w, r.requestId(), fingerprint, t.id());
     return t;
   }
 
+  /** Issues a ticket that joins its line at join order {@code join} (the next one, or a kept one). */
   private Ticket newTicket(State w, Instant now, String service, Origin origin, Set<String> categories, String person,
-      boolean late, long bookingId, Instant bookedFor, String requestId) {
+      boolean late, long bookingId, Instant bookedFor, String requestId, long join, long parentId, String returnTo) {
     String line = policy.classify(new TicketFacts(service, origin, categories, person, late, bookedFor, now));
     int number = 1;
     for (Ticket t : w.tickets.values()) {
@@ -346,13 +434,13 @@ public final class ReferenceModel {
     }
     String display = prefixes.get(service) + "-" + String.format("%03d", number);
     long id = w.nextTicket++;
-    long join = w.nextJoin++;
+    w.nextJoin = Math.max(w.nextJoin, join + 1);
     emit(w, new QueueEvent.TicketIssued(w.seq + 1, now, id, w.day, service, number, display, origin, line, categories,
-        person, bookingId, bookedFor, join, requestId, 0, null));
+        person, bookingId, bookedFor, join, requestId, parentId, returnTo));
     Ticket t = new Ticket(id, w.day, service, number, display, origin, line, categories, person, bookingId, bookedFor,
-        join, TicketState.WAITING, now, null, null, 0, null, null, null, 0, null);
+        join, TicketState.WAITING, now, null, null, 0, null, null, null, parentId, returnTo);
     w.tickets.put(id, t);
-    w.lines.computeIfAbsent(service, k -> new TreeMap<>()).computeIfAbsent(line, k -> new ArrayList<>()).add(id);
+    join(w, t);
     return t;
   }
 
@@ -365,10 +453,13 @@ public final class ReferenceModel {
     if (desk == null) {
       throw new UnknownDeskException("unknown desk " + deskId);
     }
+    requireOpen(w, deskId);
     List<LineView> offered = new ArrayList<>();
     w.lines.forEach((service, classes) -> classes.forEach((cls, ids) -> {
-      if (desk.serves(service) && !ids.isEmpty()) {
-        offered.add(new LineView(service, cls, ids.size(), w.tickets.get(ids.get(0))));
+      if (desk.serves(service)) {
+        // the first ticket not within the recall cool-down of its last call
+        ids.stream().map(w.tickets::get).filter(t -> callable(t, now)).findFirst()
+            .ifPresent(head -> offered.add(new LineView(service, cls, ids.size(), head)));
       }
     }));
     if (offered.isEmpty()) {
@@ -380,7 +471,117 @@ public final class ReferenceModel {
     Ticket head = chosen.head();
     w.lines.get(head.service()).get(head.line()).remove(Long.valueOf(head.id()));
     emit(w, new QueueEvent.TicketCalled(w.seq + 1, now, head.id(), desk.id(), chosen.lineClass(), false));
+    w.current.put(desk.id(), head.id());
     return Optional.of(put(w, with(head, TicketState.CALLED, now, desk.id(), head.recalls(), null, null)));
+  }
+
+  private boolean callable(Ticket t, Instant now) {
+    Duration cooldown = sc.limits().recallCooldown();
+    return t.calledAt() == null || !now.isBefore(t.calledAt().plus(cooldown));
+  }
+
+  private void requireOpen(State w, String deskId) {
+    DeskStatus st = w.desks.get(deskId);
+    if (st != null && st.state() != DeskState.OPEN) {
+      throw new IllegalTransitionException("desk " + deskId + " is " + st.state() + ": it calls nothing");
+    }
+  }
+
+  private Desk desk(String deskId) {
+    if (deskId == null || deskId.isBlank()) {
+      throw new InvalidRequestException("desk id must not be null or blank");
+    }
+    Desk desk = desks.get(deskId);
+    if (desk == null) {
+      throw new UnknownDeskException("unknown desk " + deskId);
+    }
+    return desk;
+  }
+
+  /** Walk-direct: any waiting or postponed ticket of a service the desk serves; the policy is not asked. */
+  private Ticket callTicket(State w, String deskId, long id) {
+    Instant now = catchUp(w);
+    Desk desk = desk(deskId);
+    requireOpen(w, deskId);
+    Ticket t = inState(w, id, "called by name", TicketState.WAITING, TicketState.POSTPONED);
+    if (!desk.serves(t.service())) {
+      throw new IllegalTransitionException("desk " + deskId + " does not serve " + t.service());
+    }
+    if (t.state() == TicketState.WAITING) {
+      w.lines.get(t.service()).get(t.line()).remove(Long.valueOf(id));
+    }
+    emit(w, new QueueEvent.TicketCalled(w.seq + 1, now, id, deskId, t.line(), true));
+    w.current.put(deskId, id);
+    return put(w, with(t, TicketState.CALLED, now, deskId, t.recalls(), null, null));
+  }
+
+  private Ticket postpone(State w, long id, Duration period) {
+    Instant now = catchUp(w);
+    if (period != null && (period.isZero() || period.isNegative())) {
+      throw new InvalidRequestException("postpone period must be > 0, was " + period);
+    }
+    Ticket t = inState(w, id, "postponed", TicketState.WAITING, TicketState.CALLED);
+    if (t.state() == TicketState.WAITING) {
+      w.lines.get(t.service()).get(t.line()).remove(Long.valueOf(id));
+    }
+    Instant until = period == null ? null : now.plus(period);
+    emit(w, new QueueEvent.TicketPostponed(w.seq + 1, now, id, until));
+    free(w, t);
+    return put(w, with(t, TicketState.POSTPONED, t.calledAt(), null, t.recalls(), null, null, until));
+  }
+
+  /** The postponed ticket waits again where Limits.postponeReturn says. */
+  private Ticket resumed(State w, Instant now, Ticket t) {
+    PostponeReturn rule = sc.limits().postponeReturn();
+    String line = rule == PostponeReturn.RAISE_CLASS ? sc.limits().postponeRaiseTo() : t.line();
+    long join = rule == PostponeReturn.KEEP_PLACE ? t.joinSeq() : w.nextJoin;
+    w.nextJoin = Math.max(w.nextJoin, join + 1);
+    emit(w, new QueueEvent.TicketResumed(w.seq + 1, now, t.id(), line, join));
+    Ticket back = new Ticket(t.id(), t.day(), t.service(), t.number(), t.display(), t.origin(), line, t.categories(),
+        t.personId(), t.bookingId(), t.bookedFor(), join, TicketState.WAITING, t.issuedAt(), t.calledAt(), null,
+        t.recalls(), null, null, null, t.parentId(), t.returnTo());
+    put(w, back);
+    join(w, back);
+    return back;
+  }
+
+  private Ticket transfer(State w, long id, TransferRequest r) {
+    Instant now = catchUp(w);
+    Ticket t = inState(w, id, "transferred", TicketState.SERVING, TicketState.CALLED);
+    requireService(r.service());
+    if (r.service().equals(t.service())) {
+      throw new InvalidRequestException("a transfer must go to another service, not " + t.service());
+    }
+    emit(w, new QueueEvent.TicketTransferred(w.seq + 1, now, id, w.nextTicket, r.service()));
+    free(w, t);
+    put(w, with(t, TicketState.TRANSFERRED, t.calledAt(), t.desk(), t.recalls(), t.startedAt(), now));
+    return newTicket(w, now, r.service(), Origin.TRANSFERRED, t.categories(), t.personId(), false, 0, null, null,
+        r.keepPlace() ? t.joinSeq() : w.nextJoin, id, r.returnAfter() ? t.service() : t.returnTo());
+  }
+
+  private Object setDesk(State w, String deskId, DeskState to, String reason) {
+    Instant now = catchUp(w);
+    desk(deskId);
+    if (to == DeskState.PAUSED && (reason == null || reason.isBlank())) {
+      throw new InvalidRequestException("a pause needs a reason");
+    }
+    DeskStatus was = status(w, deskId);
+    if (was.state() != to || !java.util.Objects.equals(was.reason(), reason)) {
+      emit(w, new QueueEvent.DeskStateChanged(w.seq + 1, now, deskId, to, reason));
+      w.desks.put(deskId, new DeskStatus(deskId, to, reason, was.autoCall()));
+    }
+    return null;
+  }
+
+  /** A waiting ticket takes the place its join order gives it in its line. */
+  private static void join(State w, Ticket t) {
+    List<Long> line = w.lines.computeIfAbsent(t.service(), k -> new TreeMap<>())
+        .computeIfAbsent(t.line(), k -> new ArrayList<>());
+    int at = line.size();
+    while (at > 0 && w.tickets.get(line.get(at - 1)).joinSeq() > t.joinSeq()) {
+      at--;
+    }
+    line.add(at, t.id());
   }
 
   private record View(Instant now, Desk desk, List<LineView> lines, Object state) implements DispatchView<Object> {}
@@ -390,6 +591,7 @@ public final class ReferenceModel {
     Ticket t = inState(w, id, "recalled", TicketState.CALLED);
     if (t.recalls() >= sc.limits().recallLimit()) {
       emit(w, new QueueEvent.TicketNoShow(w.seq + 1, now, id, t.desk()));
+      free(w, t);
       return put(w, with(t, TicketState.NO_SHOW, t.calledAt(), t.desk(), t.recalls(), t.startedAt(), now));
     }
     emit(w, new QueueEvent.TicketRecalled(w.seq + 1, now, id, t.desk(), t.recalls() + 1));
@@ -401,14 +603,11 @@ public final class ReferenceModel {
     Instant now = catchUp(w);
     Ticket t = inState(w, id, "handed back", TicketState.CALLED);
     emit(w, new QueueEvent.CallReturned(w.seq + 1, now, id, t.desk()));
+    free(w, t);
     // the ticket goes back to the place its join order gives it
-    List<Long> line = w.lines.get(t.service()).get(t.line());
-    int at = 0;
-    while (at < line.size() && w.tickets.get(line.get(at)).joinSeq() < t.joinSeq()) {
-      at++;
-    }
-    line.add(at, id);
-    return put(w, with(t, TicketState.WAITING, t.calledAt(), null, t.recalls(), null, null));
+    Ticket back = put(w, with(t, TicketState.WAITING, t.calledAt(), null, t.recalls(), null, null));
+    join(w, back);
+    return back;
   }
 
   private Ticket start(State w, long id) {
@@ -425,22 +624,31 @@ public final class ReferenceModel {
       emit(w, new QueueEvent.ServiceStarted(w.seq + 1, now, id, t.desk()));
     }
     emit(w, new QueueEvent.ServiceFinished(w.seq + 1, now, id, t.desk()));
+    free(w, t);
     Instant started = t.state() == TicketState.CALLED ? now : t.startedAt();
-    return put(w, with(t, TicketState.DONE, t.calledAt(), t.desk(), t.recalls(), started, now));
+    Ticket done = put(w, with(t, TicketState.DONE, t.calledAt(), t.desk(), t.recalls(), started, now));
+    if (t.returnTo() != null) { // a multi-step visit goes back, keeping its place
+      newTicket(w, now, t.returnTo(), Origin.TRANSFERRED, t.categories(), t.personId(), false, 0, null, null,
+          t.joinSeq(), id, null);
+    }
+    return done;
   }
 
   private Ticket noShow(State w, long id) {
     Instant now = catchUp(w);
     Ticket t = inState(w, id, "marked a no-show", TicketState.CALLED);
     emit(w, new QueueEvent.TicketNoShow(w.seq + 1, now, id, t.desk()));
+    free(w, t);
     return put(w, with(t, TicketState.NO_SHOW, t.calledAt(), t.desk(), t.recalls(), t.startedAt(), now));
   }
 
   private Ticket cancel(State w, long id) {
     Instant now = catchUp(w);
-    Ticket t = inState(w, id, "cancelled", TicketState.WAITING);
+    Ticket t = inState(w, id, "cancelled", TicketState.WAITING, TicketState.POSTPONED);
     emit(w, new QueueEvent.TicketCancelled(w.seq + 1, now, id));
-    w.lines.get(t.service()).get(t.line()).remove(Long.valueOf(id));
+    if (t.state() == TicketState.WAITING) {
+      w.lines.get(t.service()).get(t.line()).remove(Long.valueOf(id));
+    }
     return put(w, with(t, TicketState.CANCELLED, t.calledAt(), t.desk(), t.recalls(), t.startedAt(), now));
   }
 
@@ -531,7 +739,8 @@ public final class ReferenceModel {
     long ticketId = w.nextTicket;
     emit(w, new QueueEvent.BookingCheckedIn(w.seq + 1, now, b.id(), ticketId, late));
     w.bookings.put(b.id(), withState(b, BookingState.CHECKED_IN, ticketId));
-    return newTicket(w, now, b.service(), Origin.BOOKED, Set.of(), b.personId(), late, b.id(), b.startsAt(), null);
+    return newTicket(w, now, b.service(), Origin.BOOKED, Set.of(), b.personId(), late, b.id(), b.startsAt(), null,
+        w.nextJoin, 0, null);
   }
 
   // ---------------------------------------------------------------- helpers
@@ -621,9 +830,14 @@ public final class ReferenceModel {
 
   private static Ticket with(Ticket t, TicketState state, Instant calledAt, String desk, int recalls,
       Instant startedAt, Instant endedAt) {
+    return with(t, state, calledAt, desk, recalls, startedAt, endedAt, null);
+  }
+
+  private static Ticket with(Ticket t, TicketState state, Instant calledAt, String desk, int recalls,
+      Instant startedAt, Instant endedAt, Instant postponedUntil) {
     return new Ticket(t.id(), t.day(), t.service(), t.number(), t.display(), t.origin(), t.line(), t.categories(),
         t.personId(), t.bookingId(), t.bookedFor(), t.joinSeq(), state, t.issuedAt(), calledAt, desk, recalls,
-        startedAt, endedAt, null, 0, null);
+        startedAt, endedAt, postponedUntil, t.parentId(), t.returnTo());
   }
 
   private static Booking withState(Booking b, BookingState state, long ticketId) {

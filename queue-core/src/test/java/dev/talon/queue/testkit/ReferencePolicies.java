@@ -48,6 +48,55 @@ public final class ReferencePolicies {
     return new Plain("booked-first", true);
   }
 
+  /**
+   * A policy with state, for tests only: it alternates between the booked lines and the others
+   * (oldest head within each), falling back to the oldest head of any line when the turn's kind
+   * has none; the state counts its calls. Engine and model both run this one; a direct call must
+   * not advance it.
+   */
+  public static Policy<Integer> alternating() {
+    return ALTERNATING;
+  }
+
+  private static final Policy<Integer> ALTERNATING = new Policy<>() {
+    @Override
+    public String name() {
+      return "alternating";
+    }
+
+    @Override
+    public Integer initialState() {
+      return 0;
+    }
+
+    @Override
+    public LineView select(DispatchView<Integer> view) {
+      boolean bookedTurn = view.state() % 2 == 0;
+      LineView pick = null;
+      for (LineView l : view.lines()) {
+        if (l.lineClass().equals(Policy.BOOKED) == bookedTurn && (pick == null || l.head().joinSeq() < pick.head().joinSeq())) {
+          pick = l;
+        }
+      }
+      return pick != null ? pick : oldestHead(view.lines(), false);
+    }
+
+    @Override
+    public Integer afterCall(DispatchView<Integer> view, LineView chosen) {
+      return view.state() + 1;
+    }
+
+    @Override
+    public Bypass bypass() {
+      return Bypass.unbounded();
+    }
+
+    @Override
+    public String toString() {
+      return "alternating";
+    }
+  };
+
   /** The twin of a built-in policy by its name, or the policy itself when it has none. */
   public static Policy<?> twinOf(Policy<?> policy) {
     switch (policy.name()) {

@@ -2,6 +2,7 @@ package dev.talon.queue.testkit;
 
 import dev.talon.queue.AdmissionMode;
 import dev.talon.queue.Booking;
+import dev.talon.queue.DeskStatus;
 import dev.talon.queue.Branch;
 import dev.talon.queue.Position;
 import dev.talon.queue.QueueEvent;
@@ -17,8 +18,8 @@ import java.util.function.LongFunction;
 
 /**
  * Everything a branch shows through its public API about the tickets and bookings named in its
- * events: their snapshots, the waiting lists, every position, the last sequence number and the
- * admission mode. Two branches with equal snapshots are indistinguishable to a user; a refused
+ * events: their snapshots, the waiting lists, every position, the status of every desk that
+ * called or changed state, the last sequence number and the admission mode. Two branches with equal snapshots are indistinguishable to a user; a refused
  * operation must leave the snapshot equal, and a recovered branch must have the live one's.
  */
 public record Snapshot(
@@ -26,6 +27,7 @@ public record Snapshot(
     Map<String, Optional<Booking>> bookings,
     Map<String, List<Ticket>> waiting,
     Map<Long, Integer> ahead,
+    Map<String, DeskStatus> desks,
     long lastSeq,
     AdmissionMode mode) {
 
@@ -35,24 +37,31 @@ public record Snapshot(
       Function<String, Optional<Booking>> booking,
       Function<String, List<Ticket>> waiting,
       LongFunction<Position> position,
+      Function<String, DeskStatus> desk,
       long lastSeq,
       AdmissionMode admissionMode) {}
 
   /** The snapshot of the branch, for the tickets, bookings and services that the events name. */
   public static Snapshot of(Branch b, List<QueueEvent> events) {
-    return of(new Source(b::ticket, b::booking, b::waiting, b::position, b.lastSeq(), b.admissionMode()), events);
+    return of(new Source(b::ticket, b::booking, b::waiting, b::position, b::deskStatus, b.lastSeq(), b.admissionMode()), events);
   }
 
   /** The snapshot the model expects, for the tickets, bookings and services its events name. */
   public static Snapshot of(ReferenceModel m) {
-    return of(new Source(m::ticket, m::booking, m::waiting, m::position, m.lastSeq(), m.admissionMode()), m.events());
+    return of(new Source(m::ticket, m::booking, m::waiting, m::position, m::deskStatus, m.lastSeq(), m.admissionMode()), m.events());
   }
 
   private static Snapshot of(Source src, List<QueueEvent> events) {
     TreeSet<String> services = new TreeSet<>();
     TreeMap<Long, Optional<Ticket>> tickets = new TreeMap<>();
     TreeMap<String, Optional<Booking>> bookings = new TreeMap<>();
+    TreeMap<String, DeskStatus> desks = new TreeMap<>();
     for (QueueEvent e : events) {
+      if (e instanceof QueueEvent.TicketCalled c) {
+        desks.put(c.desk(), null);
+      } else if (e instanceof QueueEvent.DeskStateChanged d) {
+        desks.put(d.desk(), null);
+      }
       if (e instanceof QueueEvent.TicketIssued i) {
         services.add(i.service());
         tickets.put(i.ticketId(), src.ticket().apply(i.ticketId()));
@@ -71,7 +80,8 @@ public record Snapshot(
         ahead.put(id, src.position().apply(id).ahead());
       }
     });
-    return new Snapshot(tickets, bookings, waiting, ahead, src.lastSeq(), src.admissionMode());
+    desks.replaceAll((id, none) -> src.desk().apply(id));
+    return new Snapshot(tickets, bookings, waiting, ahead, desks, src.lastSeq(), src.admissionMode());
   }
 
   /** The differences from {@code other} (at most ten), or null when there is none. */
@@ -87,6 +97,7 @@ public record Snapshot(
     diffMaps("booking", bookings, other.bookings, out);
     diffMaps("waiting", waiting, other.waiting, out);
     diffMaps("ahead", ahead, other.ahead, out);
+    diffMaps("desk", desks, other.desks, out);
     return out.isEmpty() ? null : String.join("\n", out.subList(0, Math.min(out.size(), 10)));
   }
 
