@@ -51,6 +51,13 @@ import java.util.Set;
  * tree may carry classification rules ({@link #classify}; {@code "classify"} in JSON). Policies of
  * third-party types come from {@link PolicyProvider}s. A policy built here knows its configuration
  * ({@link #configOf}), so a tree can be written back as JSON ({@link #toJson(Policy)}).
+ *
+ * <p>Validation. Every value is checked where it is given (a weight of 0 fails at once). Whether
+ * the weights, ranks and targets cover every line class the classification produces is a
+ * property of the whole tree: it is checked by {@link #of}, {@link #fromJson} and
+ * {@link #classify}, which see the tree's classification. The other factory methods build the
+ * tree from the inside out and cannot know the rules that will wrap it; a line of a class without
+ * a weight, rank or target is served by each policy's fallback (documented with it).
  */
 public final class Policies {
   private static final PolicyConfig VALIDATION_ONLY = new PolicyConfig.Fifo();
@@ -72,7 +79,7 @@ public final class Policies {
    *              produces (by default {@code booked} and {@code walk-in})
    */
   public static Policy<?> priority(String... order) {
-    return of(new PolicyConfig.Priority(List.of(order)));
+    return new PriorityPolicy(new PolicyConfig.Priority(List.of(order)));
   }
 
   /**
@@ -85,7 +92,7 @@ public final class Policies {
    *                {@link LinkedHashMap} (or {@code Map.of} for one order or another)
    */
   public static Policy<?> ratio(Map<String, Integer> weights) {
-    return of(new PolicyConfig.Ratio(weights));
+    return new RatioPolicy(new PolicyConfig.Ratio(weights));
   }
 
   /**
@@ -98,7 +105,7 @@ public final class Policies {
   public static Policy<?> deficit(Map<String, ? extends Number> weights) {
     Map<String, BigDecimal> exact = new LinkedHashMap<>();
     weights.forEach((k, v) -> exact.put(k, v == null ? null : new BigDecimal(v.toString())));
-    return of(new PolicyConfig.Deficit(exact));
+    return new DeficitPolicy(new PolicyConfig.Deficit(exact));
   }
 
   /**
@@ -115,7 +122,7 @@ public final class Policies {
    */
   public static Policy<?> maxWait(Duration limit, Map<String, Duration> limits, Policy<?> inner) {
     PolicyConfig.MaxWait c = new PolicyConfig.MaxWait(limit, limits, innerOf(inner));
-    return checked(new MaxWaitPolicy(c.limit(), c.limits(), inner));
+    return new MaxWaitPolicy(c.limit(), c.limits(), inner);
   }
 
   /**
@@ -124,7 +131,7 @@ public final class Policies {
    * {@code lateLimit} after the start joins the walk-in line. Bound: unbounded.
    */
   public static Policy<?> bookedTime(Duration lateLimit) {
-    return of(new PolicyConfig.BookedTime(lateLimit));
+    return new BookedTimePolicy(new PolicyConfig.BookedTime(lateLimit));
   }
 
   /**
@@ -133,7 +140,7 @@ public final class Policies {
    * smallest target) after a ticket is called before it.
    */
   public static Policy<?> deadline(Map<String, Duration> targets) {
-    return of(new PolicyConfig.Deadline(targets));
+    return new DeadlinePolicy(new PolicyConfig.Deadline(targets));
   }
 
   /**
@@ -144,14 +151,16 @@ public final class Policies {
    */
   public static Policy<?> deskPreferences(Map<String, Map<String, DeskPreference>> desks, Policy<?> inner) {
     PolicyConfig.DeskPreferences c = new PolicyConfig.DeskPreferences(desks, innerOf(inner));
-    return checked(new DeskPreferencesPolicy(c.desks(), inner));
+    return new DeskPreferencesPolicy(c.desks(), inner);
   }
 
   /**
    * Classification rules in front of {@code inner}: the first matching rule names a new ticket's
    * line class; when none matches, {@code otherwise} does, or {@code inner}'s own classification
-   * when {@code otherwise} is null. The classes produced must be covered by {@code inner}'s
-   * weights, ranks or targets.
+   * when {@code otherwise} is null.
+   *
+   * @throws PolicyConfigException when a class the rules can produce has no weight, rank or
+   *         target in {@code inner}'s tree
    */
   public static Policy<?> classify(List<PolicyConfig.Rule> rules, String otherwise, Policy<?> inner) {
     if (inner instanceof ClassifiedPolicy) {
