@@ -197,7 +197,10 @@ final class ConfigReader {
   }
 
   static String text(JsonNode n, String path) {
-    if (n == null || !n.isTextual()) {
+    if (present(n) == null) {
+      throw new PolicyConfigException(path, "is required");
+    }
+    if (!n.isTextual()) {
       throw new PolicyConfigException(path, "must be a string, was " + describe(n));
     }
     return n.textValue();

@@ -219,7 +219,11 @@ public final class Policies {
     } catch (JsonProcessingException e) {
       String where = e.getLocation() == null ? ""
           : " at line " + e.getLocation().getLineNr() + ", column " + e.getLocation().getColumnNr();
-      throw new PolicyConfigException("$", "malformed JSON" + where + ": " + e.getOriginalMessage());
+      String why = e.getOriginalMessage();
+      int cut = why.indexOf(" (start marker at");
+      why = cut > 0 ? why.substring(0, cut) : why;
+      cut = why.indexOf('\n');
+      throw new PolicyConfigException("$", "malformed JSON" + where + ": " + (cut > 0 ? why.substring(0, cut) : why));
     }
     return parse(node);
   }

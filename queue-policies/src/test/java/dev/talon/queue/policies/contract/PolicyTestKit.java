@@ -442,9 +442,9 @@ public final class PolicyTestKit {
 
   /**
    * The burst family: after {@code pause} minutes one ticket T of kind {@code first} arrives
-   * for service {@code firstService}, then {@code 2k} tickets of kind {@code then} for service 0;
+   * for service {@code firstService}, then {@code 3k} tickets of kind {@code then} for service 0;
    * the clock moves {@code wait} minutes and the one desk (serving every service used) calls
-   * {@code 2k} times. A policy with a finite bound keeps every turn within it; an unbounded one
+   * {@code 3k} times. A policy with a finite bound keeps every turn within it; an unbounded one
    * shows itself here by passing T more than k times.
    */
   public static Scenario burst(int k, int pause, Kind first, int firstService, Kind then, int wait) {
@@ -453,13 +453,13 @@ public final class PolicyTestKit {
       cmds.add(new Advance(pause));
     }
     cmds.add(new Arrive(firstService, first));
-    for (int i = 0; i < 2 * k; i++) {
+    for (int i = 0; i < 3 * k; i++) {
       cmds.add(new Arrive(0, then));
     }
     if (wait > 0) {
       cmds.add(new Advance(wait));
     }
-    for (int i = 0; i < 2 * k; i++) {
+    for (int i = 0; i < 3 * k; i++) {
       cmds.add(new Call(0));
     }
     int services = firstService + 1;
