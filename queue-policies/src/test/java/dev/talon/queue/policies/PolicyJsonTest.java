@@ -93,8 +93,8 @@ class PolicyJsonTest {
         .hasMessage("$.limit: the wait limit must be a duration > 0, was PT0S");
     assertThatThrownBy(() -> Policies.deficit(Map.of("walk-in", 0.05)))
         .hasMessage("$.weights.walk-in: weight must be between 0.1 and 1000, was 0.05");
-    assertThatThrownBy(() -> Policies.classify(List.of(Rule.categories("privileged", "disabled")), null,
-        Policies.ratio(Map.of("booked", 1, "walk-in", 1))))
+    Policy<?> ratio = Policies.ratio(ordered(1, 1)); // booked, walk-in
+    assertThatThrownBy(() -> Policies.classify(List.of(Rule.categories("privileged", "disabled")), null, ratio))
         .hasMessage("$.weights: line class privileged, which the classification produces, has no weight; "
             + "the classes with one are [booked, walk-in]");
     assertThatThrownBy(() -> Policies.switchAt(Policies.fifo(), null, new PolicyConfig.Fifo()))
