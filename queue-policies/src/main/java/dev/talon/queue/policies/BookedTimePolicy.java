@@ -5,7 +5,6 @@ import dev.talon.queue.Ticket;
 import dev.talon.queue.spi.Bypass;
 import dev.talon.queue.spi.DispatchView;
 import dev.talon.queue.spi.LineView;
-import dev.talon.queue.spi.Policy;
 import dev.talon.queue.spi.TicketFacts;
 import java.time.Duration;
 import java.time.Instant;
@@ -28,18 +27,12 @@ import java.time.Instant;
  * window who checks in within the late limit is called first, and a window can hold any number
  * of them; the order is the effective-arrival order, not the join order.
  */
-final class BookedTimePolicy implements Policy<Void>, Configured {
-  private final PolicyConfig.BookedTime config;
+final class BookedTimePolicy extends LeafPolicy<Void> {
   private final Duration lateLimit;
 
   BookedTimePolicy(PolicyConfig.BookedTime config) {
-    this.config = config;
+    super(config, Bypass.unbounded());
     this.lateLimit = config.lateLimit();
-  }
-
-  @Override
-  public String name() {
-    return "booked-time";
   }
 
   @Override
@@ -60,20 +53,5 @@ final class BookedTimePolicy implements Policy<Void>, Configured {
   @Override
   public LineView select(DispatchView<Void> view) {
     return Heads.earliestBy(view.lines(), this::effectiveArrival);
-  }
-
-  @Override
-  public Bypass bypass() {
-    return Bypass.unbounded();
-  }
-
-  @Override
-  public PolicyConfig config() {
-    return config;
-  }
-
-  @Override
-  public String toString() {
-    return Policies.toJson(config);
   }
 }

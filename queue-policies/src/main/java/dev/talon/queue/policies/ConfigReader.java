@@ -221,20 +221,19 @@ final class ConfigReader {
   }
 
   private static Duration duration(JsonNode n, String path) {
-    String s = text(n, path);
-    try {
-      return Duration.parse(s);
-    } catch (DateTimeParseException e) {
-      throw new PolicyConfigException(path, "must be an ISO-8601 duration such as \"PT45M\", was \"" + s + "\"");
-    }
+    return iso(n, path, Duration::parse, "duration such as \"PT45M\"");
   }
 
   private static Instant instant(JsonNode n, String path) {
+    return iso(n, path, Instant::parse, "instant such as \"2026-03-02T10:00:00Z\"");
+  }
+
+  private static <T> T iso(JsonNode n, String path, java.util.function.Function<String, T> parse, String example) {
     String s = text(n, path);
     try {
-      return Instant.parse(s);
+      return parse.apply(s);
     } catch (DateTimeParseException e) {
-      throw new PolicyConfigException(path, "must be an ISO-8601 instant such as \"2026-03-02T10:00:00Z\", was \"" + s + "\"");
+      throw new PolicyConfigException(path, "must be an ISO-8601 " + example + ", was \"" + s + "\"");
     }
   }
 

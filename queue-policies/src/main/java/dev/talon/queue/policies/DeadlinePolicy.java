@@ -4,7 +4,6 @@ import dev.talon.queue.Ticket;
 import dev.talon.queue.spi.Bypass;
 import dev.talon.queue.spi.DispatchView;
 import dev.talon.queue.spi.LineView;
-import dev.talon.queue.spi.Policy;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Collections;
@@ -26,18 +25,14 @@ import java.util.Set;
  * after T; so nobody who arrives later than (largest target - smallest target) after T is called
  * before it, but within that window any number may be.
  */
-final class DeadlinePolicy implements Policy<Void>, Configured {
+final class DeadlinePolicy extends LeafPolicy<Void> {
   private final PolicyConfig.Deadline config;
   private final Duration fallback;
 
   DeadlinePolicy(PolicyConfig.Deadline config) {
+    super(config, Bypass.unbounded());
     this.config = config;
     this.fallback = Collections.max(config.targets().values());
-  }
-
-  @Override
-  public String name() {
-    return "deadline";
   }
 
   /** When the head must be served by. */
@@ -53,22 +48,7 @@ final class DeadlinePolicy implements Policy<Void>, Configured {
   }
 
   @Override
-  public Bypass bypass() {
-    return Bypass.unbounded();
-  }
-
-  @Override
-  public PolicyConfig config() {
-    return config;
-  }
-
-  @Override
   public void checkClasses(Set<String> produced, String path) {
     Configured.requireCovered(produced, config.targets().keySet(), path + ".targets", "target");
-  }
-
-  @Override
-  public String toString() {
-    return Policies.toJson(config);
   }
 }

@@ -3,7 +3,6 @@ package dev.talon.queue.policies;
 import dev.talon.queue.spi.Bypass;
 import dev.talon.queue.spi.DispatchView;
 import dev.talon.queue.spi.LineView;
-import dev.talon.queue.spi.Policy;
 import java.math.BigDecimal;
 import java.util.Arrays;
 import java.util.Map;
@@ -33,7 +32,7 @@ import java.util.Set;
  * largest of these over c; for whole weights it is the same as the ratio's sum of the other
  * weights (3 for 3 : 1).
  */
-final class DeficitPolicy implements Policy<DeficitPolicy.State>, Configured {
+final class DeficitPolicy extends LeafPolicy<DeficitPolicy.State> {
   static final long COST = 1000;
 
   /** The round of one desk: the class visited, whether the visit was credited, the deficits. */
@@ -68,19 +67,21 @@ final class DeficitPolicy implements Policy<DeficitPolicy.State>, Configured {
 
   private static final State INITIAL = new State(Map.of());
 
-  private final PolicyConfig.Deficit config;
   private final WeightedClasses classes;
   private final long[] quantum;
   private final Round fresh;
-  private final int bound;
 
   DeficitPolicy(PolicyConfig.Deficit config) {
-    this.config = config;
+    this(config, config.weights().values().stream()
+        .mapToLong(w -> w.multiply(BigDecimal.valueOf(COST)).longValueExact()).toArray());
+  }
+
+  /** At most max over c of r(c) * sum v(x) calls of other classes per call of c (see above). */
+  private DeficitPolicy(PolicyConfig.Deficit config, long[] quantum) {
+    super(config, Bypass.atMost(bound(quantum)));
     this.classes = new WeightedClasses(config.weights().keySet());
-    this.quantum = config.weights().values().stream()
-        .mapToLong(w -> w.multiply(BigDecimal.valueOf(COST)).longValueExact()).toArray();
+    this.quantum = quantum;
     this.fresh = new Round(0, false, new long[quantum.length]);
-    this.bound = bound(quantum);
   }
 
   static int bound(long[] quantum) {
@@ -96,11 +97,6 @@ final class DeficitPolicy implements Policy<DeficitPolicy.State>, Configured {
       worst = Math.max(worst, visits * others);
     }
     return Math.toIntExact(worst);
-  }
-
-  @Override
-  public String name() {
-    return "deficit";
   }
 
   @Override
@@ -147,24 +143,8 @@ final class DeficitPolicy implements Policy<DeficitPolicy.State>, Configured {
     return new State(WeightedClasses.withDesk(view.state().desks(), view, new Round(r.current, true, d)));
   }
 
-  /** At most max over c of r(c) * sum v(x) calls of other classes per call of c (see above). */
-  @Override
-  public Bypass bypass() {
-    return Bypass.atMost(bound);
-  }
-
-  @Override
-  public PolicyConfig config() {
-    return config;
-  }
-
   @Override
   public void checkClasses(Set<String> produced, String path) {
     classes.requireCovered(produced, path + ".weights");
-  }
-
-  @Override
-  public String toString() {
-    return Policies.toJson(config);
   }
 }

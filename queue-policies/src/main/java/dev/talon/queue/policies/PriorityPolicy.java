@@ -3,7 +3,6 @@ package dev.talon.queue.policies;
 import dev.talon.queue.spi.Bypass;
 import dev.talon.queue.spi.DispatchView;
 import dev.talon.queue.spi.LineView;
-import dev.talon.queue.spi.Policy;
 import java.util.HashMap;
 import java.util.LinkedHashSet;
 import java.util.Map;
@@ -18,20 +17,16 @@ import java.util.Set;
  * arriving; this is the honest price of strict priority (QSystem's behaviour), and the contract
  * test shows a case exceeding any given bound.
  */
-final class PriorityPolicy implements Policy<Void>, Configured {
+final class PriorityPolicy extends LeafPolicy<Void> {
   private final PolicyConfig.Priority config;
   private final Map<String, Integer> rank = new HashMap<>();
 
   PriorityPolicy(PolicyConfig.Priority config) {
+    super(config, Bypass.unbounded());
     this.config = config;
     for (int i = 0; i < config.order().size(); i++) {
       rank.put(config.order().get(i), i);
     }
-  }
-
-  @Override
-  public String name() {
-    return "priority";
   }
 
   @Override
@@ -49,22 +44,7 @@ final class PriorityPolicy implements Policy<Void>, Configured {
   }
 
   @Override
-  public Bypass bypass() {
-    return Bypass.unbounded();
-  }
-
-  @Override
-  public PolicyConfig config() {
-    return config;
-  }
-
-  @Override
   public void checkClasses(Set<String> produced, String path) {
     Configured.requireCovered(produced, new LinkedHashSet<>(config.order()), path + ".order", "rank");
-  }
-
-  @Override
-  public String toString() {
-    return Policies.toJson(config);
   }
 }

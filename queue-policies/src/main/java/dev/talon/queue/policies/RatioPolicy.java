@@ -3,7 +3,6 @@ package dev.talon.queue.policies;
 import dev.talon.queue.spi.Bypass;
 import dev.talon.queue.spi.DispatchView;
 import dev.talon.queue.spi.LineView;
-import dev.talon.queue.spi.Policy;
 import java.util.Map;
 import java.util.Set;
 
@@ -36,23 +35,24 @@ import java.util.Set;
  * State: an immutable map desk id -> next slot, replaced on each call; afterCall recomputes the
  * slot from the view, so replaying the call events rebuilds it exactly.
  */
-final class RatioPolicy implements Policy<RatioPolicy.State>, Configured {
+final class RatioPolicy extends LeafPolicy<RatioPolicy.State> {
   /** The next slot of each desk that has called (0 for the others). */
   record State(Map<String, Integer> next) {}
 
   private static final State INITIAL = new State(Map.of());
 
-  private final PolicyConfig.Ratio config;
   private final WeightedClasses classes;
   private final int[] slots;
-  private final int bound;
 
   RatioPolicy(PolicyConfig.Ratio config) {
-    this.config = config;
+    this(config, schedule(config.weights().values().stream().mapToInt(Integer::intValue).toArray()));
+  }
+
+  /** At most G calls of other classes per call of a waiting ticket's class (see the class comment). */
+  private RatioPolicy(PolicyConfig.Ratio config, int[] slots) {
+    super(config, Bypass.atMost(longestGap(slots, config.weights().size())));
     this.classes = new WeightedClasses(config.weights().keySet());
-    int[] weights = config.weights().values().stream().mapToInt(Integer::intValue).toArray();
-    this.slots = schedule(weights);
-    this.bound = longestGap(slots, weights.length);
+    this.slots = slots;
   }
 
   /** The smooth interleaving of the weights into one round of {@code sum(weights)} slots. */
@@ -100,11 +100,6 @@ final class RatioPolicy implements Policy<RatioPolicy.State>, Configured {
   }
 
   @Override
-  public String name() {
-    return "ratio";
-  }
-
-  @Override
   public State initialState() {
     return INITIAL;
   }
@@ -116,7 +111,7 @@ final class RatioPolicy implements Policy<RatioPolicy.State>, Configured {
         return (from + k) % slots.length;
       }
     }
-    throw new IllegalStateException("ratio " + config.weights() + " was offered no line of any class");
+    throw new IllegalStateException("ratio " + this + " was offered no line of any class");
   }
 
   @Override
@@ -135,24 +130,8 @@ final class RatioPolicy implements Policy<RatioPolicy.State>, Configured {
     return new State(WeightedClasses.withDesk(view.state().next(), view, (slot + 1) % slots.length));
   }
 
-  /** At most G calls of other classes per call of a waiting ticket's class (see the class comment). */
-  @Override
-  public Bypass bypass() {
-    return Bypass.atMost(bound);
-  }
-
-  @Override
-  public PolicyConfig config() {
-    return config;
-  }
-
   @Override
   public void checkClasses(Set<String> produced, String path) {
     classes.requireCovered(produced, path + ".weights");
-  }
-
-  @Override
-  public String toString() {
-    return Policies.toJson(config);
   }
 }

@@ -2,9 +2,7 @@ package dev.talon.queue.policies;
 
 import dev.talon.queue.spi.Policy;
 import java.time.Duration;
-import org.jetbrains.lincheck.datastructures.ModelCheckingOptions;
 import org.jetbrains.lincheck.datastructures.Operation;
-import org.junit.jupiter.api.Test;
 
 /**
  * The max-wait guard around a deficit round robin, with the clock moving concurrently: whether a
@@ -31,15 +29,7 @@ public class MaxWaitLincheckTest extends RatioLincheckTest {
   }
 
   @Override
-  @Test
-  void callNext_concurrentDesks_linearizable() {
-    new ModelCheckingOptions()
-        .iterations(Integer.getInteger("talon.lincheck.iterations", 4))
-        .invocationsPerIteration(Integer.getInteger("talon.lincheck.invocations", 25))
-        .threads(3)
-        .actorsPerThread(1)
-        .actorsBefore(2)
-        .actorsAfter(1)
-        .check(this.getClass());
+  protected int actorsBefore() {
+    return 2;
   }
 }

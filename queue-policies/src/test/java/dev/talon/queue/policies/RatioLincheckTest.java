@@ -66,6 +66,11 @@ public class RatioLincheckTest {
     return branch.callNext(String.valueOf(desk + 1)).map(t -> t.display() + "/" + t.line()).orElse("none");
   }
 
+  /** Operations before the parallel part (they set up the per-desk rounds and the clock). */
+  protected int actorsBefore() {
+    return 1;
+  }
+
   @Test
   void callNext_concurrentDesks_linearizable() {
     new ModelCheckingOptions()
@@ -73,7 +78,7 @@ public class RatioLincheckTest {
         .invocationsPerIteration(Integer.getInteger("talon.lincheck.invocations", 25))
         .threads(3)
         .actorsPerThread(1)
-        .actorsBefore(1)
+        .actorsBefore(actorsBefore())
         .actorsAfter(1)
         .check(this.getClass());
   }
