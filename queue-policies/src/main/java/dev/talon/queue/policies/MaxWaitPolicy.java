@@ -13,19 +13,20 @@ import java.util.Map;
  * any other policy.
  *
  * Rule. A head is overdue when it has waited (since issue or check-in) longer than its class's
- * limit. If any head the desk sees is overdue, the desk calls the most overdue one (earliest
- * issue + limit, then earliest joined); otherwise the inner policy decides. An escalated call does
- * not touch the inner policy's state: escalations are outside its ratio, and its schedule resumes
- * where it stood.
+ * limit. If any head the desk sees is overdue, the desk escalates; otherwise the inner policy
+ * decides. With one limit for every class the escalation calls in join order (the earliest-joined
+ * head), which for tickets that waited since they joined is exactly the most overdue one; with
+ * per-class limits it calls the most overdue head (earliest issue + limit, then earliest joined).
+ * An escalated call does not touch the inner policy's state: escalations are outside its ratio,
+ * and its round resumes where it stood.
  *
- * Bound. With one limit for every class, the overdue tickets are exactly those issued before
- * now - limit, an initial segment of the join order. If a ticket that joined after T is overdue,
- * so is the head of T's line, and the escalation calls the earliest-joined overdue head, which
- * joined no later than T. Escalations never bypass anyone, and the inner policy's calls are the
- * ones its own bound covers (its state moves only on its own calls), so the guard declares the
- * inner bound. With different limits per class, a class with a shorter limit can overtake T for
- * (T's limit - its limit) after T arrived, any number of times: unbounded in count, and declared
- * so.
+ * Bound. With one limit, an escalation calls the earliest-joined head the desk sees, which joined
+ * no later than the head of T's line, so no later than T: escalations never bypass anyone, even
+ * for tickets whose join order differs from their issue order (a transfer keeping its place, a
+ * postponed ticket sent to the back). The inner policy's calls are the ones its own bound covers
+ * (its state moves only on its own calls), so the guard declares the inner bound. With different
+ * limits per class, a class with a shorter limit can overtake T for (T's limit - its limit) after
+ * T arrived, any number of times: unbounded in count, and declared so.
  */
 final class MaxWaitPolicy extends DelegatingPolicy {
   private final Duration limit;
@@ -45,24 +46,25 @@ final class MaxWaitPolicy extends DelegatingPolicy {
     return "max-wait";
   }
 
-  /** The most overdue head in the view, or null when nobody is overdue. */
-  LineView mostOverdue(DispatchView<?> view) {
+  /** The line an escalation calls from, or null when no head the desk sees is overdue. */
+  LineView escalation(DispatchView<?> view) {
     Instant now = view.now();
-    return Heads.earliestBy(view.lines(), l -> {
+    LineView mostOverdue = Heads.earliestBy(view.lines(), l -> {
       Instant due = l.head().issuedAt().plus(limits.getOrDefault(l.lineClass(), limit));
       return now.isAfter(due) ? due : null;
     });
+    return mostOverdue == null || !uniform ? mostOverdue : Heads.earliest(view.lines());
   }
 
   @Override
   public LineView select(DispatchView<Object> view) {
-    LineView overdue = mostOverdue(view);
-    return overdue != null ? overdue : inner.select(view);
+    LineView escalated = escalation(view);
+    return escalated != null ? escalated : inner.select(view);
   }
 
   @Override
   public Object afterCall(DispatchView<Object> view, LineView chosen) {
-    return mostOverdue(view) != null ? view.state() : inner.afterCall(view, chosen);
+    return escalation(view) != null ? view.state() : inner.afterCall(view, chosen);
   }
 
   /** The inner bound with one limit for all classes; unbounded with per-class limits. */

@@ -109,16 +109,18 @@ public final class Policies {
   }
 
   /**
-   * Maximum-wait escalation around {@code inner}: a head that waited longer than {@code limit}
-   * is called first (the most overdue first). Bound: {@code inner}'s.
+   * Maximum-wait escalation around {@code inner}: while a head has waited longer than
+   * {@code limit}, the desk calls in join order (the most overdue first); otherwise {@code inner}
+   * decides. Bound: {@code inner}'s.
    */
   public static Policy<?> maxWait(Duration limit, Policy<?> inner) {
     return maxWait(limit, Map.of(), inner);
   }
 
   /**
-   * Maximum-wait escalation with per-class limits. Bound: {@code inner}'s when every limit is the
-   * same; otherwise unbounded (a class with a shorter limit overtakes within the difference).
+   * Maximum-wait escalation with per-class limits: the most overdue head (earliest issue + its
+   * class's limit) is called first. Bound: {@code inner}'s when every limit is the same; otherwise
+   * unbounded (a class with a shorter limit overtakes within the difference).
    */
   public static Policy<?> maxWait(Duration limit, Map<String, Duration> limits, Policy<?> inner) {
     PolicyConfig.MaxWait c = new PolicyConfig.MaxWait(limit, limits, innerOf(inner));

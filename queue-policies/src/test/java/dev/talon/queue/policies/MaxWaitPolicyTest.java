@@ -2,6 +2,8 @@ package dev.talon.queue.policies;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.talon.queue.Limits;
+import dev.talon.queue.PostponeReturn;
 import dev.talon.queue.Ticket;
 import dev.talon.queue.spi.Bypass;
 import dev.talon.queue.spi.Policy;
@@ -51,6 +53,21 @@ class MaxWaitPolicyTest {
 
     assertThat(b.branch.callNext("2")).get().extracting(Ticket::id).isEqualTo(booked.id()); // desk 2 serves a and b
     assertThat(b.branch.callNext("1")).get().extracting(Ticket::id).isEqualTo(c.id());
+  }
+
+  @Test
+  void callNext_overdueWithOneLimit_escalatesInJoinOrderNotIssueOrder() {
+    TestBranch b = new TestBranch(Policies.maxWait(Duration.ofMinutes(45), Policies.priority("booked", "walk-in")),
+        Limits.defaults().withPostponeReturn(PostponeReturn.BACK_OF_LINE, null));
+    Ticket sentBack = b.walkIn("a");          // issued 08:00 ...
+    b.branch.postponeIndefinitely(sentBack.id());
+    b.at("08:01");
+    Ticket waiting = b.walkIn("b");           // issued 08:01
+    b.branch.resume(sentBack.id());           // ... but back of the line: it joins after the 08:01 ticket
+    b.at("08:50");
+
+    // both are overdue by issue time; the one sent back does not overtake the one it was sent behind
+    assertThat(b.calls("1", 2)).containsExactly(waiting.display(), sentBack.display());
   }
 
   @Test

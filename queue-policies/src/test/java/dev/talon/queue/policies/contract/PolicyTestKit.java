@@ -14,6 +14,7 @@ import dev.talon.queue.QueueEvent;
 import dev.talon.queue.Talon;
 import dev.talon.queue.Ticket;
 import dev.talon.queue.TicketState;
+import dev.talon.queue.TransferRequest;
 import dev.talon.queue.spi.EventStore;
 import dev.talon.queue.spi.ManualClock;
 import dev.talon.queue.spi.Policy;
@@ -43,7 +44,8 @@ import org.quicktheories.generators.Generate;
  * services served by someone) and a list of commands: arrivals of every kind (walk-in, remote,
  * the four categories, booked on time), bookings of the current or a coming window, check-ins of
  * those bookings (early ones are refused and must change nothing, late ones go to the walk-in
- * line), clock advances, calls, cancellations, hand-backs and finishes. Picks ("the i-th waiting
+ * line), clock advances, calls, cancellations, hand-backs, finishes, postponements (timed or until
+ * resumed) and transfers to the next service (keeping the place or not). Picks ("the i-th waiting
  * ticket") are indexes taken modulo what exists when the command runs, so every generated list is
  * playable and shrinks well.
  *
@@ -104,6 +106,15 @@ public final class PolicyTestKit {
 
   /** The {@code pick}-th called ticket is served and finished. */
   public record Finish(int pick) implements Cmd {}
+
+  /** The {@code pick}-th waiting ticket is postponed, for the default period or until resumed. */
+  public record Postpone(int pick, boolean timed) implements Cmd {}
+
+  /** The {@code pick}-th postponed ticket comes back to its place in its line. */
+  public record Resume(int pick) implements Cmd {}
+
+  /** The {@code pick}-th called ticket moves on to the next service, keeping its place or not. */
+  public record Transfer(int pick, boolean keepPlace) implements Cmd {}
 
   /**
    * A day to play: services 0..services-1 of {@link #SERVICES}, desks by the service indexes
@@ -169,11 +180,16 @@ public final class PolicyTestKit {
     Gen<Cmd> cancel = pick.map(p -> (Cmd) new Cancel(p));
     Gen<Cmd> ret = pick.map(p -> (Cmd) new Return(p));
     Gen<Cmd> finish = pick.map(p -> (Cmd) new Finish(p));
+    Gen<Cmd> postpone = pick.zip(Generate.booleans(), (p, timed) -> (Cmd) new Postpone(p, timed));
+    Gen<Cmd> resume = pick.map(p -> (Cmd) new Resume(p));
+    Gen<Cmd> transfer = pick.zip(Generate.booleans(), (p, keep) -> (Cmd) new Transfer(p, keep));
     Gen<Cmd> any = Generate.frequency(List.of(
         org.quicktheories.api.Pair.of(6, arrive), org.quicktheories.api.Pair.of(2, book),
         org.quicktheories.api.Pair.of(2, checkIn), org.quicktheories.api.Pair.of(3, advance),
         org.quicktheories.api.Pair.of(6, call), org.quicktheories.api.Pair.of(1, cancel),
-        org.quicktheories.api.Pair.of(1, ret), org.quicktheories.api.Pair.of(2, finish)));
+        org.quicktheories.api.Pair.of(1, ret), org.quicktheories.api.Pair.of(2, finish),
+        org.quicktheories.api.Pair.of(1, postpone), org.quicktheories.api.Pair.of(1, resume),
+        org.quicktheories.api.Pair.of(1, transfer)));
     return integers().between(1, max).flatMap(n -> listOf(any, n, n));
   }
 
@@ -220,6 +236,7 @@ public final class PolicyTestKit {
     public final List<String> fifoViolations = new ArrayList<>();
     private final List<String> bookings = new ArrayList<>();
     private final Set<Long> called = new LinkedHashSet<>();
+    private final Set<Long> postponed = new LinkedHashSet<>();
     private final Map<Long, Map<String, Integer>> turns = new HashMap<>();
     private final List<Desk> desks = new ArrayList<>();
     private int worstBypass;
@@ -276,6 +293,30 @@ public final class PolicyTestKit {
           branch.finish(t.id());
           called.remove(t.id());
         }
+      } else if (c instanceof Postpone p) {
+        List<Ticket> waiting = waiting();
+        if (!waiting.isEmpty()) {
+          Ticket t = waiting.get(p.pick() % waiting.size());
+          if (p.timed()) {
+            branch.postpone(t.id());
+          } else {
+            branch.postponeIndefinitely(t.id());
+          }
+          postponed.add(t.id());
+          turns.remove(t.id()); // it leaves its line; it starts afresh when it returns
+        }
+      } else if (c instanceof Resume r) {
+        List<Long> still = stillPostponed();
+        if (!still.isEmpty()) {
+          branch.resume(still.get(r.pick() % still.size()));
+        }
+      } else if (c instanceof Transfer x) {
+        Ticket t = calledPick(x.pick());
+        if (t != null && scenario.services() > 1) {
+          String to = SERVICES.get((SERVICES.indexOf(t.service()) + 1) % scenario.services());
+          branch.transfer(t.id(), new TransferRequest(to, x.keepPlace(), null, false));
+          called.remove(t.id());
+        }
       }
     }
 
@@ -326,6 +367,13 @@ public final class PolicyTestKit {
       }
     }
 
+    /** Postponed tickets that have not come back by themselves yet. */
+    private List<Long> stillPostponed() {
+      branch.rotate(); // timed postponements end during the clock's catch-up
+      postponed.removeIf(id -> branch.ticket(id).map(t -> t.state() != TicketState.POSTPONED).orElse(true));
+      return new ArrayList<>(postponed);
+    }
+
     private Ticket calledPick(int pick) {
       List<Long> ids = new ArrayList<>(called);
       return ids.isEmpty() ? null : branch.ticket(ids.get(pick % ids.size())).orElseThrow();
@@ -342,6 +390,7 @@ public final class PolicyTestKit {
 
     /** One call by the desk, measured against the waiting tickets just before it. */
     public Optional<Ticket> call(Desk desk) {
+      branch.rotate(); // timed postponements that are over return first, so that the snapshot is current
       List<Ticket> before = waiting();
       Optional<Ticket> got = branch.callNext(desk.id());
       if (got.isEmpty()) {
@@ -379,8 +428,11 @@ public final class PolicyTestKit {
       return got;
     }
 
-    /** Calls until no desk gets anything, then finishes every called ticket. */
+    /** Brings back every postponed ticket, calls until no desk gets anything, finishes every call. */
     public void drain() {
+      for (long id : stillPostponed()) {
+        branch.resume(id);
+      }
       boolean any = true;
       while (any) {
         any = false;
@@ -419,6 +471,12 @@ public final class PolicyTestKit {
           last.put(c.ticketId(), TicketState.CANCELLED);
         } else if (e instanceof QueueEvent.TicketNoShow n) {
           last.put(n.ticketId(), TicketState.NO_SHOW);
+        } else if (e instanceof QueueEvent.TicketPostponed p) {
+          last.put(p.ticketId(), TicketState.POSTPONED);
+        } else if (e instanceof QueueEvent.TicketResumed r) {
+          last.put(r.ticketId(), TicketState.WAITING);
+        } else if (e instanceof QueueEvent.TicketTransferred x) {
+          last.put(x.ticketId(), TicketState.TRANSFERRED);
         }
       }
       last.forEach((id, state) -> {
