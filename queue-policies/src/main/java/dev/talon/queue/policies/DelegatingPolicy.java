@@ -1,0 +1,64 @@
+package dev.talon.queue.policies;
+
+import dev.talon.queue.spi.Bypass;
+import dev.talon.queue.spi.DispatchView;
+import dev.talon.queue.spi.LineView;
+import dev.talon.queue.spi.Policy;
+import dev.talon.queue.spi.TicketFacts;
+import java.util.Set;
+
+/**
+ * A policy around an inner one: everything goes to the inner policy unless a subclass decides
+ * otherwise. The state is the inner policy's own, so wrapping adds nothing to replay.
+ */
+abstract class DelegatingPolicy implements Policy<Object>, Configured {
+  final Policy<Object> inner;
+  /** The JSON path of the inner node relative to this one, e.g. {@code .inner}. */
+  private final String innerPath;
+
+  @SuppressWarnings("unchecked")
+  DelegatingPolicy(Policy<?> inner, String innerPath) {
+    this.inner = (Policy<Object>) inner;
+    this.innerPath = innerPath;
+  }
+
+  @Override
+  public String classify(TicketFacts ticket) {
+    return inner.classify(ticket);
+  }
+
+  @Override
+  public Object initialState() {
+    return inner.initialState();
+  }
+
+  @Override
+  public LineView select(DispatchView<Object> view) {
+    return inner.select(view);
+  }
+
+  @Override
+  public Object afterCall(DispatchView<Object> view, LineView chosen) {
+    return inner.afterCall(view, chosen);
+  }
+
+  @Override
+  public Bypass bypass() {
+    return inner.bypass();
+  }
+
+  @Override
+  public Set<String> lineClasses() {
+    return Configured.classesOf(inner);
+  }
+
+  @Override
+  public void checkClasses(Set<String> produced, String path) {
+    Configured.checkClasses(inner, produced, path + innerPath);
+  }
+
+  @Override
+  public String toString() {
+    return Policies.toJson(config());
+  }
+}

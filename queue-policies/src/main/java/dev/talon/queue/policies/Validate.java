@@ -1,0 +1,86 @@
+package dev.talon.queue.policies;
+
+import java.time.Duration;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.BiConsumer;
+import java.util.regex.Pattern;
+
+/** Checks shared by the configuration records; every failure names a JSON path and the rule. */
+final class Validate {
+  /** What a line class, desk id or service code may look like (the core's code pattern). */
+  static final Pattern NAME = Pattern.compile("[A-Za-z0-9_-]{1,32}");
+  private static final Pattern PLAIN_KEY = Pattern.compile("[A-Za-z0-9_-]+");
+
+  private Validate() {}
+
+  /** The path of a field or map key below {@code parent}: {@code $.a.b}, or {@code $.a['b c']}. */
+  static String field(String parent, String key) {
+    return PLAIN_KEY.matcher(key).matches() ? parent + "." + key : parent + "['" + key.replace("'", "\\'") + "']";
+  }
+
+  static String index(String parent, int i) {
+    return parent + "[" + i + "]";
+  }
+
+  static <T> T required(String path, T value) {
+    if (value == null) {
+      throw new PolicyConfigException(path, "is required");
+    }
+    return value;
+  }
+
+  static String name(String path, String what, String value) {
+    if (value == null || !NAME.matcher(value).matches()) {
+      throw new PolicyConfigException(path, what + " must be 1 to 32 letters, digits, '-' or '_', was "
+          + (value == null ? "null" : '"' + value + '"'));
+    }
+    return value;
+  }
+
+  static Duration positive(String path, String what, Duration d) {
+    required(path, d);
+    if (d.isZero() || d.isNegative()) {
+      throw new PolicyConfigException(path, what + " must be a duration > 0, was " + d);
+    }
+    return d;
+  }
+
+  static Duration nonNegative(String path, String what, Duration d) {
+    required(path, d);
+    if (d.isNegative()) {
+      throw new PolicyConfigException(path, what + " must be a duration >= 0, was " + d);
+    }
+    return d;
+  }
+
+  /**
+   * An unmodifiable copy that keeps the given order (the order of a JSON object), after checking
+   * that it is present and non-empty, that every key is a valid line class, and every value
+   * passes {@code check(path, value)}.
+   */
+  static <V> Map<String, V> classMap(String path, String what, Map<String, V> map, BiConsumer<String, V> check) {
+    required(path, map);
+    if (map.isEmpty()) {
+      throw new PolicyConfigException(path, what + " must name at least one line class, was empty");
+    }
+    Map<String, V> copy = new LinkedHashMap<>();
+    map.forEach((k, v) -> {
+      String at = field(path, String.valueOf(k));
+      name(at, "line class", k);
+      check.accept(at, required(at, v));
+      copy.put(k, v);
+    });
+    return Collections.unmodifiableMap(copy);
+  }
+
+  static <T> List<T> list(String path, List<T> list) {
+    required(path, list);
+    for (int i = 0; i < list.size(); i++) {
+      required(index(path, i), list.get(i));
+    }
+    return List.copyOf(list);
+  }
+}

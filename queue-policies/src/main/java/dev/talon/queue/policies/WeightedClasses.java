@@ -1,0 +1,76 @@
+package dev.talon.queue.policies;
+
+import dev.talon.queue.spi.DispatchView;
+import dev.talon.queue.spi.LineView;
+import dev.talon.queue.spi.Policy;
+import java.util.HashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * The line classes of a weighted policy, numbered in configuration order, and the per-desk state
+ * map both weighted policies keep. A line of a class without a weight (left from a previous
+ * policy after a switch) counts as the fallback class: {@code walk-in} when it has a weight, else
+ * the last class listed.
+ */
+final class WeightedClasses {
+  final String[] names;
+  private final Map<String, Integer> index = new HashMap<>();
+  private final int fallback;
+
+  WeightedClasses(Set<String> classes) {
+    this.names = classes.toArray(new String[0]);
+    for (int i = 0; i < names.length; i++) {
+      index.put(names[i], i);
+    }
+    this.fallback = index.getOrDefault(Policy.WALK_IN, names.length - 1);
+  }
+
+  int size() {
+    return names.length;
+  }
+
+  int of(String lineClass) {
+    Integer i = index.get(lineClass);
+    return i == null ? fallback : i;
+  }
+
+  /** Which classes have a waiting ticket in the view. */
+  boolean[] present(List<LineView> lines) {
+    boolean[] p = new boolean[names.length];
+    for (LineView l : lines) {
+      p[of(l.lineClass())] = true;
+    }
+    return p;
+  }
+
+  /** The earliest-joined head among the lines of class {@code c}. */
+  LineView earliestOf(List<LineView> lines, int c) {
+    LineView best = null;
+    for (LineView l : lines) {
+      if (of(l.lineClass()) == c && (best == null || l.head().joinSeq() < best.head().joinSeq())) {
+        best = l;
+      }
+    }
+    return best;
+  }
+
+  void requireCovered(Set<String> produced, String path) {
+    Configured.requireCovered(produced, new LinkedHashSet<>(List.of(names)), path, "weight");
+  }
+
+  /** The state of the calling desk in a per-desk map, or {@code initial} when it has none yet. */
+  static <T> T ofDesk(Map<String, T> desks, DispatchView<?> view, T initial) {
+    T t = desks.get(view.desk().id());
+    return t == null ? initial : t;
+  }
+
+  /** A copy of the per-desk map with the calling desk's state replaced. */
+  static <T> Map<String, T> withDesk(Map<String, T> desks, DispatchView<?> view, T value) {
+    Map<String, T> copy = new HashMap<>(desks);
+    copy.put(view.desk().id(), value);
+    return java.util.Collections.unmodifiableMap(copy);
+  }
+}
