@@ -33,12 +33,18 @@ final class BenchPolicies {
    * here plus in the {@code @Param} list of {@link EngineQueueBenchmark#policy} is all a new
    * policy needs.
    */
+  /** 3 booked : 1 priority : 1 walk-in : 1 remote, from the policy library. */
+  private static final Policy<?> RATIO = dev.talon.queue.policies.Policies.ratio(
+      java.util.Map.of(Policy.BOOKED, 3, "priority", 1, Policy.WALK_IN, 1, "remote", 1));
+
   static Policy<?> named(String name) {
     return switch (name) {
       case "fifo" -> Policy.fifo();
       case "booked-first" -> Policy.bookedFirst();
+      case "ratio" -> RATIO;
+      case "max-wait" -> dev.talon.queue.policies.Policies.maxWait(java.time.Duration.ofMinutes(30), RATIO);
       default -> throw new IllegalArgumentException("unknown benchmark policy \"" + name
-          + "\"; known: fifo, booked-first");
+          + "\"; known: fifo, booked-first, ratio, max-wait");
     };
   }
 

@@ -46,7 +46,7 @@ import org.openjdk.jmh.infra.ThreadParams;
 public class EngineQueueBenchmark {
 
   /** The policy by benchmark name (see {@link BenchPolicies#named}). */
-  @Param({"fifo", "booked-first"})
+  @Param({"fifo", "booked-first", "ratio", "max-wait"})
   public String policy;
 
   /** The event store by benchmark name (see {@link EngineFixture#store}). */

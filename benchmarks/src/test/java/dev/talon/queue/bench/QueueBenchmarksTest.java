@@ -135,8 +135,8 @@ class QueueBenchmarksTest {
 
   @Test
   void named_unknownNames_areRefusedWithTheKnownOnes() {
-    assertThatThrownBy(() -> BenchPolicies.named("ratio")).isInstanceOf(IllegalArgumentException.class)
-        .hasMessage("unknown benchmark policy \"ratio\"; known: fifo, booked-first");
+    assertThatThrownBy(() -> BenchPolicies.named("lottery")).isInstanceOf(IllegalArgumentException.class)
+        .hasMessage("unknown benchmark policy \"lottery\"; known: fifo, booked-first, ratio, max-wait");
     assertThatThrownBy(() -> EngineFixture.store("jdbc")).isInstanceOf(IllegalArgumentException.class)
         .hasMessage("unknown benchmark store \"jdbc\"; known: dropping, in-memory");
     assertThatThrownBy(() -> BaselineQueues.named("ArrayDeque")).isInstanceOf(IllegalArgumentException.class)

@@ -14,7 +14,7 @@ import java.util.Locale;
  * simulated clock, one after the other on the calling thread.
  *
  * <pre>{@code
- * Scenario s = new ScenarioReader(PolicyResolver.builtIn()).bundled("booking-dropped-morning");
+ * Scenario s = new ScenarioReader(PolicyResolver.library()).bundled("booking-dropped-morning");
  * SimulationResult r = new DaySimulation().run(s);
  * }</pre>
  */
@@ -60,8 +60,8 @@ public final class DaySimulation {
     notes.add("Times are in minutes. Wait: from the ticket (issue or check-in) to the first call, of served visitors.");
     notes.add("Left: cancelled while waiting, or gone when called (no-show). Refused: turned away by the admission"
         + " mode, a refused or expired check-in, or closed doors. Home: still waiting at closing and sent home.");
-    notes.add("Bypass/bound: the most tickets that joined later and were called first while one ticket of the class"
-        + " waited (by desks serving its service), next to the policy's declared bound.");
+    notes.add("Bypass/bound: the most tickets that joined later and were called first in one turn of a ticket of the"
+        + " class (a turn at a desk ends at the desk's next call of that class), next to the policy's declared bound.");
     notes.add(String.format(Locale.ROOT, "On time: the share of visitors with a booking who were called within %s"
         + " minutes of the start of their booked window.", JsonCursor.format(s.onTimeMinutes())));
     notes.add("Desk: the share of staffed desk time spent on the class; in the 'all' row, the desks' utilisation.");

@@ -25,6 +25,23 @@ public interface PolicyResolver {
    */
   Policy<?> resolve(JsonNode spec);
 
+  /**
+   * The policy library: {@code {"type":"booked-first"}} from queue-core, and every type of
+   * queue-policies ({@code fifo}, {@code priority}, {@code ratio}, {@code deficit}, {@code max-wait},
+   * {@code booked-time}, {@code deadline}, {@code desk-preferences}, {@code schedule} and any
+   * registered through its {@code PolicyProvider}), configured as its README describes.
+   */
+  static PolicyResolver library() {
+    PolicyResolver core = builtIn();
+    return spec -> {
+      JsonNode type = spec.get("type");
+      if (type != null && type.isTextual() && type.textValue().equals("booked-first")) {
+        return core.resolve(spec);
+      }
+      return dev.talon.queue.policies.Policies.fromJson(spec);
+    };
+  }
+
   /** The policies of queue-core: {@code {"type":"fifo"}} and {@code {"type":"booked-first"}}. */
   static PolicyResolver builtIn() {
     Map<String, Supplier<Policy<?>>> known = new TreeMap<>();

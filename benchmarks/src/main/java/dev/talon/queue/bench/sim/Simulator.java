@@ -27,7 +27,7 @@ import picocli.CommandLine.Parameters;
         + " fairness and desk utilisation per policy and class.", ""})
 public final class Simulator implements Callable<Integer> {
   /** How policies in scenario files are resolved; the policy library plugs in here. */
-  static final PolicyResolver POLICIES = PolicyResolver.builtIn();
+  static final PolicyResolver POLICIES = PolicyResolver.library();
 
   @Parameters(index = "0", arity = "0..1", paramLabel = "SCENARIO", defaultValue = ScenarioReader.DEFAULT_SCENARIO,
       description = "A scenario file, or the name of a bundled scenario (see --list). Default: ${DEFAULT-VALUE}.")

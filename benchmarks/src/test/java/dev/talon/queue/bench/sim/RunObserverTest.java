@@ -1,9 +1,6 @@
 package dev.talon.queue.bench.sim;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.quicktheories.QuickTheory.qt;
-import static org.quicktheories.generators.SourceDSL.integers;
-import static org.quicktheories.generators.SourceDSL.lists;
 
 import dev.talon.queue.BookRequest;
 import dev.talon.queue.Booking;
@@ -33,7 +30,7 @@ class RunObserverTest {
 
   private final ManualClock clock = QueueClock.manual(Instant.parse("2026-01-05T09:00:00Z"));
   private final Scenario scenario = TestScenarios.READER.parse(SCENARIO, "two");
-  private final RunObserver observer = new RunObserver(scenario, 4); // small, so that the trees must grow
+  private final RunObserver observer = new RunObserver(scenario, 4); // small, so that its arrays must grow
   private final Branch branch = Talon.newBranch("obs")
       .service("s", "S", "s").service("t", "T", "t")
       .desk("1", "s", "t").desk("2", "t")
@@ -44,16 +41,19 @@ class RunObserverTest {
       .build();
 
   @Test
-  void fenwick_countAbove_matchesCountingThePoints() {
-    qt().withExamples(300)
-        .forAll(lists().of(integers().between(1, 200)).ofSizeBetween(0, 120), integers().between(0, 210))
-        .checkAssert((points, query) -> {
-          RunObserver.Fenwick tree = new RunObserver.Fenwick(8); // grows past its first size
-          for (int p : points) {
-            tree.add(p);
-          }
-          assertThat(tree.countAbove(query)).isEqualTo(points.stream().filter(p -> p > query).count());
-        });
+  void bypass_aCallOfItsClassStartsANewTurn() {
+    Ticket w1 = branch.issue(IssueRequest.walkIn("s"));
+    Ticket w2 = branch.issue(IssueRequest.walkIn("s"));
+    checkIn("s");
+    checkIn("s");
+    branch.callNext("1"); // booked: w1 and w2 passed once in this turn
+    branch.callNext("1"); // booked: twice
+    branch.callNext("1"); // w1: a walk-in call ends w2's turn
+    checkIn("s");
+    branch.callNext("1"); // booked again: once in w2's new turn
+
+    assertThat(observer.bypassOf(w1.id())).isEqualTo(2);
+    assertThat(observer.bypassOf(w2.id())).as("the largest turn, not the sum").isEqualTo(2);
   }
 
   @Test

@@ -19,7 +19,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 class ScenarioReaderTest {
   private static final ObjectMapper JSON = new ObjectMapper();
-  private static final ScenarioReader READER = new ScenarioReader(PolicyResolver.builtIn());
+  private static final ScenarioReader READER = new ScenarioReader(PolicyResolver.library());
 
   /** A small valid scenario that each failing case breaks in one place. */
   static final String VALID = """
@@ -249,14 +249,14 @@ class ScenarioReaderTest {
 
   @Test
   void parse_unknownPolicyType_failsListingTheKnownTypes() {
-    assertFails(s -> ((ObjectNode) s.get("policies").get(1)).put("type", "ratio"), "$.policies[1]",
-        "unknown policy type \"ratio\"; the known types are [booked-first, fifo]");
+    assertFails(s -> ((ObjectNode) s.get("policies").get(1)).put("type", "rtio"), "$.policies[1]",
+        "rtio", "ratio", "max-wait");
   }
 
   @Test
   void parse_policyWithUnknownSetting_fails() {
     assertFails(s -> ((ObjectNode) s.get("policies").get(0)).put("weights", 3), "$.policies[0]",
-        "policy fifo takes no settings besides \"type\"");
+        "unknown field \"weights\"");
   }
 
   @Test
@@ -284,7 +284,7 @@ class ScenarioReaderTest {
 
   // ---------------------------------------------------------------- helpers
 
-  private static void assertFails(Consumer<ObjectNode> breakIt, String path, String rule) {
+  private static void assertFails(Consumer<ObjectNode> breakIt, String path, String... rule) {
     ObjectNode root = valid();
     breakIt.accept(root);
     String json = root.toString();

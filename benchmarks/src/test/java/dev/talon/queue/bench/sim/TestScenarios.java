@@ -8,7 +8,7 @@ import java.util.Locale;
 
 /** Scenarios built in code for tests. */
 final class TestScenarios {
-  static final ScenarioReader READER = new ScenarioReader(PolicyResolver.builtIn());
+  static final ScenarioReader READER = new ScenarioReader(PolicyResolver.library());
 
   private TestScenarios() {}
 
