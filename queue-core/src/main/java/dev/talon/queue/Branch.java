@@ -119,6 +119,18 @@ public interface Branch extends AutoCloseable {
   /** The tickets waiting for the service, in line order within each line. */
   List<Ticket> waiting(String service);
 
+  /**
+   * Switches the branch's policy now, in one operation: waiting tickets keep their lines and
+   * places, the new policy starts with a fresh state, and the switch is an event, so a replay
+   * switches at the same point. The policy must describe itself ({@link
+   * dev.talon.queue.spi.Policy#configuration()}) and the branch's policy resolver must be able to
+   * rebuild it from that (see {@link Talon#policyResolver}).
+   */
+  void setPolicy(dev.talon.queue.spi.Policy<?> policy);
+
+  /** The name of the policy in force. */
+  String policyName();
+
   /** Switches between booking only, mixed and walk-in only. */
   void setAdmissionMode(AdmissionMode mode);
 

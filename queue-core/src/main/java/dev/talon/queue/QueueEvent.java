@@ -104,6 +104,12 @@ public sealed interface QueueEvent {
   record ServiceLevelBreached(long seq, Instant at, String service, ServiceLevel.Target target, long ticketId,
       long observed, long limit) implements QueueEvent {}
 
+  /**
+   * The branch's policy was switched at runtime; {@code policy} is the new policy's configuration
+   * (JSON), and its state starts afresh. Waiting tickets keep their lines and places.
+   */
+  record PolicyChanged(long seq, Instant at, String policy) implements QueueEvent {}
+
   /** The admission mode was switched. */
   record AdmissionModeChanged(long seq, Instant at, AdmissionMode from, AdmissionMode to) implements QueueEvent {}
 }

@@ -60,6 +60,7 @@ public final class Talon {
   private int asyncMaxPending = 10_000;
   private final Map<String, ServiceLevel> serviceLevels = new HashMap<>();
   private Estimation estimation = Estimation.defaults();
+  private java.util.function.Function<String, Policy<?>> policyResolver;
 
   private Talon(String branchId) {
     this.branchId = Checks.matches("branch id", branchId, Service.CODE);
@@ -226,11 +227,21 @@ public final class Talon {
     return this;
   }
 
+  /**
+   * Turns a policy configuration (JSON) back into a policy, for branches whose policy was switched
+   * at runtime with {@link Branch#setPolicy}: the replay of the switch needs it. The built-in
+   * policies are known without one; for the policy library use {@code Policies::fromJson}.
+   */
+  public Talon policyResolver(java.util.function.Function<String, Policy<?>> resolver) {
+    this.policyResolver = require("policy resolver", resolver);
+    return this;
+  }
+
   /** Validates the configuration, replays the store's history of the branch and returns its engine. */
   public Branch build() {
     BranchConfig config = BranchConfig.of(branchId, zone, hours, services, desks, slots, limits, mode, policy,
         store == null ? EventStore.inMemory() : store, clock, checks, listeners, fencingToken, clockTolerance,
-        rotationScheduler, rotationInterval, durability, asyncMaxPending, serviceLevels, estimation);
+        rotationScheduler, rotationInterval, durability, asyncMaxPending, serviceLevels, estimation, policyResolver);
     return BranchEngine.open(config);
   }
 

@@ -513,6 +513,51 @@ class ServiceCentreFeaturesTest {
   }
 
   @Nested
+  class PolicySwitch {
+    @Test
+    void setPolicy_liveBranch_switchesKeepingEveryTicketAndReplays() {
+      Branch b = base().build(); // fifo
+      b.closeDesk("2");
+      Ticket walkIn = issue(b, "docs");
+      b.setPolicy(Policy.bookedFirst());
+      assertThat(b.policyName()).isEqualTo("booked-first");
+      assertThat(eventsOf(QueueEvent.PolicyChanged.class)).singleElement()
+          .satisfies(e -> assertThat(e.policy()).isEqualTo("{\"type\":\"booked-first\"}"));
+      assertThat(b.waiting("docs")).extracting(Ticket::id).containsExactly(walkIn.id());
+
+      Branch replayed = base().build(); // built with fifo; the history switches it
+      assertThat(replayed.policyName()).isEqualTo("booked-first");
+      assertThat(replayed.waiting("docs")).isEqualTo(b.waiting("docs"));
+    }
+
+    @Test
+    void setPolicy_withoutConfiguration_isRefusedAndChangesNothing() {
+      Branch b = base().build();
+      long seq = b.lastSeq();
+      dev.talon.queue.spi.Policy<Void> anonymous = new dev.talon.queue.spi.Policy<>() {
+        @Override
+        public String name() {
+          return "anonymous";
+        }
+
+        @Override
+        public dev.talon.queue.spi.LineView select(dev.talon.queue.spi.DispatchView<Void> view) {
+          return view.lines().get(0);
+        }
+
+        @Override
+        public dev.talon.queue.spi.Bypass bypass() {
+          return dev.talon.queue.spi.Bypass.unbounded();
+        }
+      };
+      assertThatThrownBy(() -> b.setPolicy(anonymous)).isInstanceOf(InvalidRequestException.class)
+          .hasMessageContaining("has no configuration()");
+      assertThat(b.lastSeq()).isEqualTo(seq);
+      assertThat(b.policyName()).isEqualTo("fifo");
+    }
+  }
+
+  @Nested
   class LongRunning {
     @Test
     void newDay_forgetsEndedTicketsOfPastDaysButKeepsOpenOnes() {

@@ -51,6 +51,7 @@ public record BranchConfig(
     int asyncMaxPending,
     Map<String, ServiceLevel> serviceLevels,
     Estimation estimation,
+    java.util.function.Function<String, Policy<?>> policyResolver,
     Map<String, Integer> serviceIndex,
     Map<String, Desk> deskById,
     Map<String, Integer> deskIndex) {
@@ -61,7 +62,8 @@ public record BranchConfig(
       Limits limits, AdmissionMode initialMode, Policy<?> policy, EventStore store, QueueClock clock,
       List<AdmissionCheck> checks, List<QueueListener> listeners, long fencingToken, Duration clockTolerance,
       ScheduledExecutorService rotationScheduler, Duration rotationInterval, Durability durability,
-      int asyncMaxPending, Map<String, ServiceLevel> serviceLevels, Estimation estimation) {
+      int asyncMaxPending, Map<String, ServiceLevel> serviceLevels, Estimation estimation,
+      java.util.function.Function<String, Policy<?>> policyResolver) {
     if (services.isEmpty()) {
       throw new InvalidConfigurationException("branch " + branchId + " must have at least one service");
     }
@@ -116,7 +118,8 @@ public record BranchConfig(
     }
     return new BranchConfig(branchId, zone, hours, sorted, sortedDesks, slots, limits, initialMode, policy, store,
         clock, List.copyOf(checks), List.copyOf(listeners), fencingToken, clockTolerance, rotationScheduler,
-        rotationInterval, durability, asyncMaxPending, Map.copyOf(serviceLevels), estimation, Map.copyOf(index),
+        rotationInterval, durability, asyncMaxPending, Map.copyOf(serviceLevels), estimation, policyResolver,
+        Map.copyOf(index),
         Map.copyOf(desksById), Map.copyOf(deskIndex));
   }
 

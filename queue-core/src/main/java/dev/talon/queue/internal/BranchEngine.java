@@ -139,8 +139,7 @@ public final class BranchEngine implements Branch {
           return now.getEpochSecond() * 1_000_000_000L + now.getNano();
         })
         .build();
-    BranchState initial = BranchState.initial(config.services().size(), config.policy().initialState(),
-        config.initialMode(), Floor.initial(config.desks().size(), config.services().size(),
+    BranchState initial = BranchState.initial(config.services().size(), config.policy(), config.initialMode(), Floor.initial(config.desks().size(), config.services().size(),
             config.estimation().defaultServiceTime().toMillis() / 1000.0));
     BranchState opened = replay(initial);
     this.state = opened;
@@ -754,6 +753,19 @@ public final class BranchEngine implements Branch {
       tx.setMode(mode);
       return null;
     });
+  }
+
+  @Override
+  public void setPolicy(dev.talon.queue.spi.Policy<?> policy) {
+    execute(tx -> {
+      tx.setPolicy(policy);
+      return null;
+    });
+  }
+
+  @Override
+  public String policyName() {
+    return current().policy.name();
   }
 
   @Override

@@ -4,6 +4,7 @@ import dev.talon.queue.AdmissionMode;
 import dev.talon.queue.Booking;
 import dev.talon.queue.Ticket;
 import java.time.Instant;
+import dev.talon.queue.spi.Policy;
 import java.time.LocalDate;
 
 /**
@@ -39,6 +40,8 @@ final class BranchState {
   final long nextBookingId;
   final long nextJoinSeq;
   final Object policyState;
+  /** The policy in force (the builder's, until a PolicyChanged event switched it). */
+  final Policy<?> policy;
   final AdmissionMode mode;
   /** Desks, service times, board calls and once-only flags. */
   final Floor floor;
@@ -51,7 +54,7 @@ final class BranchState {
   BranchState(long seq, Instant lastAt, LocalDate day, Instant dayEndsAt, int[] numbers, long window,
       Instant windowEndsAt, Line[] lines, PersistentLongMap<Ticket> tickets, PersistentLongMap<Booking> bookings,
       PersistentLongMap<WindowBookings> windows, long nextTicketId, long nextBookingId, long nextJoinSeq,
-      Object policyState, AdmissionMode mode, Floor floor, int generation) {
+      Object policyState, Policy<?> policy, AdmissionMode mode, Floor floor, int generation) {
     this.seq = seq;
     this.lastAt = lastAt;
     this.day = day;
@@ -67,6 +70,7 @@ final class BranchState {
     this.nextBookingId = nextBookingId;
     this.nextJoinSeq = nextJoinSeq;
     this.policyState = policyState;
+    this.policy = policy;
     this.mode = mode;
     this.floor = floor;
     this.generation = generation;
@@ -75,12 +79,12 @@ final class BranchState {
   /** The same state in a new generation (after a rollback). */
   BranchState nextGeneration() {
     return new BranchState(seq, lastAt, day, dayEndsAt, numbers, window, windowEndsAt, lines, tickets, bookings,
-        windows, nextTicketId, nextBookingId, nextJoinSeq, policyState, mode, floor, generation + 1);
+        windows, nextTicketId, nextBookingId, nextJoinSeq, policyState, policy, mode, floor, generation + 1);
   }
 
-  static BranchState initial(int services, Object policyState, AdmissionMode mode, Floor floor) {
+  static BranchState initial(int services, Policy<?> policy, AdmissionMode mode, Floor floor) {
     return new BranchState(0, null, null, null, new int[services], -1, null, new Line[0], PersistentLongMap.empty(),
-        PersistentLongMap.empty(), PersistentLongMap.empty(), 1, 1, 1, policyState, mode, floor, 0);
+        PersistentLongMap.empty(), PersistentLongMap.empty(), 1, 1, 1, policy.initialState(), policy, mode, floor, 0);
   }
 
   Line line(String service, String lineClass) {

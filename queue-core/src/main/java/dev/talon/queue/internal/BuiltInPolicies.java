@@ -21,6 +21,21 @@ public final class BuiltInPolicies {
     return BOOKED_FIRST;
   }
 
+  /**
+   * The policy a built-in configuration names ({@code {"type":"fifo"}} or
+   * {@code {"type":"booked-first"}}, spaces allowed), or null for any other.
+   */
+  public static Policy<?> fromConfiguration(String json) {
+    String compact = json == null ? "" : json.replaceAll("\\s", "");
+    if (compact.equals("{\"type\":\"fifo\"}")) {
+      return FIFO;
+    }
+    if (compact.equals("{\"type\":\"booked-first\"}")) {
+      return BOOKED_FIRST;
+    }
+    return null;
+  }
+
   /** The head that joined earliest among the given lines, or null when none is given. */
   public static LineView earliest(List<LineView> lines) {
     LineView best = null;
@@ -49,6 +64,11 @@ public final class BuiltInPolicies {
     }
 
     @Override
+    public java.util.Optional<String> configuration() {
+      return java.util.Optional.of("{\"type\":\"fifo\"}");
+    }
+
+    @Override
     public String toString() {
       return "fifo";
     }
@@ -74,6 +94,11 @@ public final class BuiltInPolicies {
     @Override
     public Bypass bypass() {
       return Bypass.unbounded();
+    }
+
+    @Override
+    public java.util.Optional<String> configuration() {
+      return java.util.Optional.of("{\"type\":\"booked-first\"}");
     }
 
     @Override

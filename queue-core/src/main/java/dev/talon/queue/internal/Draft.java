@@ -64,7 +64,7 @@ import java.util.List;
 final class Draft {
   final BranchConfig config;
   final BranchCalendar calendar;
-  final Policy<Object> policy;
+  Policy<Object> policy;
 
   long seq;
   Instant lastAt;
@@ -105,7 +105,7 @@ final class Draft {
   Draft(BranchConfig config, BranchCalendar calendar, BranchState s) {
     this.config = config;
     this.calendar = calendar;
-    this.policy = (Policy<Object>) config.policy();
+    this.policy = (Policy<Object>) s.policy;
     this.seq = s.seq;
     this.lastAt = s.lastAt;
     this.day = s.day;
@@ -142,7 +142,7 @@ final class Draft {
       f = new Floor(desks, serviceMean, serviceVar, calls, postponed, notified, breached, lineBreached);
     }
     return new BranchState(seq, lastAt, day, dayEndsAt, numbers, window, windowEndsAt, lines, tickets, bookings,
-        windows, nextTicketId, nextBookingId, nextJoinSeq, policyState, mode, f, generation);
+        windows, nextTicketId, nextBookingId, nextJoinSeq, policyState, policy, mode, f, generation);
   }
 
   // ---------------------------------------------------------------- reading
@@ -344,10 +344,33 @@ final class Draft {
       bookingLeaves(x.bookingId(), BookingState.EXPIRED, 0, true, x.at());
     } else if (e instanceof AdmissionModeChanged m) {
       mode = m.to();
+    } else if (e instanceof QueueEvent.PolicyChanged c) {
+      policy = resolvePolicy(c);
+      policyState = policy.initialState();
     } else {
       throw new StorageException("unknown event type " + e.getClass().getName());
     }
     clearLineBreaches();
+  }
+
+  @SuppressWarnings("unchecked")
+  private Policy<Object> resolvePolicy(QueueEvent.PolicyChanged c) {
+    Policy<?> p = null;
+    RuntimeException failure = null;
+    try {
+      p = config.policyResolver() == null ? null : config.policyResolver().apply(c.policy());
+    } catch (RuntimeException e) {
+      failure = e;
+    }
+    if (p == null) {
+      p = BuiltInPolicies.fromConfiguration(c.policy());
+    }
+    if (p == null) {
+      throw new StorageException("history event " + c.seq() + " switches branch " + config.branchId()
+          + " to policy " + c.policy() + ", which no policy resolver knows; configure Talon.policyResolver"
+          + (failure == null ? "" : " (the resolver said: " + failure.getMessage() + ")"));
+    }
+    return (Policy<Object>) p;
   }
 
   /** Applies a policy call whose next policy state the caller already computed from the same view. */

@@ -510,6 +510,26 @@ final class Tx {
     return d.tickets.get(id);
   }
 
+  void setPolicy(dev.talon.queue.spi.Policy<?> policy) {
+    if (policy == null) {
+      throw new InvalidRequestException("policy must not be null");
+    }
+    String json = policy.configuration().orElseThrow(() -> new InvalidRequestException("policy " + policy.name()
+        + " has no configuration(); a policy switched at runtime must describe itself so that a replay can rebuild it"));
+    try {
+      Object rebuilt = d.config.policyResolver() == null ? null : d.config.policyResolver().apply(json);
+      if (rebuilt == null && BuiltInPolicies.fromConfiguration(json) == null) {
+        throw new InvalidRequestException("no policy resolver knows " + json + "; configure Talon.policyResolver so"
+            + " that the branch can replay the switch");
+      }
+    } catch (InvalidRequestException e) {
+      throw e;
+    } catch (RuntimeException e) {
+      throw new InvalidRequestException("the policy resolver cannot rebuild " + json + ": " + e.getMessage());
+    }
+    emit(new QueueEvent.PolicyChanged(next(), now, json));
+  }
+
   void setMode(AdmissionMode mode) {
     if (mode == null) {
       throw new InvalidRequestException("admission mode must not be null");

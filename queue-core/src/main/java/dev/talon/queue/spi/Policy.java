@@ -50,6 +50,16 @@ public interface Policy<S> {
   Bypass bypass();
 
   /**
+   * The policy's configuration as JSON, when it has one (the built-ins and the policies of
+   * queue-policies do). A branch records it when its policy is switched at runtime
+   * ({@link dev.talon.queue.Branch#setPolicy}), so that a replay can rebuild the policy through
+   * {@link dev.talon.queue.Talon#policyResolver}.
+   */
+  default java.util.Optional<String> configuration() {
+    return java.util.Optional.empty();
+  }
+
+  /**
    * First come, first served across all lines a desk serves: the head that joined earliest is
    * called. Bypass bound 0.
    */

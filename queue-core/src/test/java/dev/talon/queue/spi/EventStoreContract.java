@@ -237,6 +237,8 @@ public abstract class EventStoreContract {
     events.add(new QueueEvent.ServiceLevelBreached(27, T0.plusSeconds(26), "id-docs",
         dev.talon.queue.ServiceLevel.Target.WAIT, 17, 2_760, 2_700));
     events.add(new QueueEvent.TicketCalled(28, T0.plusSeconds(27), 18, "4", "booked", true));
+    events.add(new QueueEvent.PolicyChanged(29, T0.plusSeconds(28),
+        "{\"type\":\"ratio\",\"weights\":{\"booked\":3,\"walk-in\":1}}"));
     return events;
   }
 
@@ -380,6 +382,7 @@ public abstract class EventStoreContract {
     live.cancel(moved.id());
     live.setAutoCall("2", true); // nothing of b waits (b2 is postponed), so nothing is called
     live.setAutoCall("2", false);
+    live.setPolicy(Policy.bookedFirst()); // a runtime switch (to the same rule, with a fresh state)
     clock.set(instant("2026-03-02T09:35"));
     live.rotate(); // b2's postponement ends; at 10:35 it has waited past its 45-minute target
 

@@ -34,4 +34,10 @@ abstract class LeafPolicy<S> implements Policy<S>, Configured {
   public String toString() {
     return Policies.toJson(config);
   }
+
+  /** The JSON form of this policy tree, which a branch records when it switches to it at runtime. */
+  @Override
+  public java.util.Optional<String> configuration() {
+    return java.util.Optional.of(Policies.toJson(config()));
+  }
 }

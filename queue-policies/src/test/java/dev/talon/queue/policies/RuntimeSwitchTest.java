@@ -12,14 +12,12 @@ import dev.talon.queue.spi.EventStore;
 import dev.talon.queue.spi.ManualClock;
 import dev.talon.queue.spi.Policy;
 import dev.talon.queue.spi.QueueClock;
-import java.lang.reflect.Method;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDateTime;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Function;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -128,34 +126,27 @@ class RuntimeSwitchTest {
             + "after 2026-03-02T09:00:00Z");
   }
 
-  /**
-   * What a live switch without reopening needs from queue-core (not there yet): an operation
-   * {@code Branch.setPolicy(Policy)} that emits a {@code PolicyChanged} event carrying the new
-   * policy's JSON, applied by the transition function (policy and a fresh state swapped in the same
-   * CAS), and a builder setting {@code Talon.policyResolver(Function<String, Policy<?>>)} with which
-   * a replay turns that JSON back into the policy. The test calls them reflectively so that it
-   * compiles today.
-   */
-  @Disabled("needs queue-core Branch.setPolicy(Policy) emitting PolicyChanged(policyJson) and "
-      + "Talon.policyResolver(Function<String, Policy<?>>) for replay; until then, switch with Policies.switchAt and reopen")
+  /** A live switch without reopening: one operation, recorded as an event that a replay follows. */
   @Test
-  void setPolicy_liveBranch_switchesInOneOperationAndReplays() throws Exception {
-    Method setPolicy = Branch.class.getMethod("setPolicy", Policy.class);
-    Method resolver = Talon.class.getMethod("policyResolver", Function.class);
-    Branch branch = open(Policies.fifo());
+  void setPolicy_liveBranch_switchesInOneOperationAndReplays() {
+    Branch unresolvable = open(Policies.fifo());
+    assertThatThrownBy(() -> unresolvable.setPolicy(Policies.priority("booked", "walk-in")))
+        .hasMessageContaining("configure Talon.policyResolver");
+    unresolvable.close();
+    Branch branch = Talon.newBranch("switch").clock(clock).store(store).policy(Policies.fifo())
+        .policyResolver(Policies::fromJson).service("a", "A", "a").capacity("a", 10).desk("1", "a").build();
     Ticket walkIn = branch.issue(IssueRequest.walkIn("a"));
     String code = branch.book(BookRequest.of("a", LocalDateTime.parse("2026-03-02T08:00"))).code();
     Ticket booked = branch.checkIn(code);
 
-    setPolicy.invoke(branch, Policies.priority("booked", "walk-in"));
+    branch.setPolicy(Policies.priority("booked", "walk-in"));
 
     assertThat(branch.callNext("1")).get().extracting(Ticket::id).isEqualTo(booked.id());
     long seq = branch.lastSeq();
     branch.close();
     Talon builder = Talon.newBranch("switch").clock(clock).store(store).policy(Policies.fifo())
         .service("a", "A", "a").capacity("a", 10).desk("1", "a");
-    Function<String, Policy<?>> fromJson = Policies::fromJson;
-    Branch reopened = ((Talon) resolver.invoke(builder, fromJson)).build();
+    Branch reopened = builder.policyResolver(Policies::fromJson).build();
     assertThat(reopened.lastSeq()).isEqualTo(seq);
     assertThat(reopened.callNext("1")).get().extracting(Ticket::id).isEqualTo(walkIn.id());
   }
