@@ -51,6 +51,10 @@ final class BenchDatabase implements AutoCloseable {
 
   /** Starts the database with this benchmark name in a new temporary directory. */
   static BenchDatabase start(String name) {
+    if (!name.equals(H2_FILE) && !name.equals(POSTGRES)) {
+      throw new IllegalArgumentException("unknown benchmark database \"" + name + "\"; known: " + H2_FILE + ", "
+          + POSTGRES);
+    }
     Path dir;
     try {
       dir = Files.createTempDirectory("talon-bench-" + name);
@@ -64,8 +68,7 @@ final class BenchDatabase implements AutoCloseable {
         EmbeddedPostgres pg = postgres(dir);
         yield new BenchDatabase(name, dir, pg, pg.getJdbcUrl("postgres", "postgres"));
       }
-      default -> throw new IllegalArgumentException("unknown benchmark database \"" + name
-          + "\"; known: " + H2_FILE + ", " + POSTGRES);
+      default -> throw new AssertionError(name);
     };
   }
 
@@ -90,6 +93,11 @@ final class BenchDatabase implements AutoCloseable {
 
   String name() {
     return name;
+  }
+
+  /** The temporary directory the database lives in. */
+  Path directory() {
+    return dir;
   }
 
   @Override
