@@ -32,13 +32,11 @@ final class BenchDatabase implements AutoCloseable {
   static final String POSTGRES = "postgres";
   private static final int POOL = 8;
 
-  private final String name;
   private final Path dir;
   private final EmbeddedPostgres server;
   private final HikariDataSource pool;
 
   private BenchDatabase(String name, Path dir, EmbeddedPostgres server, String url) {
-    this.name = name;
     this.dir = dir;
     this.server = server;
     HikariConfig config = new HikariConfig();
@@ -89,10 +87,6 @@ final class BenchDatabase implements AutoCloseable {
   /** The connection pool. */
   HikariDataSource dataSource() {
     return pool;
-  }
-
-  String name() {
-    return name;
   }
 
   /** The temporary directory the database lives in. */
