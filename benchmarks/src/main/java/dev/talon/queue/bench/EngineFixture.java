@@ -53,7 +53,12 @@ final class EngineFixture {
 
   /** A builder for the benchmark branch with {@code desks} desks (d0, d1, ...) serving the service. */
   static Talon branch(int desks, EventStore store, QueueClock clock) {
-    Talon talon = Talon.newBranch("bench").service(SERVICE, "A", "Documents").store(store).clock(clock);
+    return branch("bench", desks, store, clock);
+  }
+
+  /** The same, for the branch with this id (the JDBC benchmarks use a fresh one per iteration). */
+  static Talon branch(String id, int desks, EventStore store, QueueClock clock) {
+    Talon talon = Talon.newBranch(id).service(SERVICE, "A", "Documents").store(store).clock(clock);
     for (int i = 0; i < desks; i++) {
       talon.desk(deskId(i), SERVICE);
     }
@@ -62,7 +67,11 @@ final class EngineFixture {
 
   /** The queue benchmarks' branch: the named policy over four lines, {@link #WAITING} tickets waiting. */
   static Branch queue(String policy, String store, int desks) {
-    Branch branch = branch(desks, store(store), clock()).policy(BenchPolicies.fourLines(policy)).build();
+    return prefill(branch(desks, store(store), clock()).policy(BenchPolicies.fourLines(policy)).build());
+  }
+
+  /** Issues {@link #WAITING} tickets, round robin over the four lines, and returns the branch. */
+  static Branch prefill(Branch branch) {
     for (int i = 0; i < WAITING; i++) {
       branch.issue(REQUESTS[i & 3]);
     }

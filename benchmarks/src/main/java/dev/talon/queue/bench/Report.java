@@ -18,6 +18,10 @@ final class Report {
   static final String RUSH_TALON = "BookingRushBenchmark.talon";
   static final String RUSH_LOCKED = "BookingRushBenchmark.synchronizedBaseline";
   static final String ROTATE = "RotationBenchmark.rotate";
+  static final String JDBC_QUEUE = "JdbcQueueBenchmark.issueAndCall";
+  static final String RAW_INSERT = "RawInsertBenchmark.insert";
+  /** Events one issue + call writes at least: TicketIssued and TicketCalled. */
+  static final int EVENTS_PER_ISSUE_CALL = 2;
 
   /** An engine score divided by a baseline score measured in the same run with the same threads. */
   record Ratio(String group, int threads, String subject, String baseline, double ratio) {}
@@ -48,6 +52,8 @@ final class Report {
       case RUSH_TALON -> "talon / " + m.param("store") + " store";
       case RUSH_LOCKED -> "synchronized baseline";
       case ROTATE -> "rotation, " + m.param("pending") + " pending";
+      case JDBC_QUEUE -> "talon " + m.param("durability") + " / " + m.param("database");
+      case RAW_INSERT -> "raw insert / " + m.param("database");
       default -> m.benchmark() + " " + m.params();
     };
   }
@@ -85,7 +91,34 @@ final class Report {
         }
       }
     }
+    for (int t : threadCounts(JDBC_QUEUE)) {
+      for (Measurement e : select(JDBC_QUEUE, t)) {
+        Measurement raw = sameDatabase(RAW_INSERT, t, e);
+        if (raw != null) {
+          out.add(new Ratio("jdbc per operation", t, subject(e), subject(raw), e.score() / raw.score()));
+          out.add(new Ratio("jdbc per event", t, subject(e), subject(raw),
+              EVENTS_PER_ISSUE_CALL * e.score() / raw.score()));
+        }
+        Measurement sync = jdbc(t, "SYNC", e.param("database"));
+        if (sync != null && sync != e) {
+          out.add(new Ratio("jdbc vs SYNC", t, subject(e), subject(sync), e.score() / sync.score()));
+        }
+      }
+    }
     return out;
+  }
+
+  /** The measurement of {@code benchmark} at {@code threads} on the same database as {@code m}, or null. */
+  private Measurement sameDatabase(String benchmark, int threads, Measurement m) {
+    return select(benchmark, threads).stream()
+        .filter(x -> x.param("database").equals(m.param("database"))).findFirst().orElse(null);
+  }
+
+  /** The JDBC issue + call measurement of this mode and database, or null. */
+  private Measurement jdbc(int threads, String durability, String database) {
+    return select(JDBC_QUEUE, threads).stream()
+        .filter(x -> x.param("durability").equals(durability) && x.param("database").equals(database))
+        .findFirst().orElse(null);
   }
 
   private Double ratio(String group, int threads, String subject, String baseline) {
@@ -117,6 +150,12 @@ final class Report {
     for (Measurement e : select(RUSH_TALON)) {
       atLeast(out, "booking >= 3x synchronized baseline", subject(e), e.threads(), 3,
           ratio("booking", e.threads(), subject(e), "synchronized baseline"));
+    }
+    Measurement group = jdbc(4, "GROUP", BenchDatabase.POSTGRES);
+    if (group != null) {
+      Measurement sync = jdbc(4, "SYNC", BenchDatabase.POSTGRES);
+      atLeast(out, "GROUP >= 2x SYNC (PostgreSQL, 4 threads)", subject(group), 4, 2,
+          sync == null ? null : group.score() / sync.score());
     }
     return out;
   }
@@ -168,6 +207,9 @@ final class Report {
     if (!rotations.isEmpty()) {
       sb.append(percentileTable("window rotation", rotations)).append('\n');
     }
+    for (int t : threadCounts(JDBC_QUEUE, RAW_INSERT)) {
+      sb.append(jdbcTable(t)).append('\n');
+    }
     List<Target> targets = targets();
     if (!targets.isEmpty()) {
       Table table = new Table(List.of("target (information only)", "subject", "threads", "measured", "status"));
@@ -181,6 +223,28 @@ final class Report {
       sb.append(table);
     }
     return sb.toString();
+  }
+
+  /**
+   * Issue + call on the JDBC store at one thread count: ops/s, the events/s that implies (two per
+   * operation at least), the ratio to the raw insert on the same database per operation and per
+   * event (a raw insert is one row), and the ratio to SYNC on the same database.
+   */
+  private String jdbcTable(int t) {
+    Table table = new Table(List.of("jdbc issue + call, " + t + " thread" + (t == 1 ? "" : "s"), "ops/s",
+        "± (99.9%)", "events/s >=", "vs raw (per op)", "vs raw (per event)", "vs SYNC"));
+    for (Measurement e : select(JDBC_QUEUE, t)) {
+      Measurement raw = sameDatabase(RAW_INSERT, t, e);
+      Measurement sync = jdbc(t, "SYNC", e.param("database"));
+      table.row(List.of(subject(e), ops(e.score()), err(e), ops(EVENTS_PER_ISSUE_CALL * e.score()),
+          raw == null ? "" : times(e.score() / raw.score()),
+          raw == null ? "" : times(EVENTS_PER_ISSUE_CALL * e.score() / raw.score()),
+          sync == null || sync == e ? "" : times(e.score() / sync.score())));
+    }
+    for (Measurement raw : select(RAW_INSERT, t)) {
+      table.row(List.of(subject(raw) + " (rows/s)", ops(raw.score()), err(raw), ops(raw.score()), "", "", ""));
+    }
+    return table.toString();
   }
 
   private static String percentileTable(String title, List<Measurement> rows) {

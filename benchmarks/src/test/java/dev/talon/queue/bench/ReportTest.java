@@ -54,4 +54,42 @@ class ReportTest {
     assertThat(text).containsPattern("talon / dropping store +50 +n/a +900 +2\\.00x");
     assertThat(text).containsPattern("issue\\+call >= 0\\.25x ConcurrentLinkedQueue +talon fifo / dropping store +2 +not measured +-");
   }
+  private static Measurement jdbc(String durability, String database, int threads, double score) {
+    return thrpt(Report.JDBC_QUEUE, threads, Map.of("durability", durability, "database", database), score, null);
+  }
+
+  private final Report jdbcReport = new Report(List.of(
+      jdbc("SYNC", BenchDatabase.POSTGRES, 4, 100),
+      jdbc("GROUP", BenchDatabase.POSTGRES, 4, 150),
+      jdbc("GROUP", BenchDatabase.H2_FILE, 4, 600),
+      jdbc("GROUP", BenchDatabase.POSTGRES, 1, 90),
+      thrpt(Report.RAW_INSERT, 4, Map.of("database", BenchDatabase.POSTGRES), 400, null),
+      thrpt(Report.RAW_INSERT, 4, Map.of("database", BenchDatabase.H2_FILE), 1000, null)));
+
+  @Test
+  void ratios_jdbc_perOperationPerEventAndAgainstSyncOnTheSameDatabaseOnly() {
+    assertThat(jdbcReport.ratios()).containsExactlyInAnyOrder(
+        new Report.Ratio("jdbc per operation", 4, "talon SYNC / postgres", "raw insert / postgres", 0.25),
+        new Report.Ratio("jdbc per event", 4, "talon SYNC / postgres", "raw insert / postgres", 0.5),
+        new Report.Ratio("jdbc per operation", 4, "talon GROUP / postgres", "raw insert / postgres", 0.375),
+        new Report.Ratio("jdbc per event", 4, "talon GROUP / postgres", "raw insert / postgres", 0.75),
+        new Report.Ratio("jdbc vs SYNC", 4, "talon GROUP / postgres", "talon SYNC / postgres", 1.5),
+        new Report.Ratio("jdbc per operation", 4, "talon GROUP / h2-file", "raw insert / h2-file", 0.6),
+        new Report.Ratio("jdbc per event", 4, "talon GROUP / h2-file", "raw insert / h2-file", 1.2));
+  }
+
+  @Test
+  void targets_jdbc_groupAgainstSyncOnPostgresAtFourThreads() {
+    assertThat(jdbcReport.targets()).containsExactly(
+        new Report.Target("GROUP >= 2x SYNC (PostgreSQL, 4 threads)", "talon GROUP / postgres", 4, 2, 1.5, false));
+  }
+
+  @Test
+  void text_jdbc_oneTablePerThreadCountWithRawInsertRows() {
+    String text = jdbcReport.text();
+
+    assertThat(text).contains("jdbc issue + call, 1 thread ", "jdbc issue + call, 4 threads");
+    assertThat(text).containsPattern("talon GROUP / postgres +150 +n/a +300 +0\\.38x +0\\.75x +1\\.50x");
+    assertThat(text).containsPattern("raw insert / h2-file \\(rows/s\\) +1,000 +n/a +1,000");
+  }
 }
