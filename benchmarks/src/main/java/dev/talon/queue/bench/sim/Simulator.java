@@ -44,7 +44,7 @@ public final class Simulator implements Callable<Integer> {
   private Integer days;
 
   @Option(names = "--store", paramLabel = "KIND", defaultValue = "memory",
-      description = "The engine's event store: memory. (An H2 file store comes with the JDBC module.) Default: ${DEFAULT-VALUE}.")
+      description = "The engine's event store: memory, or h2 (an H2 file per run under the output directory). Default: ${DEFAULT-VALUE}.")
   private String store;
 
   @Option(names = {"-q", "--quiet"}, description = "No progress bar.")
@@ -92,10 +92,9 @@ public final class Simulator implements Callable<Integer> {
       }
       return 0;
     }
-    StoreFactory stores = stores(store);
+    StoreFactory stores = stores(store, out.resolve("h2-stores"));
     if (stores == null) {
-      stderr.println("Unknown store \"" + store + "\"; the available one is: memory (an H2 file store comes with the"
-          + " JDBC module)");
+      stderr.println("Unknown store \"" + store + "\"; the available ones are: memory, h2");
       return 2;
     }
     Scenario s = new ScenarioReader(POLICIES).load(scenario);
@@ -138,7 +137,11 @@ public final class Simulator implements Callable<Integer> {
   }
 
   /** The store factory for a {@code --store} value, or null when unknown. */
-  static StoreFactory stores(String kind) {
-    return "memory".equals(kind) ? StoreFactory.inMemory() : null;
+  static StoreFactory stores(String kind, Path h2Dir) {
+    return switch (kind) {
+      case "memory" -> StoreFactory.inMemory();
+      case "h2" -> StoreFactory.h2File(h2Dir);
+      default -> null;
+    };
   }
 }

@@ -1,11 +1,14 @@
 package dev.talon.queue.bench.sim;
 
+import dev.talon.queue.jdbc.JdbcEventStore;
 import dev.talon.queue.spi.EventStore;
+import java.nio.file.Path;
+import org.h2.jdbcx.JdbcDataSource;
 
 /**
  * Where the engine of each simulated run keeps its events. Every run (one per policy) gets a
- * fresh store. The in-memory store is the default; a store factory over the JDBC module (an H2
- * file per run) plugs in here once that module exists.
+ * fresh store. The in-memory store is the default; {@link #h2File} writes every run's events
+ * durably to an H2 file, as an embedding application would (SYNC durability: slower, same results).
  */
 public interface StoreFactory {
 
@@ -26,6 +29,34 @@ public interface StoreFactory {
       @Override
       public EventStore open(String run) {
         return EventStore.inMemory();
+      }
+    };
+  }
+
+  /**
+   * Events in an H2 database file per run, under {@code dir} (created if needed; an existing file
+   * of the same run is replaced), through the JDBC store with schema creation on.
+   */
+  static StoreFactory h2File(Path dir) {
+    return new StoreFactory() {
+      @Override
+      public String name() {
+        return "h2-file";
+      }
+
+      @Override
+      public EventStore open(String run) {
+        String file = run.replaceAll("[^A-Za-z0-9_-]", "_");
+        Path db = dir.resolve(file).toAbsolutePath();
+        try {
+          java.nio.file.Files.createDirectories(dir);
+          java.nio.file.Files.deleteIfExists(Path.of(db + ".mv.db"));
+        } catch (java.io.IOException e) {
+          throw new java.io.UncheckedIOException("cannot prepare the H2 file " + db, e);
+        }
+        JdbcDataSource ds = new JdbcDataSource();
+        ds.setURL("jdbc:h2:file:" + db + ";WRITE_DELAY=0");
+        return JdbcEventStore.builder(ds).createSchema(true).build();
       }
     };
   }

@@ -78,10 +78,31 @@ class SimulatorTest {
 
   @Test
   void main_unknownStore_exitsNamingTheAvailableOnes(@TempDir Path dir) {
-    int code = run("--store", "h2", "-o", dir.toString());
+    int code = run("--store", "redis", "-o", dir.toString());
 
     assertThat(code).isEqualTo(2);
-    assertThat(stderr()).contains("Unknown store \"h2\"").contains("memory");
+    assertThat(stderr()).contains("Unknown store \"redis\"").contains("memory, h2");
+  }
+
+  @Test
+  void main_h2Store_givesTheSameResultsAsMemoryAndWritesTheEvents(@TempDir Path dir) throws Exception {
+    Path scenario = dir.resolve("tiny.json");
+    Files.writeString(scenario, """
+        { "name": "tiny", "hours": { "opens": "09:00", "closes": "11:00" },
+          "services": [ { "code": "s", "prefix": "S", "serviceMinutes": 4, "arrivalsPerHour": { "09:00": 20 } } ],
+          "desks": [ { "id": "1", "services": ["s"] } ],
+          "policies": [ { "type": "fifo" } ] }
+        """);
+    assertThat(run(scenario.toString(), "--store", "memory", "-o", dir.resolve("m").toString(), "--quiet"))
+        .as(stderr()).isZero();
+    assertThat(run(scenario.toString(), "--store", "h2", "-o", dir.resolve("h").toString(), "--quiet"))
+        .as(stderr()).isZero();
+
+    assertThat(Files.readString(dir.resolve("h").resolve("tiny").resolve("results.csv")))
+        .isEqualTo(Files.readString(dir.resolve("m").resolve("tiny").resolve("results.csv")));
+    try (var files = Files.list(dir.resolve("h").resolve("h2-stores"))) {
+      assertThat(files.map(p -> p.getFileName().toString())).anyMatch(n -> n.endsWith(".mv.db"));
+    }
   }
 
   @Test
