@@ -19,6 +19,9 @@ public record OpeningHours(LocalTime opens, LocalTime closes, Set<DayOfWeek> clo
       throw new InvalidConfigurationException(
           "opening hours must open before they close, were " + opens + "–" + closes);
     }
+    if (closedDays != null && closedDays.stream().anyMatch(java.util.Objects::isNull)) {
+      throw new InvalidConfigurationException("closed days must be days of the week, were " + closedDays);
+    }
     closedDays = closedDays == null || closedDays.isEmpty() ? Set.of() : Set.copyOf(EnumSet.copyOf(closedDays));
   }
 
@@ -34,6 +37,10 @@ public record OpeningHours(LocalTime opens, LocalTime closes, Set<DayOfWeek> clo
 
   /** A copy that is also closed on the given days. */
   public OpeningHours closedOn(DayOfWeek... days) {
+    if (days == null || java.util.Arrays.asList(days).contains(null)) {
+      throw new InvalidConfigurationException("closed days must be days of the week, were "
+          + (days == null ? "null" : java.util.Arrays.toString(days)));
+    }
     EnumSet<DayOfWeek> all = EnumSet.noneOf(DayOfWeek.class);
     all.addAll(closedDays);
     all.addAll(Set.of(days));

@@ -23,6 +23,9 @@ public record SlotCalendar(Duration windowLength, Map<String, Integer> capacity,
       throw new InvalidConfigurationException(
           "slot window length must be whole minutes that divide 24 hours, was " + windowLength);
     }
+    if (capacity != null && capacity.keySet().stream().anyMatch(java.util.Objects::isNull)) {
+      throw new InvalidConfigurationException("slot capacity must name a service, was a null key in " + capacity);
+    }
     capacity = capacity == null ? Map.of() : Map.copyOf(new TreeMap<>(capacity));
     capacity.forEach((service, places) -> {
       if (places == null || places < 0) {

@@ -351,6 +351,13 @@ class BadInputTest {
         config("lower-case ticket prefix", () -> valid().service("cars", "b", "x"), "ticket prefix of service cars", "\"b\""),
         config("negative clock tolerance", () -> valid().clockTolerance(Duration.ofSeconds(-1)).build(),
             "clock tolerance must be >= 0", "PT-1S"),
+        config("capacity for a null service", () -> {
+          java.util.Map<String, Integer> capacity = new java.util.HashMap<>();
+          capacity.put(null, 2);
+          return new SlotCalendar(Duration.ofMinutes(15), capacity, 1);
+        }, "slot capacity must name a service"),
+        config("a null closed day", () -> OpeningHours.daily(LocalTime.of(9, 0), LocalTime.of(18, 0))
+            .closedOn(java.time.DayOfWeek.SUNDAY, null), "closed days must be days of the week", "null"),
         config("null zone", () -> valid().zone(null), "zone must not be null"),
         config("null policy", () -> valid().policy(null), "policy must not be null"),
         config("zero rotation interval", () -> {
