@@ -21,7 +21,7 @@ public enum Durability {
   /**
    * Operations return before their events are written; a background writer commits them in order
    * and retries while the store fails. A crash loses the operations not yet written: at most
-   * {@code asyncMaxPending} events (see the builder), normally the last few milliseconds.
+   * {@code asyncMaxPending} events (see the builder): what the writer had not committed yet.
    */
   ASYNC
 }
