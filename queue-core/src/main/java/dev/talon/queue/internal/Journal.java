@@ -300,8 +300,4 @@ final class Journal {
     return "branch " + branchId + ": event " + e.firstSeq()
         + " was built on a state that a failed commit undid; the operation was undone";
   }
-
-  long durableSeq() {
-    return durableSeq;
-  }
 }

@@ -108,7 +108,7 @@ final class Tx {
   }
 
   private void resumeDue() {
-    List<Long> due = new ArrayList<>();
+    List<Long> due = new ArrayList<>(0); // no backing array until a postponement is actually due
     d.postponed.forEach((id, until) -> {
       if (!until.isAfter(now)) {
         due.add(id);
