@@ -158,14 +158,33 @@ public final class JdbcEventStore implements EventStore {
       if (tryAppend(branchId, fencingToken, events, payloads)) {
         return;
       }
-      if (attempt == 3) {
-        throw new StorageException("append to branch " + branchId + " failed: its branch row was created and removed "
-            + "concurrently three times in a row");
+      if (attempt == MAX_ATTEMPTS) {
+        throw new StorageException("append to branch " + branchId + " failed: it collided with concurrent appends of"
+            + " the same branch " + MAX_ATTEMPTS + " times in a row (the database rolled each attempt back)");
       }
+      java.util.concurrent.locks.LockSupport.parkNanos(100_000L * attempt); // let the other writer commit
     }
   }
 
-  /** One attempt; false when the branch row was created concurrently and the append must start over. */
+  /** Attempts of one append that the database rolled back because a concurrent append won the branch row. */
+  private static final int MAX_ATTEMPTS = 20;
+
+  /*
+   * Concurrent appends of one branch (several threads of one engine in SYNC mode) meet at the
+   * branch row, whose fence every append raises. PostgreSQL makes the later one wait; H2 may
+   * instead roll it back, as a serialization failure (SQLState class 40) or, at the fence update,
+   * as a duplicate key. Either way nothing of the attempt was written, so it is tried again; the
+   * retry then meets the winner's events as an ordinary SequenceConflictException.
+   */
+  private boolean rolledBackByAConcurrentAppend(String step, SQLException e) {
+    String state = e.getSQLState();
+    return (state != null && state.startsWith("40")) || ("raise-fence".equals(step) && dialect.isUniqueViolation(e));
+  }
+
+  /**
+   * One attempt; false when a concurrent append of the branch made the database roll it back (or
+   * created the branch row first) and the append must start over.
+   */
   private boolean tryAppend(String branchId, long token, List<QueueEvent> events, String[] payloads) {
     String what = describe(branchId, events);
     Connection c = connect(what);
@@ -217,6 +236,9 @@ public final class JdbcEventStore implements EventStore {
       return true;
     } catch (SQLException e) {
       rollbackQuietly(c);
+      if (rolledBackByAConcurrentAppend(step, e)) {
+        return false;
+      }
       throw SqlFailure.of(what, step, e);
     } finally {
       release(c);
