@@ -1,13 +1,16 @@
 package dev.talon.queue.internal;
 
 import dev.talon.queue.QueueEvent;
+import dev.talon.queue.spi.BranchSnapshot;
 import dev.talon.queue.spi.EventStore;
+import java.util.Optional;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentSkipListMap;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
 
 /*
  * An event store in this JVM's memory, lock-free so that it keeps the in-memory engine's issue
@@ -27,6 +30,7 @@ public final class InMemoryEventStore implements EventStore {
   private static final class BranchLog {
     final ConcurrentSkipListMap<Long, QueueEvent> events = new ConcurrentSkipListMap<>();
     final AtomicLong fence = new AtomicLong(Long.MIN_VALUE);
+    final AtomicReference<BranchSnapshot> snapshot = new AtomicReference<>();
   }
 
   @Override
@@ -67,5 +71,21 @@ public final class InMemoryEventStore implements EventStore {
   public List<QueueEvent> load(String branchId, long afterSeq) {
     BranchLog log = logs.get(branchId);
     return log == null ? List.of() : new ArrayList<>(log.events.tailMap(afterSeq, false).values());
+  }
+
+  /** Keeps the newest snapshot of each branch (one with a higher seq replaces it, an older one is ignored). */
+  @Override
+  public void saveSnapshot(String branchId, BranchSnapshot snapshot) {
+    if (snapshot == null) {
+      throw new IllegalArgumentException("snapshot of branch " + branchId + " must not be null");
+    }
+    logs.computeIfAbsent(branchId, k -> new BranchLog()).snapshot
+        .accumulateAndGet(snapshot, (old, s) -> old == null || s.seq() > old.seq() ? s : old);
+  }
+
+  @Override
+  public Optional<BranchSnapshot> loadSnapshot(String branchId) {
+    BranchLog log = logs.get(branchId);
+    return log == null ? Optional.empty() : Optional.ofNullable(log.snapshot.get());
   }
 }

@@ -3,7 +3,9 @@ package dev.talon.queue.spi;
 import dev.talon.queue.QueueEvent;
 import dev.talon.queue.StorageException;
 import dev.talon.queue.internal.InMemoryEventStore;
+import java.time.Instant;
 import java.util.List;
+import java.util.Optional;
 
 /**
  * Persistence of everything that happened to a branch: an append-only log of events keyed by
@@ -31,6 +33,39 @@ public interface EventStore {
 
   /** The branch's events with {@code seq > afterSeq}, in sequence order. */
   List<QueueEvent> load(String branchId, long afterSeq);
+
+  /**
+   * The branch's events that occurred at or after {@code from}, in sequence order. Event times
+   * never decrease along a branch's sequence, so this is a tail of the history; the engine reads
+   * it at open for listeners whose {@link QueueListener#historyHorizon()} is bounded. The default
+   * filters the whole history; a store with an index on event time should do better.
+   */
+  default List<QueueEvent> loadSince(String branchId, Instant from) {
+    List<QueueEvent> all = load(branchId, 0);
+    int i = 0;
+    while (i < all.size() && all.get(i).at().isBefore(from)) {
+      i++;
+    }
+    return all.subList(i, all.size());
+  }
+
+  /**
+   * Keeps a snapshot of the branch state, so that opening the branch replays only the events after
+   * it. The engine saves only states whose events are all in the store already; a snapshot never
+   * adds to the history, so it needs no fencing (a snapshot from a fenced old owner is still a true
+   * state of the branch at its seq). A store may keep only the newest few snapshots. The default
+   * keeps none: every open replays the whole history.
+   *
+   * @throws StorageException if the store failed (the engine logs it and carries on)
+   */
+  default void saveSnapshot(String branchId, BranchSnapshot snapshot) {
+    // no snapshots kept
+  }
+
+  /** The branch's snapshot with the highest seq, if the store keeps any. */
+  default Optional<BranchSnapshot> loadSnapshot(String branchId) {
+    return Optional.empty();
+  }
 
   /**
    * True when an append returns only after its events are durable, so that the engine may treat

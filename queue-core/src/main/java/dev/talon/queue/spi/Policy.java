@@ -60,6 +60,16 @@ public interface Policy<S> {
   }
 
   /**
+   * How the policy's state is written into branch snapshots ({@code Talon.snapshotEvery}). The
+   * default suits stateless policies (their state is always null); a policy whose
+   * {@link #afterCall} returns states must return a codec for them, or the engine takes no
+   * snapshots of its branches and replays their whole history when it opens them.
+   */
+  default StateCodec<S> stateCodec() {
+    return StateCodec.stateless();
+  }
+
+  /**
    * First come, first served across all lines a desk serves: the head that joined earliest is
    * called. Bypass bound 0.
    */

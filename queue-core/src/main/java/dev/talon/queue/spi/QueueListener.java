@@ -22,4 +22,15 @@ public interface QueueListener {
   default boolean wantsHistory() {
     return false;
   }
+
+  /**
+   * How far back from the moment the engine opens the history this listener needs, when it
+   * {@link #wantsHistory() wants history}; null (the default) means all of it. A bounded horizon
+   * lets an engine that restores its own state from a snapshot read only the recent events
+   * ({@link EventStore#loadSince}); with an unbounded one it reads the whole history for this
+   * listener, although it replays only the tail itself.
+   */
+  default java.time.Duration historyHorizon() {
+    return null;
+  }
 }
