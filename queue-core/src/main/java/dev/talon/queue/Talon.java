@@ -58,6 +58,7 @@ public final class Talon {
   private Duration rotationInterval;
   private Durability durability = Durability.SYNC;
   private int asyncMaxPending = 10_000;
+  private int snapshotEvery = 1_000;
   private final Map<String, ServiceLevel> serviceLevels = new HashMap<>();
   private Estimation estimation = Estimation.defaults();
   private java.util.function.Function<String, Policy<?>> policyResolver;
@@ -215,6 +216,19 @@ public final class Talon {
     return this;
   }
 
+  /**
+   * How many events may pass between two snapshots of the branch state. The engine saves a
+   * snapshot in the background once this many events after the last one are in the store (and one
+   * more when the branch is closed), so that opening the branch replays at most about this many
+   * events. Snapshots are kept by stores that support them (the in-memory and JDBC stores do);
+   * a snapshot the engine cannot use (another configuration of the branch, another format) is
+   * ignored and the whole history replayed. Default 1,000; 0 takes none.
+   */
+  public Talon snapshotEvery(int events) {
+    this.snapshotEvery = events;
+    return this;
+  }
+
   /** Service-level targets of a service; a breach emits an event once per breach. */
   public Talon serviceLevel(String service, ServiceLevel level) {
     serviceLevels.put(require("service", service), require("service level", level));
@@ -241,7 +255,8 @@ public final class Talon {
   public Branch build() {
     BranchConfig config = BranchConfig.of(branchId, zone, hours, services, desks, slots, limits, mode, policy,
         store == null ? EventStore.inMemory() : store, clock, checks, listeners, fencingToken, clockTolerance,
-        rotationScheduler, rotationInterval, durability, asyncMaxPending, serviceLevels, estimation, policyResolver);
+        rotationScheduler, rotationInterval, durability, asyncMaxPending, serviceLevels, estimation, policyResolver,
+        snapshotEvery);
     return BranchEngine.open(config);
   }
 

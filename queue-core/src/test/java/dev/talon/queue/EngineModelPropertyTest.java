@@ -3,6 +3,7 @@ package dev.talon.queue;
 import static org.quicktheories.QuickTheory.qt;
 
 import dev.talon.queue.spi.EventStore;
+import dev.talon.queue.spi.QueueClock;
 import dev.talon.queue.testkit.Command;
 import dev.talon.queue.testkit.Driver;
 import dev.talon.queue.testkit.Generators;
@@ -151,21 +152,114 @@ class EngineModelPropertyTest {
     }
     Driver again = live.reopenedCopy();
     assertSameState(live, again, "right after recovery at command " + split);
-    for (Command c : sequence.subList(split, sequence.size())) {
+    continueBoth(live, again, sequence.subList(split, sequence.size()), "after recovery at command " + split);
+    InvariantChecker.checkReplay(live.branch(), live.events(), store -> scenario.open(store, live.clock()));
+  }
+
+  @Test
+  void engine_reopenedFromSnapshotPlusTail_equalsFullReplayAndContinuesIdentically() {
+    AtomicInteger sequences = new AtomicInteger();
+    AtomicInteger used = new AtomicInteger();
+    theory().forAll(Generators.scenarios(), Generators.sequences(MAX_COMMANDS), Generate.range(0, 100),
+        Generate.range(0, 100)).checkAssert((scenario, sequence, p, q) -> {
+          sequences.incrementAndGet();
+          Minimizer.check(scenario, sequence, (sc, seq) -> {
+            int at = seq.size() * Math.min(p, q) / 100;
+            int split = seq.size() * Math.max(p, q) / 100;
+            if (snapshotAt(sc, seq, at, split) && sequence == seq) {
+              used.incrementAndGet();
+            }
+          });
+        });
+    SUMMARY.put("4 snapshot+tail", sequences.get() + " sequences, each snapshotted at a random point and reopened"
+        + " from the snapshot and the events after it at a later one (" + used.get() + " with a snapshot to use)");
+    assertRan(sequences);
+  }
+
+  /**
+   * Snapshot after command {@code at}, reopen after command {@code split} from the snapshot plus the
+   * events after it: the state must be the live one, the bytes of a snapshot of it those of a full
+   * replay, and the rest of the sequence must run the same on both. True if there was a snapshot.
+   */
+  private static boolean snapshotAt(Scenario scenario, List<Command> sequence, int at, int split) {
+    Driver live = Driver.withModel(scenario, EventStore.inMemory());
+    for (Command c : sequence.subList(0, at)) {
+      live.verify(live.step(c));
+    }
+    EventStore stored = EventStore.inMemory();
+    String id = live.branch().id();
+    List<QueueEvent> before = live.events();
+    if (!before.isEmpty()) {
+      stored.append(id, 0, before);
+      scenario.builder(stored, QueueClock.manual(live.clock().now())).snapshotEvery(1).build().close();
+      long snapSeq = stored.loadSnapshot(id).orElseThrow(() -> new AssertionError("no snapshot at close")).seq();
+      if (snapSeq != before.size()) {
+        throw new AssertionError("the snapshot taken at close is at seq " + snapSeq + ", the branch at " + before.size());
+      }
+    }
+    for (Command c : sequence.subList(at, split)) {
+      live.verify(live.step(c));
+    }
+    List<QueueEvent> all = live.events();
+    if (all.size() > before.size()) {
+      stored.append(id, 0, all.subList(before.size(), all.size()));
+    }
+    dev.talon.queue.testkit.RecordingStore watched = new dev.talon.queue.testkit.RecordingStore(stored);
+    Driver again = live.reopenedOn(watched);
+    if (watched.loads.isEmpty() || watched.loads.get(0) != before.size()) {
+      throw new AssertionError("reopening read the events after seq " + watched.loads + ", not after the snapshot at "
+          + before.size());
+    }
+    assertSameState(live, again, "right after reopening from the snapshot at command " + at + " and the tail to "
+        + split);
+    byte[] fromSnapshot = closingSnapshot(scenario, live, all, true);
+    byte[] fromReplay = closingSnapshot(scenario, live, all, false);
+    if (!java.util.Arrays.equals(fromSnapshot, fromReplay)) {
+      throw new AssertionError("a snapshot of the branch reopened from snapshot + tail is not byte for byte that of a"
+          + " full replay (" + fromSnapshot.length + " and " + fromReplay.length + " bytes)");
+    }
+    continueBoth(live, again, sequence.subList(split, sequence.size()),
+        "after reopening from the snapshot at command " + at + " and the tail to " + split);
+    return !before.isEmpty();
+  }
+
+  /**
+   * The snapshot an engine writes when closed after opening the history {@code events}: from the
+   * snapshot the live run's store copy had at {@code seq}, or by replaying everything.
+   */
+  private static byte[] closingSnapshot(Scenario scenario, Driver live, List<QueueEvent> events, boolean fromSnapshot) {
+    if (events.isEmpty()) {
+      return new byte[0];
+    }
+    EventStore store = EventStore.inMemory();
+    store.append(live.branch().id(), 0, events);
+    if (fromSnapshot) {
+      // a snapshot of an earlier point, as the property wrote it: half-way, so that a tail remains
+      EventStore half = EventStore.inMemory();
+      half.append(live.branch().id(), 0, events.subList(0, (events.size() + 1) / 2));
+      scenario.builder(half, QueueClock.manual(events.get((events.size() + 1) / 2 - 1).at())).snapshotEvery(1).build()
+          .close();
+      store.saveSnapshot(live.branch().id(), half.loadSnapshot(live.branch().id()).orElseThrow());
+    }
+    scenario.builder(store, QueueClock.manual(live.clock().now())).snapshotEvery(1).build().close();
+    return store.loadSnapshot(live.branch().id()).orElseThrow(() -> new AssertionError("no snapshot at close")).state();
+  }
+
+  /** Runs the rest of the sequence on the live and the reopened branch: same outcomes, events and state. */
+  private static void continueBoth(Driver live, Driver again, List<Command> rest, String when) {
+    for (Command c : rest) {
       Op op = live.resolve(c);
       Driver.Step a = live.apply(op);
       live.verify(a);
       Driver.Step b = again.apply(op);
       if (!b.engine().sameAs(a.engine())) {
-        throw new AssertionError("after recovery at command " + split + ", " + op + ": live " + a.engine()
-            + ", recovered " + b.engine());
+        throw new AssertionError(when + ", " + op + ": live " + a.engine() + ", reopened " + b.engine());
       }
     }
     if (!again.events().equals(live.events())) {
-      throw new AssertionError("after recovery at command " + split + " the events differ");
+      throw new AssertionError(when + " the events differ");
     }
     assertSameState(live, again, "at the end");
-    InvariantChecker.checkReplay(live.branch(), live.events(), store -> scenario.open(store, live.clock()));
   }
 
   private static void assertSameState(Driver live, Driver again, String when) {

@@ -75,6 +75,16 @@ public final class BanList implements AdmissionCheck, QueueListener {
     return true;
   }
 
+  /**
+   * Automatic bans need the no-shows of one window before a ban that may still last: the window
+   * plus the ban period, and a day more for the tickets those no-shows were issued on. Bans given
+   * with {@link #ban} are not events and are not restored at all.
+   */
+  @Override
+  public Duration historyHorizon() {
+    return noShows == 0 ? Duration.ZERO : window.plus(banFor).plusDays(1);
+  }
+
   @Override
   public void onEvents(String branchId, List<QueueEvent> events) {
     for (QueueEvent e : events) {

@@ -52,6 +52,7 @@ public record BranchConfig(
     Map<String, ServiceLevel> serviceLevels,
     Estimation estimation,
     java.util.function.Function<String, Policy<?>> policyResolver,
+    int snapshotEvery,
     Map<String, Integer> serviceIndex,
     Map<String, Desk> deskById,
     Map<String, Integer> deskIndex) {
@@ -63,7 +64,7 @@ public record BranchConfig(
       List<AdmissionCheck> checks, List<QueueListener> listeners, long fencingToken, Duration clockTolerance,
       ScheduledExecutorService rotationScheduler, Duration rotationInterval, Durability durability,
       int asyncMaxPending, Map<String, ServiceLevel> serviceLevels, Estimation estimation,
-      java.util.function.Function<String, Policy<?>> policyResolver) {
+      java.util.function.Function<String, Policy<?>> policyResolver, int snapshotEvery) {
     if (services.isEmpty()) {
       throw new InvalidConfigurationException("branch " + branchId + " must have at least one service");
     }
@@ -113,13 +114,17 @@ public record BranchConfig(
     if (rotationScheduler != null && (rotationInterval == null || rotationInterval.isZero() || rotationInterval.isNegative())) {
       throw new InvalidConfigurationException("rotation interval must be > 0, was " + rotationInterval);
     }
+    if (snapshotEvery < 0) {
+      throw new InvalidConfigurationException("snapshot interval must be >= 0 events (0: no snapshots), was "
+          + snapshotEvery);
+    }
     if (asyncMaxPending < 1) {
       throw new InvalidConfigurationException("ASYNC pending limit must be >= 1 event, was " + asyncMaxPending);
     }
     return new BranchConfig(branchId, zone, hours, sorted, sortedDesks, slots, limits, initialMode, policy, store,
         clock, List.copyOf(checks), List.copyOf(listeners), fencingToken, clockTolerance, rotationScheduler,
         rotationInterval, durability, asyncMaxPending, Map.copyOf(serviceLevels), estimation, policyResolver,
-        Map.copyOf(index),
+        snapshotEvery, Map.copyOf(index),
         Map.copyOf(desksById), Map.copyOf(deskIndex));
   }
 

@@ -31,6 +31,7 @@ import dev.talon.queue.UnknownTicketException;
 import dev.talon.queue.spi.AdmissionCheck;
 import dev.talon.queue.spi.AdmissionDecision;
 import dev.talon.queue.spi.AdmissionRequest;
+import dev.talon.queue.spi.BranchSnapshot;
 import dev.talon.queue.spi.EventStore;
 import dev.talon.queue.spi.QueueListener;
 import java.lang.invoke.MethodHandles;
@@ -102,10 +103,12 @@ import org.slf4j.LoggerFactory;
 public final class BranchEngine implements Branch {
   private static final Logger log = LoggerFactory.getLogger(BranchEngine.class);
   private static final VarHandle STATE;
+  private static final VarHandle SNAPSHOTTING;
 
   static {
     try {
       STATE = MethodHandles.lookup().findVarHandle(BranchEngine.class, "state", BranchState.class);
+      SNAPSHOTTING = MethodHandles.lookup().findVarHandle(BranchEngine.class, "snapshotting", boolean.class);
     } catch (ReflectiveOperationException e) {
       throw new ExceptionInInitializerError(e);
     }
@@ -123,6 +126,13 @@ public final class BranchEngine implements Branch {
   private volatile BranchState state;
   private volatile boolean closed;
   private volatile String poisoned;
+  /** The seq of the newest snapshot saved or loaded; written by the snapshot thread and at open. */
+  private volatile long snapshotSeq;
+  /** Set while a snapshot of this branch waits for or runs on the snapshot thread. */
+  @SuppressWarnings("unused") // accessed through SNAPSHOTTING
+  private volatile boolean snapshotting;
+  /** A policy whose state could not be encoded: no snapshots are tried while it is in force. */
+  private volatile Object snapshotsRefusedBy;
   /** Set when the store refused an append for a stale fencing token: another engine owns the branch. */
   private volatile String lost;
 
@@ -133,7 +143,7 @@ public final class BranchEngine implements Branch {
     this.store = config.store();
     this.durable = store.isDurable();
     this.requests = Caffeine.newBuilder()
-        .expireAfterWrite(config.limits().requestIdWindow())
+        .expireAfter(new RequestExpiry(config.limits().requestIdWindow()))
         .ticker(() -> {
           Instant now = config.clock().now();
           return now.getEpochSecond() * 1_000_000_000L + now.getNano();
@@ -155,6 +165,7 @@ public final class BranchEngine implements Branch {
       this.journal = null;
       this.journalThread = null;
     }
+    considerSnapshot(opened);
     this.rotation = config.rotationScheduler() == null ? null
         : config.rotationScheduler().scheduleAtFixedRate(this::scheduledRotation,
             config.rotationInterval().toMillis(), config.rotationInterval().toMillis(), TimeUnit.MILLISECONDS);
@@ -165,34 +176,204 @@ public final class BranchEngine implements Branch {
     return new BranchEngine(config);
   }
 
+  /**
+   * The branch as its store has it: the newest usable snapshot (if any) plus the events after it.
+   * Listeners that want history get the events their horizon asks for, which may reach further
+   * back than the snapshot.
+   */
   private BranchState replay(BranchState initial) {
-    List<QueueEvent> history = store.load(config.branchId(), 0);
-    if (history.isEmpty()) {
-      return initial;
+    BranchState base = initial;
+    List<SnapshotCodec.RememberedRequest> remembered = List.of();
+    Optional<BranchSnapshot> snapshot = store.loadSnapshot(config.branchId());
+    if (snapshot.isPresent()) {
+      try {
+        SnapshotCodec.Decoded decoded = SnapshotCodec.decode(config, snapshot.get().state());
+        if (decoded.state().seq != snapshot.get().seq()) {
+          throw new SnapshotCodec.Unusable("it is labelled seq " + snapshot.get().seq() + " but holds seq "
+              + decoded.state().seq);
+        }
+        base = decoded.state();
+        remembered = decoded.requests();
+        snapshotSeq = base.seq;
+      } catch (SnapshotCodec.Unusable e) {
+        log.info("branch {}: the snapshot at event {} is not used, the whole history is replayed: {}",
+            config.branchId(), snapshot.get().seq(), e.getMessage());
+      }
     }
-    Draft d = new Draft(config, calendar, initial);
-    for (QueueEvent e : history) {
-      d.apply(e);
-      remember(e);
+    List<QueueEvent> tail = store.load(config.branchId(), base.seq);
+    BranchState opened = base;
+    if (!tail.isEmpty()) {
+      Draft d = new Draft(config, calendar, base);
+      tail.forEach(d::apply);
+      opened = d.freeze();
     }
+    for (SnapshotCodec.RememberedRequest r : remembered) {
+      remember(r.requestId(), r.fingerprint(), r.resultId(), r.usedAt());
+    }
+    tail.forEach(this::remember);
+    if (opened.seq > 0) {
+      deliverHistory(base.seq, tail);
+    }
+    return opened;
+  }
+
+  /** Hands listeners that want history the part of it their horizon asks for. */
+  private void deliverHistory(long snapshotSeq, List<QueueEvent> tail) {
+    Instant now = config.clock().now();
+    List<QueueEvent> all = snapshotSeq == 0 ? tail : null;
     for (QueueListener l : config.listeners()) {
-      if (l.wantsHistory()) {
+      if (!l.wantsHistory()) {
+        continue;
+      }
+      Duration horizon = l.historyHorizon();
+      List<QueueEvent> history;
+      if (snapshotSeq == 0) {
+        history = tail; // the whole history is in memory anyway
+      } else if (horizon == null) {
+        all = all != null ? all : store.load(config.branchId(), 0);
+        history = all;
+      } else {
+        Instant from = now.minus(horizon);
+        history = !tail.isEmpty() && !tail.get(0).at().isAfter(from) ? since(tail, from)
+            : store.loadSince(config.branchId(), from);
+      }
+      if (!history.isEmpty()) {
         l.onEvents(config.branchId(), Collections.unmodifiableList(history));
       }
     }
-    return d.freeze();
+  }
+
+  private static List<QueueEvent> since(List<QueueEvent> events, Instant from) {
+    int i = 0;
+    while (i < events.size() && events.get(i).at().isBefore(from)) {
+      i++;
+    }
+    return events.subList(i, events.size());
   }
 
   private void remember(QueueEvent e) {
     if (e instanceof TicketIssued i && i.requestId() != null) {
-      Request r = new Request(issueFingerprint(i.service(), i.origin().name(), i.categories(), i.personId()));
-      r.result.complete(i.ticketId());
-      requests.put(i.requestId(), r);
+      remember(i.requestId(), issueFingerprint(i.service(), i.origin().name(), i.categories(), i.personId()),
+          i.ticketId(), i.at());
     } else if (e instanceof BookingMade b && b.requestId() != null) {
-      Request r = new Request(List.of("book", b.service(), b.windowStart().toString(), String.valueOf(b.personId())));
-      r.result.complete(b.bookingId());
-      requests.put(b.requestId(), r);
+      remember(b.requestId(), bookFingerprint(b.service(), b.windowStart(), b.personId()), b.bookingId(), b.at());
     }
+  }
+
+  private void remember(String requestId, Object fingerprint, long resultId, Instant usedAt) {
+    Instant now = config.clock().now();
+    if (!usedAt.plus(config.limits().requestIdWindow()).isAfter(now)) {
+      requests.invalidate(requestId); // its window is over: a running engine would have forgotten it too
+      return;
+    }
+    Request r = new Request(fingerprint);
+    r.usedAt = usedAt;
+    r.result.complete(resultId);
+    requests.put(requestId, r);
+  }
+
+  // ---------------------------------------------------------------- snapshots
+
+  /** The single background thread that encodes and saves snapshots of every branch of this JVM. */
+  private static final class SnapshotThread {
+    static final ExecutorService EXECUTOR = Executors.newSingleThreadExecutor(r -> {
+      Thread t = new Thread(r, "talon-snapshots");
+      t.setDaemon(true);
+      return t;
+    });
+  }
+
+  /**
+   * Called with a state whose events are all in the store: if enough events passed since the last
+   * snapshot, hands it to the snapshot thread. Cheap when it does nothing (two plain reads); the
+   * reads may be stale, which at worst delays a snapshot to a later operation or takes one that the
+   * snapshot thread then finds superseded.
+   */
+  private void considerSnapshot(BranchState committed) {
+    if (config.snapshotEvery() == 0 || committed.seq - snapshotSeq < config.snapshotEvery()
+        || committed.policy == snapshotsRefusedBy || !SNAPSHOTTING.compareAndSet(this, false, true)) {
+      return;
+    }
+    try {
+      SnapshotThread.EXECUTOR.execute(() -> {
+        try {
+          if (!closed) {
+            takeSnapshot(committed);
+          }
+        } finally {
+          SNAPSHOTTING.setRelease(this, false);
+        }
+      });
+    } catch (java.util.concurrent.RejectedExecutionException e) {
+      SNAPSHOTTING.setRelease(this, false);
+    }
+  }
+
+  /** Encodes and saves a snapshot of a committed state; false (logged) if none was saved. */
+  private boolean takeSnapshot(BranchState committed) {
+    if (committed.seq <= snapshotSeq || lost != null || poisoned != null) {
+      return false;
+    }
+    List<SnapshotCodec.RememberedRequest> remembered = rememberedRequests(committed);
+    if (remembered == null) {
+      return false;
+    }
+    byte[] bytes;
+    try {
+      bytes = SnapshotCodec.encode(config, committed, remembered);
+    } catch (UnsupportedOperationException e) {
+      snapshotsRefusedBy = committed.policy;
+      log.warn("branch {}: no snapshots while policy {} is in force: {}", config.branchId(), committed.policy.name(),
+          e.getMessage());
+      return false;
+    } catch (SnapshotCodec.Unusable e) {
+      snapshotsRefusedBy = committed.policy;
+      log.warn("branch {}: no snapshots while policy {} is in force: {}", config.branchId(), committed.policy.name(),
+          e.getMessage());
+      return false;
+    }
+    try {
+      store.saveSnapshot(config.branchId(), new BranchSnapshot(committed.seq, bytes));
+      snapshotSeq = committed.seq;
+      return true;
+    } catch (RuntimeException e) {
+      log.warn("branch {}: the snapshot at event {} was not saved (the next one is tried after {} more events): {}",
+          config.branchId(), committed.seq, config.snapshotEvery(), e.toString());
+      snapshotSeq = committed.seq; // do not retry on every operation while the store is down
+      return false;
+    }
+  }
+
+  /**
+   * The request ids the state's history still has remembered: those of its tickets and bookings made
+   * within the window (also ones forgotten since, whose ids still refuse a different request). A
+   * request whose first attempt is still running may already be in the state (its entry is put
+   * before its CAS): wait for it; null if one is still running after a second (the snapshot is then
+   * left to a later operation). Entries of requests after the state are left to the tail.
+   */
+  private List<SnapshotCodec.RememberedRequest> rememberedRequests(BranchState s) {
+    List<SnapshotCodec.RememberedRequest> out = new ArrayList<>();
+    Instant now = config.clock().now();
+    for (var entry : requests.asMap().entrySet()) {
+      Request r = entry.getValue();
+      Long result;
+      try {
+        result = r.result.get(1, TimeUnit.SECONDS);
+      } catch (java.util.concurrent.ExecutionException | java.util.concurrent.CancellationException failed) {
+        continue; // the first attempt failed and changed nothing
+      } catch (java.util.concurrent.TimeoutException | InterruptedException e) {
+        if (e instanceof InterruptedException) {
+          Thread.currentThread().interrupt();
+        }
+        return null;
+      }
+      boolean booking = r.fingerprint instanceof List<?> f && "book".equals(f.get(0));
+      boolean inState = booking ? result < s.nextBookingId : result < s.nextTicketId;
+      if (inState && r.usedAt.plus(config.limits().requestIdWindow()).isAfter(now)) {
+        out.add(new SnapshotCodec.RememberedRequest(entry.getKey(), r.fingerprint, result, r.usedAt));
+      }
+    }
+    return out;
   }
 
   // ---------------------------------------------------------------- the loop
@@ -240,6 +421,9 @@ public final class BranchEngine implements Branch {
           continue;
         }
         CompletableFuture<Void> written = journal.submit(tx.events, s, s.generation);
+        if (config.snapshotEvery() > 0 && next.seq - snapshotSeq >= config.snapshotEvery()) {
+          written.thenRun(() -> considerSnapshot(next)); // only once its events are in the store
+        }
         if (config.durability() == Durability.GROUP) {
           awaitDurable(written);
         }
@@ -261,11 +445,13 @@ public final class BranchEngine implements Branch {
               + next.seq + "; reopen the branch";
           throw new StorageException(poisoned);
         }
+        considerSnapshot(next);
       } else {
         if (!STATE.compareAndSet(this, s, next)) {
           continue; // another operation won; nothing was published, try again on its state
         }
         appendAfterPublish(s, next, tx.events);
+        considerSnapshot(next);
       }
       notifyListeners(tx.events);
       return result;
@@ -424,14 +610,53 @@ public final class BranchEngine implements Branch {
   private static final class Request {
     final Object fingerprint;
     final CompletableFuture<Long> result = new CompletableFuture<>();
+    /** When the ticket or booking was made (its event's time); null while the first attempt runs. */
+    volatile Instant usedAt;
 
     Request(Object fingerprint) {
       this.fingerprint = fingerprint;
     }
   }
 
+  /**
+   * A request id is remembered for the window from the moment it was first used, also when it is
+   * learnt again from the history or a snapshot (then usedAt is known and only the rest of the
+   * window is left), so a reopened engine forgets ids exactly when the running one would have.
+   */
+  private static final class RequestExpiry implements com.github.benmanes.caffeine.cache.Expiry<String, Request> {
+    private final long windowNanos;
+
+    RequestExpiry(Duration window) {
+      this.windowNanos = window.toNanos();
+    }
+
+    @Override
+    public long expireAfterCreate(String key, Request r, long currentTime) {
+      Instant used = r.usedAt;
+      if (used == null) {
+        return windowNanos; // a first attempt: it is being used now
+      }
+      long usedNanos = used.getEpochSecond() * 1_000_000_000L + used.getNano();
+      return Math.max(0, usedNanos + windowNanos - currentTime);
+    }
+
+    @Override
+    public long expireAfterUpdate(String key, Request r, long currentTime, long currentDuration) {
+      return expireAfterCreate(key, r, currentTime);
+    }
+
+    @Override
+    public long expireAfterRead(String key, Request r, long currentTime, long currentDuration) {
+      return currentDuration;
+    }
+  }
+
   private static Object issueFingerprint(String service, String origin, Set<String> categories, String personId) {
     return List.of("issue", service, origin, Set.copyOf(categories), String.valueOf(personId));
+  }
+
+  private static Object bookFingerprint(String service, java.time.LocalDateTime windowStart, String personId) {
+    return List.of("book", service, windowStart.toString(), String.valueOf(personId));
   }
 
   private <R> R once(String requestId, Object fingerprint, Op<R> op, Function<R, Long> idOf, LongFunction<R> current) {
@@ -444,6 +669,7 @@ public final class BranchEngine implements Branch {
       if (prior == null) {
         try {
           R r = execute(op);
+          mine.usedAt = r instanceof Ticket t ? t.issuedAt() : ((Booking) r).bookedAt();
           mine.result.complete(idOf.apply(r));
           return r;
         } catch (RuntimeException e) {
@@ -504,8 +730,7 @@ public final class BranchEngine implements Branch {
     if (request.requestId() == null) {
       return execute(tx -> tx.book(request));
     }
-    Object fingerprint = List.of("book", request.service(), request.windowStart().toString(),
-        String.valueOf(request.personId()));
+    Object fingerprint = bookFingerprint(request.service(), request.windowStart(), request.personId());
     return once(request.requestId(), fingerprint, tx -> tx.book(request), Booking::id, this::bookingNow);
   }
 
@@ -799,8 +1024,13 @@ public final class BranchEngine implements Branch {
     if (rotation != null) {
       rotation.cancel(false);
     }
-    if (journal != null && !journal.flush(5_000)) {
+    boolean flushed = journal == null || journal.flush(5_000);
+    if (!flushed) {
       log.warn("branch {} closed with events not yet written to the store (ASYNC)", config.branchId());
+    }
+    BranchState last = current();
+    if (flushed && config.snapshotEvery() > 0 && last.seq > snapshotSeq && last.policy != snapshotsRefusedBy) {
+      takeSnapshot(last); // the next owner of the branch replays nothing
     }
     if (journalThread != null) {
       journalThread.shutdown();
@@ -811,6 +1041,10 @@ public final class BranchEngine implements Branch {
 
   BranchState current() {
     return (BranchState) STATE.getAcquire(this);
+  }
+
+  BranchConfig config() {
+    return config;
   }
 
   /** The policy's current state, for tests and reports. */

@@ -78,6 +78,12 @@ public abstract class PersonLimits implements AdmissionCheck, QueueListener {
       return "bookings-per-person";
     }
 
+    /** Only bookings made within the period count. */
+    @Override
+    public Duration historyHorizon() {
+      return period;
+    }
+
     @Override
     void observe(QueueEvent e) {
       if (e instanceof BookingMade b && b.personId() != null) {
@@ -123,6 +129,12 @@ public abstract class PersonLimits implements AdmissionCheck, QueueListener {
       return "tickets-per-person-per-day";
     }
 
+    /** Only today's tickets count; two days cover today's start in any zone. */
+    @Override
+    public Duration historyHorizon() {
+      return Duration.ofDays(2);
+    }
+
     @Override
     void observe(QueueEvent e) {
       if (e instanceof TicketIssued i && i.personId() != null && i.origin() != Origin.TRANSFERRED) {
@@ -154,6 +166,8 @@ public abstract class PersonLimits implements AdmissionCheck, QueueListener {
     public String name() {
       return "occupancy-cap";
     }
+
+    // historyHorizon stays unbounded: a ticket inside may have been issued on any earlier day
 
     @Override
     void observe(QueueEvent e) {

@@ -84,6 +84,17 @@ public final class Driver {
     return d;
   }
 
+  /**
+   * A second engine opened on the given store (which holds this one's history, and maybe a
+   * snapshot of it), on its own clock reading the same instant, knowing the same tickets and codes.
+   */
+  public Driver reopenedOn(EventStore other) {
+    Driver d = new Driver(sc, other, QueueClock.manual(clock.now()), false);
+    d.tickets.addAll(tickets);
+    d.codes.putAll(codes);
+    return d;
+  }
+
   public Scenario scenario() {
     return sc;
   }

@@ -87,6 +87,21 @@ public final class ReferencePolicies {
     }
 
     @Override
+    public dev.talon.queue.spi.StateCodec<Integer> stateCodec() {
+      return new dev.talon.queue.spi.StateCodec<>() {
+        @Override
+        public void write(Integer state, java.io.DataOutput out) throws java.io.IOException {
+          out.writeInt(state);
+        }
+
+        @Override
+        public Integer read(java.io.DataInput in) throws java.io.IOException {
+          return in.readInt();
+        }
+      };
+    }
+
+    @Override
     public Bypass bypass() {
       return Bypass.unbounded();
     }
@@ -96,6 +111,36 @@ public final class ReferencePolicies {
       return "alternating";
     }
   };
+
+  /** A policy with state (it counts its calls, always calling the first line) that declares no state codec. */
+  public static Policy<Integer> countingWithoutCodec() {
+    return new Policy<>() {
+      @Override
+      public String name() {
+        return "counting";
+      }
+
+      @Override
+      public Integer initialState() {
+        return 0;
+      }
+
+      @Override
+      public LineView select(DispatchView<Integer> view) {
+        return view.lines().get(0);
+      }
+
+      @Override
+      public Integer afterCall(DispatchView<Integer> view, LineView chosen) {
+        return view.state() + 1;
+      }
+
+      @Override
+      public Bypass bypass() {
+        return Bypass.unbounded();
+      }
+    };
+  }
 
   /** The twin of a built-in policy by its name, or the policy itself when it has none. */
   public static Policy<?> twinOf(Policy<?> policy) {
