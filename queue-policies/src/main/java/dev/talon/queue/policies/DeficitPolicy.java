@@ -3,6 +3,10 @@ package dev.talon.queue.policies;
 import dev.talon.queue.spi.Bypass;
 import dev.talon.queue.spi.DispatchView;
 import dev.talon.queue.spi.LineView;
+import dev.talon.queue.spi.StateCodec;
+import java.io.DataInput;
+import java.io.DataOutput;
+import java.io.IOException;
 import java.math.BigDecimal;
 import java.util.Arrays;
 import java.util.Map;
@@ -31,6 +35,14 @@ import java.util.Set;
  * at most r(c) * sum over x != c of v(x) calls of other classes. The declared bound is the
  * largest of these over c; for whole weights it is the same as the ratio's sum of the other
  * weights (3 for 3 : 1).
+ *
+ * Snapshot. The state is the desk count, then per desk in id order the id, the class visited
+ * (int), the credited flag (a byte 0 or 1), the number of classes (int) and each deficit (long).
+ * Reading checks them against this policy's classes. A deficit is credited only on arriving at a
+ * class, where it is below COST (a visit leaves a class only below COST, or resets it), and is
+ * otherwise only lowered; so every deficit is below COST + quantum, and a larger one is refused.
+ * There is no lower limit to check: the policy's own calls keep deficits at 0 or above, but a
+ * wrapper that reports a call this policy did not select lowers the class of that call.
  */
 final class DeficitPolicy extends LeafPolicy<DeficitPolicy.State> {
   static final long COST = 1000;
@@ -70,6 +82,7 @@ final class DeficitPolicy extends LeafPolicy<DeficitPolicy.State> {
   private final WeightedClasses classes;
   private final long[] quantum;
   private final Round fresh;
+  private final StateCodec<State> codec;
 
   DeficitPolicy(PolicyConfig.Deficit config) {
     this(config, config.weights().values().stream()
@@ -82,6 +95,7 @@ final class DeficitPolicy extends LeafPolicy<DeficitPolicy.State> {
     this.classes = new WeightedClasses(config.weights().keySet());
     this.quantum = quantum;
     this.fresh = new Round(0, false, new long[quantum.length]);
+    this.codec = StateCodecs.perDesk("deficit", State::desks, State::new, new RoundCodec(quantum));
   }
 
   static int bound(long[] quantum) {
@@ -141,6 +155,44 @@ final class DeficitPolicy extends LeafPolicy<DeficitPolicy.State> {
     long[] d = r.deficit();
     d[classes.of(chosen.lineClass())] -= COST;
     return new State(WeightedClasses.withDesk(view.state().desks(), view, new Round(r.current, true, d)));
+  }
+
+  @Override
+  public StateCodec<State> stateCodec() {
+    return codec;
+  }
+
+  /** A desk's round in a snapshot (see the class comment), checked against the quanta of the classes. */
+  private record RoundCodec(long[] quantum) implements StateCodec<Round> {
+    @Override
+    public void write(Round r, DataOutput out) throws IOException {
+      out.writeInt(r.current());
+      out.writeBoolean(r.credited());
+      long[] d = r.deficit();
+      out.writeInt(d.length);
+      for (long x : d) {
+        out.writeLong(x);
+      }
+    }
+
+    @Override
+    public Round read(DataInput in) throws IOException {
+      int current = StateCodecs.readIndex(in, "the class a deficit round visits", quantum.length);
+      boolean credited = StateCodecs.readBoolean(in, "the credited flag of a deficit round");
+      int n = in.readInt();
+      if (n != quantum.length) {
+        throw new IOException("a deficit round must hold one deficit per class, " + quantum.length + ", was " + n);
+      }
+      long[] d = new long[n];
+      for (int c = 0; c < n; c++) {
+        d[c] = in.readLong();
+        if (d[c] >= COST + quantum[c]) {
+          throw new IOException("the deficit of class " + c + " must be below COST + its quantum, "
+              + (COST + quantum[c]) + ", was " + d[c]);
+        }
+      }
+      return new Round(current, credited, d);
+    }
   }
 
   @Override

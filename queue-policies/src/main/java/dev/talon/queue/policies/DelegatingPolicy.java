@@ -4,12 +4,14 @@ import dev.talon.queue.spi.Bypass;
 import dev.talon.queue.spi.DispatchView;
 import dev.talon.queue.spi.LineView;
 import dev.talon.queue.spi.Policy;
+import dev.talon.queue.spi.StateCodec;
 import dev.talon.queue.spi.TicketFacts;
 import java.util.Set;
 
 /**
  * A policy around an inner one: everything goes to the inner policy unless a subclass decides
- * otherwise. The state is the inner policy's own, so wrapping adds nothing to replay.
+ * otherwise. The state is the inner policy's own, so wrapping adds nothing to replay, and a
+ * snapshot holds it as the inner policy's codec writes it.
  */
 abstract class DelegatingPolicy implements Policy<Object>, Configured {
   final Policy<Object> inner;
@@ -40,6 +42,12 @@ abstract class DelegatingPolicy implements Policy<Object>, Configured {
   @Override
   public Object afterCall(DispatchView<Object> view, LineView chosen) {
     return inner.afterCall(view, chosen);
+  }
+
+  /** The inner policy's codec: subclasses keep no state of their own. */
+  @Override
+  public StateCodec<Object> stateCodec() {
+    return inner.stateCodec();
   }
 
   @Override

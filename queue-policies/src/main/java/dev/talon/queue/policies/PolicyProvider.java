@@ -13,6 +13,16 @@ import dev.talon.queue.spi.Policy;
  * it creates must follow the {@link Policy} rules (pure {@code select}, deterministic
  * {@code afterCall}, immutable state) and should pass the policy contract suite of this module's
  * test-jar ({@code PolicyContract}).
+ *
+ * <p>A policy that keeps state (its {@code initialState} or {@code afterCall} returns anything but
+ * null) must return a {@link dev.talon.queue.spi.StateCodec} from {@link Policy#stateCodec()}:
+ * exact ({@code read(write(s))} equals {@code s}, so the state also needs a value
+ * {@code equals}), canonical (equal states, equal bytes) and strict (bytes that break its form,
+ * truncated ones included, fail with an exception rather than read as some state). Without one
+ * the engine takes no snapshots of the branches that use the policy and replays their whole
+ * history each time it opens them. A policy that wraps others and keeps their state as its own
+ * returns its inner policy's codec; one that combines several states writes each with its own
+ * policy's codec. The contract suite checks the codec after every call of its random days.
  */
 public interface PolicyProvider {
 

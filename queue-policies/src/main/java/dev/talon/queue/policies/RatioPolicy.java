@@ -3,6 +3,10 @@ package dev.talon.queue.policies;
 import dev.talon.queue.spi.Bypass;
 import dev.talon.queue.spi.DispatchView;
 import dev.talon.queue.spi.LineView;
+import dev.talon.queue.spi.StateCodec;
+import java.io.DataInput;
+import java.io.DataOutput;
+import java.io.IOException;
 import java.util.Map;
 import java.util.Set;
 
@@ -33,7 +37,9 @@ import java.util.Set;
  * that is 3, for 3:1:1 it is 4.
  *
  * State: an immutable map desk id -> next slot, replaced on each call; afterCall recomputes the
- * slot from the view, so replaying the call events rebuilds it exactly.
+ * slot from the view, so replaying the call events rebuilds it exactly. In a snapshot it is the
+ * desk count, then per desk in id order the id and the slot (an int, which must be within the
+ * round when read back).
  */
 final class RatioPolicy extends LeafPolicy<RatioPolicy.State> {
   /** The next slot of each desk that has called (0 for the others). */
@@ -43,6 +49,7 @@ final class RatioPolicy extends LeafPolicy<RatioPolicy.State> {
 
   private final WeightedClasses classes;
   private final int[] slots;
+  private final StateCodec<State> codec;
 
   RatioPolicy(PolicyConfig.Ratio config) {
     this(config, schedule(config.weights().values().stream().mapToInt(Integer::intValue).toArray()));
@@ -53,6 +60,7 @@ final class RatioPolicy extends LeafPolicy<RatioPolicy.State> {
     super(config, Bypass.atMost(longestGap(slots, config.weights().size())));
     this.classes = new WeightedClasses(config.weights().keySet());
     this.slots = slots;
+    this.codec = StateCodecs.perDesk("ratio", State::next, State::new, new Slot(slots.length));
   }
 
   /** The smooth interleaving of the weights into one round of {@code sum(weights)} slots. */
@@ -128,6 +136,24 @@ final class RatioPolicy extends LeafPolicy<RatioPolicy.State> {
     wanted[classes.of(chosen.lineClass())] = true;
     int slot = nextSlot(from, wanted);
     return new State(WeightedClasses.withDesk(view.state().next(), view, (slot + 1) % slots.length));
+  }
+
+  @Override
+  public StateCodec<State> stateCodec() {
+    return codec;
+  }
+
+  /** A desk's next slot in a snapshot: an int in {@code [0, length)}. */
+  private record Slot(int length) implements StateCodec<Integer> {
+    @Override
+    public void write(Integer slot, DataOutput out) throws IOException {
+      out.writeInt(slot);
+    }
+
+    @Override
+    public Integer read(DataInput in) throws IOException {
+      return StateCodecs.readIndex(in, "a desk's next slot in a ratio round of " + length, length);
+    }
   }
 
   @Override

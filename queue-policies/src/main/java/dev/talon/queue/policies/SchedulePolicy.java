@@ -4,7 +4,11 @@ import dev.talon.queue.spi.Bypass;
 import dev.talon.queue.spi.DispatchView;
 import dev.talon.queue.spi.LineView;
 import dev.talon.queue.spi.Policy;
+import dev.talon.queue.spi.StateCodec;
 import dev.talon.queue.spi.TicketFacts;
+import java.io.DataInput;
+import java.io.DataOutput;
+import java.io.IOException;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -26,7 +30,9 @@ import java.util.Set;
  * a switch finds an older step in the state and starts the new policy from its initial state.
  * Classification follows the ticket's issue (check-in) time, so a ticket joins the line its
  * policy of the moment names; lines left from an earlier step are treated by each policy's rule
- * for classes it does not know.
+ * for classes it does not know. In a snapshot the state is the step (an int, which must be one of
+ * the schedule's steps when read back) followed by the inner state as that step's policy writes it
+ * (a stateless step writes nothing).
  *
  * Bound: the single step's bound; with more steps, unbounded (a ticket that joined under one
  * policy may sit in a line whose class the next one treats as another class's).
@@ -37,6 +43,7 @@ final class SchedulePolicy implements Policy<SchedulePolicy.State>, Configured {
 
   private final Instant[] from;
   private final List<Policy<Object>> steps;
+  private final StateCodec<State> codec = new Codec();
 
   @SuppressWarnings("unchecked")
   SchedulePolicy(List<Instant> from, List<Policy<?>> steps) {
@@ -84,6 +91,31 @@ final class SchedulePolicy implements Policy<SchedulePolicy.State>, Configured {
   public State afterCall(DispatchView<State> view, LineView chosen) {
     int step = stepAt(view.now());
     return new State(step, steps.get(step).afterCall(innerView(view, step), chosen));
+  }
+
+  @Override
+  public StateCodec<State> stateCodec() {
+    return codec;
+  }
+
+  /** The step, then the inner state in the step's policy's own codec. */
+  private final class Codec implements StateCodec<State> {
+    @Override
+    public void write(State state, DataOutput out) throws IOException {
+      java.util.Objects.requireNonNull(state, "a schedule policy's state is never null");
+      if (state.step() < 0 || state.step() >= steps.size()) {
+        throw new IllegalArgumentException("a schedule state's step must be in [0, " + steps.size() + "), was "
+            + state.step());
+      }
+      out.writeInt(state.step());
+      steps.get(state.step()).stateCodec().write(state.inner(), out);
+    }
+
+    @Override
+    public State read(DataInput in) throws IOException {
+      int step = StateCodecs.readIndex(in, "the step of a schedule state", steps.size());
+      return new State(step, steps.get(step).stateCodec().read(in));
+    }
   }
 
   @Override

@@ -21,5 +21,13 @@
  * calls starts a new turn. {@code Bypass.unbounded()} is an honest "no such number": strict
  * priority, desk preferences, deadlines and booked-time interleave can let an unlimited number
  * of later tickets go first, and the contract suite shows a case beyond any given bound.
+ *
+ * <h2>State in snapshots</h2>
+ *
+ * The stateful policies (ratio, deficit, schedule, and every policy around them) write their
+ * state into the engine's branch snapshots through {@link dev.talon.queue.spi.Policy#stateCodec()};
+ * a policy around another writes the inner policy's state with the inner codec. A third-party
+ * policy that keeps state must declare a codec too ({@link dev.talon.queue.policies.PolicyProvider}),
+ * and the contract suite checks that every state round-trips exactly.
  */
 package dev.talon.queue.policies;

@@ -16,6 +16,7 @@ import dev.talon.queue.spi.EventStore;
 import dev.talon.queue.spi.ManualClock;
 import dev.talon.queue.spi.Policy;
 import dev.talon.queue.spi.QueueClock;
+import java.io.IOException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -48,6 +49,10 @@ import org.junit.jupiter.api.Test;
  *   <li>Determinism: two engines given the same commands at the same clock times make the same
  *       calls; an engine reopened on the first one's store in mid-day continues with the same
  *       calls (the policy state replays).
+ *   <li>State codec: before the first call and after every call, the engine's policy state written
+ *       by the policy's {@link Policy#stateCodec()} reads back as an equal state, from exactly the
+ *       bytes written, and the state read back writes the same bytes. A policy that keeps state
+ *       (a non-null state) must therefore declare a codec.
  *   <li>The declared bypass bound, per turn as the package documentation of
  *       {@code dev.talon.queue.policies} defines it: never exceeded on random days nor in the
  *       burst family ({@link PolicyTestKit#bursts}); and a policy declaring
@@ -145,6 +150,35 @@ public abstract class PolicyContract {
       }
     }
     return calls;
+  }
+
+  @Test
+  void stateCodec_afterEveryCall_roundTripsExactly() {
+    qt().withExamples(examples()).forAll(PolicyTestKit.scenarios(maxCommands())).checkAssert(s -> {
+      Policy<?> policy = policy();
+      Run run = new Run(s, policy);
+      assertStateRoundTrips(policy, run, s);
+      run.afterEachCall(() -> assertStateRoundTrips(policy, run, s));
+      run.playAll();
+      run.drain();
+    });
+  }
+
+  /** The engine's policy state now, written and read back, is the same state and the same bytes. */
+  private static void assertStateRoundTrips(Policy<?> policy, Run run, Scenario s) {
+    Object state = PolicyTestKit.policyState(run.branch);
+    String when = run.calls.isEmpty() ? "before the first call"
+        : "after call " + run.calls.size() + " " + run.calls.get(run.calls.size() - 1);
+    byte[] bytes = PolicyTestKit.encode(policy, state);
+    Object read;
+    try {
+      read = PolicyTestKit.decode(policy, bytes);
+    } catch (IOException e) {
+      throw new AssertionError("the codec could not read back the state " + state + " it wrote " + when + ", " + s, e);
+    }
+    assertThat(read).as("the state read back %s, %s", when, s).isEqualTo(state);
+    assertThat(PolicyTestKit.encode(policy, read)).as("the bytes of the state read back %s, %s", when, s)
+        .isEqualTo(bytes);
   }
 
   @Test

@@ -15,10 +15,18 @@ import dev.talon.queue.Talon;
 import dev.talon.queue.Ticket;
 import dev.talon.queue.TicketState;
 import dev.talon.queue.TransferRequest;
+import dev.talon.queue.internal.BranchEngine;
 import dev.talon.queue.spi.EventStore;
 import dev.talon.queue.spi.ManualClock;
 import dev.talon.queue.spi.Policy;
 import dev.talon.queue.spi.QueueClock;
+import dev.talon.queue.spi.StateCodec;
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.DataInputStream;
+import java.io.DataOutputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDateTime;
@@ -241,6 +249,7 @@ public final class PolicyTestKit {
     private final List<Desk> desks = new ArrayList<>();
     private int worstBypass;
     private String worstCase = "none";
+    private Runnable afterEachCall = () -> {};
 
     public Run(Scenario s, Policy<?> policy) {
       this.scenario = s;
@@ -248,6 +257,11 @@ public final class PolicyTestKit {
       for (int d = 0; d < s.desks().size(); d++) {
         desks.add(new Desk(deskId(d), Set.copyOf(s.desks().get(d).stream().map(SERVICES::get).toList())));
       }
+    }
+
+    /** Runs {@code check} after every call that called a ticket, also those of {@link #drain}. */
+    public void afterEachCall(Runnable check) {
+      this.afterEachCall = check;
     }
 
     /** The largest per-turn bypass seen, and where. */
@@ -425,6 +439,7 @@ public final class PolicyTestKit {
         perDesk.put(desk.id(), x.line().equals(t.line()) ? 0 : n);
       }
       turns.remove(x.id());
+      afterEachCall.run();
       return got;
     }
 
@@ -494,6 +509,40 @@ public final class PolicyTestKit {
       }
       return problems;
     }
+  }
+
+  // ---------------------------------------------------------------- policy state
+
+  /** The policy state the engine of a branch holds now (a branch built by {@link #branch}). */
+  public static Object policyState(Branch branch) {
+    return ((BranchEngine) branch).policyState();
+  }
+
+  /** The state as the policy's {@link Policy#stateCodec() codec} writes it. */
+  public static byte[] encode(Policy<?> policy, Object state) {
+    ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+    try {
+      codec(policy).write(state, new DataOutputStream(bytes));
+    } catch (IOException e) {
+      throw new UncheckedIOException("a byte array output failed", e);
+    }
+    return bytes.toByteArray();
+  }
+
+  /** Reads a state with the policy's codec; fails when the codec leaves some of the bytes unread. */
+  public static Object decode(Policy<?> policy, byte[] bytes) throws IOException {
+    ByteArrayInputStream in = new ByteArrayInputStream(bytes);
+    Object state = codec(policy).read(new DataInputStream(in));
+    if (in.available() != 0) {
+      throw new AssertionError("the codec of " + policy.name() + " read " + (bytes.length - in.available()) + " of the "
+          + bytes.length + " bytes written and left the rest");
+    }
+    return state;
+  }
+
+  @SuppressWarnings("unchecked")
+  private static StateCodec<Object> codec(Policy<?> policy) {
+    return ((Policy<Object>) policy).stateCodec();
   }
 
   // ---------------------------------------------------------------- bursts

@@ -8,6 +8,7 @@ import dev.talon.queue.spi.Bypass;
 import dev.talon.queue.spi.DispatchView;
 import dev.talon.queue.spi.LineView;
 import dev.talon.queue.spi.Policy;
+import dev.talon.queue.spi.StateCodec;
 import dev.talon.queue.spi.TicketFacts;
 
 /**
@@ -86,6 +87,12 @@ public final class LongestLineProvider implements PolicyProvider {
     @Override
     public S afterCall(DispatchView<S> view, LineView chosen) {
       return longest(view) != null ? view.state() : inner.afterCall(view, chosen);
+    }
+
+    /** The state is the inner policy's, so snapshots write it with the inner policy's codec. */
+    @Override
+    public StateCodec<S> stateCodec() {
+      return inner.stateCodec();
     }
 
     /** A long line of one class can hold a shorter one back for as long as it stays long. */
