@@ -295,18 +295,42 @@ public final class BranchEngine implements Branch {
       return;
     }
     try {
-      SnapshotThread.EXECUTOR.execute(() -> {
-        try {
-          if (!closed) {
-            takeSnapshot(committed);
-          }
-        } finally {
-          SNAPSHOTTING.setRelease(this, false);
-        }
-      });
+      SnapshotThread.EXECUTOR.execute(() -> snapshotsFrom(committed));
     } catch (java.util.concurrent.RejectedExecutionException e) {
-      SNAPSHOTTING.setRelease(this, false);
+      SNAPSHOTTING.setVolatile(this, false);
     }
+  }
+
+  /**
+   * On the snapshot thread: saves the given state, then the latest committed one as long as it is
+   * an interval ahead (a burst of operations that all found the thread busy would otherwise leave
+   * the newest snapshot far behind once the branch goes quiet). After giving up the role it looks
+   * once more, for an operation that passed the interval while the role was still taken.
+   */
+  private void snapshotsFrom(BranchState first) {
+    try {
+      BranchState next = first;
+      while (next != null && !closed && takeSnapshot(next)) {
+        next = committedAndDue();
+      }
+    } finally {
+      SNAPSHOTTING.setVolatile(this, false);
+    }
+    BranchState missed = closed ? null : committedAndDue();
+    if (missed != null) {
+      considerSnapshot(missed);
+    }
+  }
+
+  /** The current state if all its events are in the store and it is an interval past the last snapshot; else null. */
+  private BranchState committedAndDue() {
+    BranchState latest = current();
+    Journal j = journal; // null in SYNC mode, and while the constructor has not assigned it yet
+    if (latest.seq - snapshotSeq < config.snapshotEvery() || latest.policy == snapshotsRefusedBy
+        || (j != null && j.durableSeq() < latest.seq)) {
+      return null;
+    }
+    return latest;
   }
 
   /** Encodes and saves a snapshot of a committed state; false (logged) if none was saved. */
@@ -326,10 +350,10 @@ public final class BranchEngine implements Branch {
       log.warn("branch {}: no snapshots while policy {} is in force: {}", config.branchId(), committed.policy.name(),
           e.getMessage());
       return false;
-    } catch (SnapshotCodec.Unusable e) {
+    } catch (SnapshotCodec.Unusable | RuntimeException e) {
       snapshotsRefusedBy = committed.policy;
       log.warn("branch {}: no snapshots while policy {} is in force: {}", config.branchId(), committed.policy.name(),
-          e.getMessage());
+          e.toString(), e);
       return false;
     }
     try {

@@ -150,6 +150,11 @@ final class Journal {
   }
 
   /** Waits in ASYNC mode until everything submitted so far is written, or the timeout passes. */
+  /** The seq of the last event known to be in the store. */
+  long durableSeq() {
+    return durableSeq;
+  }
+
   boolean flush(long timeoutMillis) {
     long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(timeoutMillis);
     while (pendingEvents.get() > 0) {

@@ -53,7 +53,9 @@ public interface Policy<S> {
    * The policy's configuration as JSON, when it has one (the built-ins and the policies of
    * queue-policies do). A branch records it when its policy is switched at runtime
    * ({@link dev.talon.queue.Branch#setPolicy}), so that a replay can rebuild the policy through
-   * {@link dev.talon.queue.Talon#policyResolver}.
+   * {@link dev.talon.queue.Talon#policyResolver}. Snapshots also record it, and are used only by
+   * an engine whose policy has the same configuration: a policy without one is known by its class
+   * and name alone, so one with parameters should describe them here.
    */
   default java.util.Optional<String> configuration() {
     return java.util.Optional.empty();

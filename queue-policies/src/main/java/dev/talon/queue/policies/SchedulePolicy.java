@@ -150,6 +150,12 @@ final class SchedulePolicy implements Policy<SchedulePolicy.State>, Configured {
     return new PolicyConfig.Schedule(out);
   }
 
+  /** The schedule as JSON: what a runtime switch records, and what tells snapshots of two schedules apart. */
+  @Override
+  public java.util.Optional<String> configuration() {
+    return java.util.Optional.of(Policies.toJson(config()));
+  }
+
   @Override
   public String toString() {
     return Policies.toJson(config());
