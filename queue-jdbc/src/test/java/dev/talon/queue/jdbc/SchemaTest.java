@@ -139,7 +139,9 @@ class SchemaTest {
         assertThat(rs.getInt(1)).isEqualTo(1);
       }
     }
-    assertThat(ddl).contains("CREATE INDEX IF NOT EXISTS talon_events_ticket_idx", "COMMENT ON TABLE talon_events");
+    assertThat(ddl).contains("CREATE INDEX IF NOT EXISTS talon_events_ticket_idx", "COMMENT ON TABLE talon_events",
+        "CREATE INDEX IF NOT EXISTS talon_events_time_idx ON talon_events (branch_id, occurred_at)")
+        .doesNotContain("does not write it yet");
   }
 
   @ParameterizedTest(name = "{0}")
