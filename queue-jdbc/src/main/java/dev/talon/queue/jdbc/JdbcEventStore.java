@@ -12,8 +12,10 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Types;
 import java.time.Duration;
+import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -87,6 +89,7 @@ public final class JdbcEventStore implements EventStore {
   private final String insertEvent;
   private final String loadEvents;
   private final String loadRange;
+  private final String loadSince;
 
   private JdbcEventStore(DataSource dataSource, SqlDialect dialect, Schema schema, int queryTimeoutSeconds) {
     this.dataSource = dataSource;
@@ -101,6 +104,8 @@ public final class JdbcEventStore implements EventStore {
     this.loadEvents = "SELECT seq, payload FROM " + schema.events + " WHERE branch_id = ? AND seq > ? ORDER BY seq";
     this.loadRange = "SELECT seq, payload FROM " + schema.events
         + " WHERE branch_id = ? AND seq >= ? AND seq <= ? ORDER BY seq";
+    this.loadSince = "SELECT seq, payload FROM " + schema.events
+        + " WHERE branch_id = ? AND occurred_at >= ? ORDER BY seq";
   }
 
   /** Starts configuring a store on the data source (a pool, such as HikariCP, is recommended). */
@@ -131,9 +136,7 @@ public final class JdbcEventStore implements EventStore {
 
   @Override
   public void append(String branchId, long fencingToken, List<QueueEvent> events) {
-    if (branchId == null || branchId.isBlank()) {
-      throw new IllegalArgumentException("branch id must not be null or blank, was " + branchId);
-    }
+    requireBranchId(branchId);
     if (events == null) {
       throw new IllegalArgumentException("events must not be null");
     }
@@ -333,17 +336,54 @@ public final class JdbcEventStore implements EventStore {
     boolean range = to != Long.MAX_VALUE;
     String what = range ? "reading events " + from + ".." + to + " of branch " + branchId
         : "loading branch " + branchId + " after event " + from;
+    return query(branchId, what, statement, range ? loadRange : loadEvents, ps -> {
+      ps.setLong(2, from);
+      if (range) {
+        ps.setLong(3, to);
+      }
+    });
+  }
+
+  /** The earliest and latest times loadSince binds; both databases and OffsetDateTime hold every time between. */
+  private static final Instant EARLIEST = Instant.parse("0001-01-01T00:00:00Z");
+  private static final Instant LATEST = Instant.parse("9999-12-31T23:59:59.999999Z");
+
+  /**
+   * Reads through the index on {@code (branch_id, occurred_at)}. The databases keep
+   * {@code occurred_at} in microseconds, rounded to the nearest one, while an event's time may have
+   * nanoseconds (they are exact in its JSON payload). So the query asks from the start of
+   * {@code from}'s microsecond, which every event at or after {@code from} is stored at or after, and
+   * the events of that microsecond that lie before {@code from} are dropped here by their exact time.
+   */
+  @Override
+  public List<QueueEvent> loadSince(String branchId, Instant from) {
+    requireBranchId(branchId);
+    if (from == null) {
+      throw new IllegalArgumentException("the time to load events of branch " + branchId + " from must not be null");
+    }
+    Instant bound = from.isAfter(LATEST) ? LATEST : from.truncatedTo(ChronoUnit.MICROS);
+    List<QueueEvent> events = from.isBefore(EARLIEST) ? load(branchId, 0) // before EARLIEST: the whole history
+        : query(branchId, "loading branch " + branchId + " from " + from, "load-since", loadSince,
+            ps -> ps.setObject(2, OffsetDateTime.ofInstant(bound, ZoneOffset.UTC)));
+    events.removeIf(e -> e.at().isBefore(from));
+    return events;
+  }
+
+  /** Binds the parameters after the branch id (parameter 1) of an event query. */
+  private interface Parameters {
+    void bind(PreparedStatement ps) throws SQLException;
+  }
+
+  /** Runs a query of {@code seq, payload} rows of the branch and decodes them, in the order it returns them. */
+  private List<QueueEvent> query(String branchId, String what, String statement, String sql, Parameters parameters) {
     Connection c = connect(what);
     try {
       c.setAutoCommit(false); // lets PostgreSQL stream the rows with a cursor
       List<QueueEvent> out = new ArrayList<>();
-      try (PreparedStatement ps = prepare(c, range ? loadRange : loadEvents)) {
+      try (PreparedStatement ps = prepare(c, sql)) {
         ps.setFetchSize(1_000);
         ps.setString(1, branchId);
-        ps.setLong(2, from);
-        if (range) {
-          ps.setLong(3, to);
-        }
+        parameters.bind(ps);
         try (ResultSet rs = ps.executeQuery()) {
           while (rs.next()) {
             out.add(decode(branchId, rs.getLong(1), rs.getString(2)));
@@ -418,6 +458,12 @@ public final class JdbcEventStore implements EventStore {
       c.close();
     } catch (SQLException ignored) {
       // nothing was left open on it that matters: the transaction ended before
+    }
+  }
+
+  private static void requireBranchId(String branchId) {
+    if (branchId == null || branchId.isBlank()) {
+      throw new IllegalArgumentException("branch id must not be null or blank, was " + branchId);
     }
   }
 
