@@ -3,6 +3,7 @@ package dev.talon.queue.jdbc;
 import dev.talon.queue.InvalidConfigurationException;
 import dev.talon.queue.QueueEvent;
 import dev.talon.queue.StorageException;
+import dev.talon.queue.spi.BranchSnapshot;
 import dev.talon.queue.spi.EventStore;
 import java.lang.reflect.Method;
 import java.lang.reflect.RecordComponent;
@@ -20,6 +21,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import javax.sql.DataSource;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -47,6 +49,10 @@ import org.slf4j.LoggerFactory;
  * <p>Failures of the database surface as {@link StorageException}s naming the statement that failed
  * and its SQLState, never the values bound to it. A failed append has written nothing; the store
  * keeps no connection of its own, so once the database is back the next append succeeds.
+ *
+ * <p>{@linkplain #saveSnapshot Snapshots} go to their own table, which keeps the newest two of each
+ * branch. A snapshot follows the events it includes, so the store refuses one for a branch that
+ * has no events in it (a foreign key on the branch row) with a {@link StorageException}.
  */
 public final class JdbcEventStore implements EventStore {
   /*
@@ -70,6 +76,10 @@ public final class JdbcEventStore implements EventStore {
    * exception that says the outcome is unknown. This keeps the engine's rule "a failed append
    * changed nothing" true even when a connection dies during commit.
    *
+   * A snapshot save is one transaction as well: INSERT the snapshot unless one with the same or a
+   * higher seq is stored, then DELETE the branch's snapshots below the newest two. It takes no lock
+   * on the branch row that an append would wait for, and it needs no fence (EventStore says why).
+   *
    * Events are JSON written by EventCodec; the type and ticket id are copied into columns for
    * queries. The store holds no state between calls besides prepared SQL text, so it is
    * thread-safe and survives database restarts without reconfiguration.
@@ -90,6 +100,9 @@ public final class JdbcEventStore implements EventStore {
   private final String loadEvents;
   private final String loadRange;
   private final String loadSince;
+  private final String insertSnapshot;
+  private final String trimSnapshots;
+  private final String loadSnapshot;
 
   private JdbcEventStore(DataSource dataSource, SqlDialect dialect, Schema schema, int queryTimeoutSeconds) {
     this.dataSource = dataSource;
@@ -106,6 +119,13 @@ public final class JdbcEventStore implements EventStore {
         + " WHERE branch_id = ? AND seq >= ? AND seq <= ? ORDER BY seq";
     this.loadSince = "SELECT seq, payload FROM " + schema.events
         + " WHERE branch_id = ? AND occurred_at >= ? ORDER BY seq";
+    this.insertSnapshot = "INSERT INTO " + schema.snapshots + " (branch_id, seq, state) SELECT ?, ?, ? "
+        + "WHERE NOT EXISTS (SELECT 1 FROM " + schema.snapshots + " WHERE branch_id = ? AND seq >= ?)";
+    this.trimSnapshots = "DELETE FROM " + schema.snapshots + " WHERE branch_id = ? AND seq < (SELECT MIN(seq) FROM "
+        + "(SELECT seq FROM " + schema.snapshots + " WHERE branch_id = ? ORDER BY seq DESC FETCH FIRST ? ROWS ONLY) "
+        + "newest)";
+    this.loadSnapshot = "SELECT seq, state FROM " + schema.snapshots
+        + " WHERE branch_id = ? ORDER BY seq DESC FETCH FIRST 1 ROWS ONLY";
   }
 
   /** Starts configuring a store on the data source (a pool, such as HikariCP, is recommended). */
@@ -413,6 +433,94 @@ public final class JdbcEventStore implements EventStore {
           + " carries sequence number " + e.seq() + " in its payload; the table was changed outside Talon");
     }
     return e;
+  }
+
+  // ---------------------------------------------------------------- snapshots
+
+  /** How many snapshots of a branch the store keeps; {@link #loadSnapshot} reads the newest. */
+  static final int KEPT_SNAPSHOTS = 2;
+
+  /**
+   * Keeps the snapshot and deletes the branch's older ones beyond the newest {@value #KEPT_SNAPSHOTS},
+   * in one transaction. A snapshot whose seq is not higher than the newest stored is not written.
+   *
+   * @throws StorageException if the database failed (nothing changed, unless the commit itself
+   *     failed: then the snapshot may or may not be kept, which is harmless either way), or if the
+   *     branch has no events in the store: a snapshot follows the events it includes
+   */
+  @Override
+  public void saveSnapshot(String branchId, BranchSnapshot snapshot) {
+    requireBranchId(branchId);
+    if (snapshot == null) {
+      throw new IllegalArgumentException("snapshot of branch " + branchId + " must not be null");
+    }
+    String what = "saving the snapshot at event " + snapshot.seq() + " of branch " + branchId;
+    Connection c = connect(what);
+    String step = "begin";
+    try {
+      c.setAutoCommit(false);
+      step = "insert-snapshot";
+      int inserted;
+      try (PreparedStatement ps = prepare(c, insertSnapshot)) {
+        ps.setString(1, branchId);
+        ps.setLong(2, snapshot.seq());
+        ps.setBytes(3, snapshot.state());
+        ps.setString(4, branchId);
+        ps.setLong(5, snapshot.seq());
+        inserted = ps.executeUpdate();
+      }
+      if (inserted == 0) {
+        c.rollback(); // one as new or newer is stored already
+        return;
+      }
+      step = "trim-snapshots";
+      try (PreparedStatement ps = prepare(c, trimSnapshots)) {
+        ps.setString(1, branchId);
+        ps.setString(2, branchId);
+        ps.setInt(3, KEPT_SNAPSHOTS);
+        ps.executeUpdate();
+      }
+      step = "commit";
+      c.commit();
+    } catch (SQLException e) {
+      rollbackQuietly(c);
+      if (step.equals("insert-snapshot") && dialect.isUniqueViolation(e)) {
+        return; // a concurrent save of the same seq committed first: as if it had committed before, not written
+      }
+      if (step.equals("insert-snapshot") && dialect.isMissingParent(e)) {
+        throw new StorageException(SqlFailure.of(what, step, e).getMessage() + "; the store has no events of branch "
+            + branchId + ", and a snapshot can only follow the events it includes");
+      }
+      throw SqlFailure.of(what, step, e);
+    } finally {
+      release(c);
+    }
+  }
+
+  @Override
+  public Optional<BranchSnapshot> loadSnapshot(String branchId) {
+    requireBranchId(branchId);
+    String what = "loading the newest snapshot of branch " + branchId;
+    Connection c = connect(what);
+    try (PreparedStatement ps = prepare(c, loadSnapshot)) {
+      ps.setString(1, branchId);
+      try (ResultSet rs = ps.executeQuery()) {
+        if (!rs.next()) {
+          return Optional.empty();
+        }
+        long seq = rs.getLong(1);
+        byte[] state = rs.getBytes(2);
+        if (state == null || state.length == 0) {
+          throw new StorageException("stored snapshot " + seq + " of branch " + branchId + " in table "
+              + schema.snapshots + " has an empty state; the table was changed outside Talon");
+        }
+        return Optional.of(new BranchSnapshot(seq, state));
+      }
+    } catch (SQLException e) {
+      throw SqlFailure.of(what, "load-snapshot", e);
+    } finally {
+      release(c);
+    }
   }
 
   // ---------------------------------------------------------------- connections
