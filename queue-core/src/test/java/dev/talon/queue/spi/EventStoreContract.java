@@ -2,6 +2,8 @@ package dev.talon.queue.spi;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.junit.jupiter.api.Assumptions.assumeFalse;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.talon.queue.AdmissionMode;
 import dev.talon.queue.AdmissionRefusedException;
@@ -40,6 +42,7 @@ import java.time.LocalTime;
 import java.time.ZoneId;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Random;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -63,11 +66,14 @@ import org.junit.jupiter.api.Test;
  * values equal to those appended; a batch is all or nothing; a sequence number can be taken once
  * (so of two concurrent writers of the same number exactly one wins); a writer with an older
  * fencing token than one already seen for the branch is refused; branches do not affect each
- * other; and an engine reopened on the store replays into exactly the state it had.
+ * other; and an engine reopened on the store replays into exactly the state it had. A store that
+ * keeps snapshots gives back the newest one it was given, byte for byte, per branch; every store
+ * loads the events from a point in time on, exactly at the boundary.
  *
  * <p>Every test writes to branches with fresh random ids, so a store that shares one database
  * across tests stays correct. Only gap-free histories are written (batches start right after the
- * last stored event), which is all a durable store ever sees from the engine.
+ * last stored event), which is all a durable store ever sees from the engine. Likewise a snapshot is
+ * saved only once the events it includes are in the store, as the engine saves them.
  */
 public abstract class EventStoreContract {
   /** An instant with nanoseconds: the engine's clock may produce them and replay must restore them exactly. */
@@ -81,6 +87,15 @@ public abstract class EventStoreContract {
 
   /** Releases what {@link #newStore()} opened (connections, files); called after every test. */
   protected void release(EventStore store) throws Exception {}
+
+  /**
+   * Whether the store keeps snapshots; true unless overridden. A store that keeps none (the
+   * interface's default) overrides it with false, and the snapshot tests then check only that
+   * saving is accepted and loading finds nothing.
+   */
+  protected boolean keepsSnapshots() {
+    return true;
+  }
 
   @BeforeEach
   void openStore() {
@@ -302,6 +317,167 @@ public abstract class EventStoreContract {
       pool.shutdownNow();
     }
     assertThat(seqs(store.load(branch, 0))).containsExactlyElementsOf(LongStream.rangeClosed(1, last).boxed().toList());
+  }
+
+  // ---------------------------------------------------------------- snapshots
+
+  /** Appends events 1..lastSeq to the branch, as the engine has before it saves a snapshot at lastSeq. */
+  private void eventsUpTo(String branchId, long lastSeq) {
+    long stored = store.load(branchId, 0).size();
+    if (lastSeq > stored) {
+      store.append(branchId, 0, batch(stored + 1, (int) (lastSeq - stored), 1));
+    }
+  }
+
+  /** A snapshot at seq whose bytes are distinct for every (seq, size), covering every byte value. */
+  private static BranchSnapshot snapshot(long seq, int size) {
+    byte[] state = new byte[size];
+    new Random(seq * 31 + size).nextBytes(state);
+    for (int i = 0; i < Math.min(size, 256); i++) {
+      state[i] = (byte) i;
+    }
+    return new BranchSnapshot(seq, state);
+  }
+
+  @Test
+  void loadSnapshot_none_isEmpty() {
+    assertThat(store.loadSnapshot(newBranchId())).as("unknown branch").isEmpty();
+    eventsUpTo(branch, 3);
+    assertThat(store.loadSnapshot(branch)).as("branch with events but no snapshot").isEmpty();
+  }
+
+  @Test
+  void saveSnapshot_thenLoad_returnsSameBytes() {
+    assumeTrue(keepsSnapshots(), "the store keeps snapshots");
+    eventsUpTo(branch, 3);
+    BranchSnapshot saved = snapshot(3, 1_000);
+    byte[] copy = saved.state().clone();
+
+    store.saveSnapshot(branch, saved);
+
+    BranchSnapshot loaded = store.loadSnapshot(branch).orElseThrow();
+    assertThat(loaded.seq()).isEqualTo(3);
+    assertThat(loaded.state()).isEqualTo(copy);
+  }
+
+  @Test
+  void saveSnapshot_newer_replacesOlder() {
+    assumeTrue(keepsSnapshots(), "the store keeps snapshots");
+    for (long seq : new long[] {2, 5, 6, 9}) {
+      eventsUpTo(branch, seq);
+      store.saveSnapshot(branch, snapshot(seq, 100));
+      assertThat(store.loadSnapshot(branch)).as("after saving at %d", seq).contains(snapshot(seq, 100));
+    }
+  }
+
+  @Test
+  void saveSnapshot_older_afterNewer_loadReturnsNewest() {
+    assumeTrue(keepsSnapshots(), "the store keeps snapshots");
+    eventsUpTo(branch, 7);
+    store.saveSnapshot(branch, snapshot(5, 100));
+    store.saveSnapshot(branch, snapshot(7, 100));
+
+    store.saveSnapshot(branch, snapshot(6, 100)); // between the stored ones
+    store.saveSnapshot(branch, snapshot(3, 100)); // older than both
+    assertThat(store.loadSnapshot(branch)).contains(snapshot(7, 100));
+
+    store.saveSnapshot(branch, snapshot(7, 50)); // the same seq again (a retry, or an old owner)
+    assertThat(store.loadSnapshot(branch)).get().extracting(BranchSnapshot::seq).isEqualTo(7L);
+  }
+
+  @Test
+  void saveSnapshot_branchesAreIndependent() {
+    assumeTrue(keepsSnapshots(), "the store keeps snapshots");
+    String other = newBranchId();
+    String without = newBranchId();
+    eventsUpTo(branch, 4);
+    eventsUpTo(other, 9);
+    eventsUpTo(without, 2);
+
+    store.saveSnapshot(branch, snapshot(4, 10));
+    store.saveSnapshot(other, snapshot(2, 20)); // older than branch's: the seqs of branches are unrelated
+    store.saveSnapshot(other, snapshot(3, 30));
+
+    assertThat(store.loadSnapshot(branch)).contains(snapshot(4, 10));
+    assertThat(store.loadSnapshot(other)).contains(snapshot(3, 30));
+    assertThat(store.loadSnapshot(without)).isEmpty();
+    assertThat(store.load(branch, 0)).as("a snapshot does not change the history").hasSize(4);
+  }
+
+  @Test
+  void saveSnapshot_fiveMegabytes_roundTrips() {
+    assumeTrue(keepsSnapshots(), "the store keeps snapshots");
+    eventsUpTo(branch, 1);
+    BranchSnapshot big = snapshot(1, 5 * 1024 * 1024);
+
+    store.saveSnapshot(branch, big);
+
+    assertThat(store.loadSnapshot(branch)).contains(big);
+  }
+
+  @Test
+  void saveSnapshot_storeKeepsNone_isAcceptedAndLoadIsEmpty() {
+    assumeFalse(keepsSnapshots(), "the store keeps no snapshots");
+    eventsUpTo(branch, 2);
+
+    store.saveSnapshot(branch, snapshot(2, 100));
+
+    assertThat(store.loadSnapshot(branch)).isEmpty();
+    assertThat(store.load(branch, 0)).hasSize(2);
+  }
+
+  // ---------------------------------------------------------------- events since a time
+
+  /**
+   * Events whose times have nanoseconds, some sharing a microsecond, one rounded down and one up if
+   * a store keeps microseconds, and two at the same time; times never decrease along the seq.
+   */
+  private static List<QueueEvent> timedHistory() {
+    String[] times = {
+        "2026-03-02T04:05:06.123456789Z",
+        "2026-03-02T04:05:07.123456789Z", // microsecond ...457 when rounded
+        "2026-03-02T04:05:07.123457089Z", // the same microsecond, 300 ns later
+        "2026-03-02T04:05:08.000000400Z", // microsecond ...000 when rounded
+        "2026-03-02T04:05:08.000000400Z", // the same time as the one before
+        "2026-03-02T04:05:09Z"};
+    List<QueueEvent> out = new ArrayList<>();
+    for (int i = 0; i < times.length; i++) {
+      out.add(new TicketCancelled(i + 1, Instant.parse(times[i]), 50 + i));
+    }
+    return out;
+  }
+
+  /** The events at or after {@code from}, by their exact times. */
+  private static List<QueueEvent> since(List<QueueEvent> history, Instant from) {
+    return history.stream().filter(e -> !e.at().isBefore(from)).toList();
+  }
+
+  @Test
+  void loadSince_returnsEventsFromTimeInSeqOrder() {
+    List<QueueEvent> history = timedHistory();
+    store.append(branch, 0, history.subList(0, 2));
+    store.append(branch, 0, history.subList(2, history.size()));
+
+    for (QueueEvent e : history) {
+      assertThat(store.loadSince(branch, e.at())).as("from the time of event %d", e.seq())
+          .contains(e).containsExactlyElementsOf(since(history, e.at()));
+      assertThat(store.loadSince(branch, e.at().plusNanos(1))).as("from 1 ns after event %d", e.seq())
+          .doesNotContain(e).containsExactlyElementsOf(since(history, e.at().plusNanos(1)));
+      assertThat(store.loadSince(branch, e.at().minusNanos(1))).as("from 1 ns before event %d", e.seq())
+          .containsExactlyElementsOf(since(history, e.at().minusNanos(1)));
+    }
+    assertThat(store.loadSince(branch, history.get(2).at())).extracting(QueueEvent::seq)
+        .as("not event 2, in the same microsecond 300 ns earlier").containsExactly(3L, 4L, 5L, 6L);
+    assertThat(store.loadSince(branch, Instant.EPOCH)).containsExactlyElementsOf(history);
+    assertThat(store.loadSince(branch, Instant.MIN)).containsExactlyElementsOf(history);
+    assertThat(store.loadSince(branch, Instant.MAX)).isEmpty();
+  }
+
+  @Test
+  void loadSince_unknownBranch_isEmpty() {
+    store.append(branch, 0, timedHistory());
+
+    assertThat(store.loadSince(newBranchId(), Instant.EPOCH)).isEmpty();
   }
 
   // ---------------------------------------------------------------- the engine on this store

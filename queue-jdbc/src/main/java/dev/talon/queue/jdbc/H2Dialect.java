@@ -42,6 +42,11 @@ final class H2Dialect extends SqlDialect {
   }
 
   @Override
+  boolean isMissingParent(SQLException e) {
+    return "23506".equals(e.getSQLState()); // H2's "referential integrity violation: parent missing"
+  }
+
+  @Override
   void checkDurability(Connection c, Logger log) throws SQLException {
     String url = c.getMetaData().getURL();
     if (url != null && url.startsWith("jdbc:h2:mem:")) {

@@ -3,6 +3,7 @@ package dev.talon.queue.jdbc;
 import dev.talon.queue.InvalidConfigurationException;
 import dev.talon.queue.QueueEvent;
 import dev.talon.queue.StorageException;
+import dev.talon.queue.spi.BranchSnapshot;
 import dev.talon.queue.spi.EventStore;
 import java.lang.reflect.Method;
 import java.lang.reflect.RecordComponent;
@@ -12,12 +13,15 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Types;
 import java.time.Duration;
+import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import javax.sql.DataSource;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -45,6 +49,10 @@ import org.slf4j.LoggerFactory;
  * <p>Failures of the database surface as {@link StorageException}s naming the statement that failed
  * and its SQLState, never the values bound to it. A failed append has written nothing; the store
  * keeps no connection of its own, so once the database is back the next append succeeds.
+ *
+ * <p>{@linkplain #saveSnapshot Snapshots} go to their own table, which keeps the newest two of each
+ * branch. A snapshot follows the events it includes, so the store refuses one for a branch that
+ * has no events in it (a foreign key on the branch row) with a {@link StorageException}.
  */
 public final class JdbcEventStore implements EventStore {
   /*
@@ -68,6 +76,10 @@ public final class JdbcEventStore implements EventStore {
    * exception that says the outcome is unknown. This keeps the engine's rule "a failed append
    * changed nothing" true even when a connection dies during commit.
    *
+   * A snapshot save is one transaction as well: INSERT the snapshot unless one with the same or a
+   * higher seq is stored, then DELETE the branch's snapshots below the newest two. It takes no lock
+   * on the branch row that an append would wait for, and it needs no fence (EventStore says why).
+   *
    * Events are JSON written by EventCodec; the type and ticket id are copied into columns for
    * queries. The store holds no state between calls besides prepared SQL text, so it is
    * thread-safe and survives database restarts without reconfiguration.
@@ -87,6 +99,10 @@ public final class JdbcEventStore implements EventStore {
   private final String insertEvent;
   private final String loadEvents;
   private final String loadRange;
+  private final String loadSince;
+  private final String insertSnapshot;
+  private final String trimSnapshots;
+  private final String loadSnapshot;
 
   private JdbcEventStore(DataSource dataSource, SqlDialect dialect, Schema schema, int queryTimeoutSeconds) {
     this.dataSource = dataSource;
@@ -101,6 +117,15 @@ public final class JdbcEventStore implements EventStore {
     this.loadEvents = "SELECT seq, payload FROM " + schema.events + " WHERE branch_id = ? AND seq > ? ORDER BY seq";
     this.loadRange = "SELECT seq, payload FROM " + schema.events
         + " WHERE branch_id = ? AND seq >= ? AND seq <= ? ORDER BY seq";
+    this.loadSince = "SELECT seq, payload FROM " + schema.events
+        + " WHERE branch_id = ? AND occurred_at >= ? ORDER BY seq";
+    this.insertSnapshot = "INSERT INTO " + schema.snapshots + " (branch_id, seq, state) SELECT ?, ?, ? "
+        + "WHERE NOT EXISTS (SELECT 1 FROM " + schema.snapshots + " WHERE branch_id = ? AND seq >= ?)";
+    this.trimSnapshots = "DELETE FROM " + schema.snapshots + " WHERE branch_id = ? AND seq < (SELECT MIN(seq) FROM "
+        + "(SELECT seq FROM " + schema.snapshots + " WHERE branch_id = ? ORDER BY seq DESC FETCH FIRST ? ROWS ONLY) "
+        + "newest)";
+    this.loadSnapshot = "SELECT seq, state FROM " + schema.snapshots
+        + " WHERE branch_id = ? ORDER BY seq DESC FETCH FIRST 1 ROWS ONLY";
   }
 
   /** Starts configuring a store on the data source (a pool, such as HikariCP, is recommended). */
@@ -131,9 +156,7 @@ public final class JdbcEventStore implements EventStore {
 
   @Override
   public void append(String branchId, long fencingToken, List<QueueEvent> events) {
-    if (branchId == null || branchId.isBlank()) {
-      throw new IllegalArgumentException("branch id must not be null or blank, was " + branchId);
-    }
+    requireBranchId(branchId);
     if (events == null) {
       throw new IllegalArgumentException("events must not be null");
     }
@@ -333,17 +356,54 @@ public final class JdbcEventStore implements EventStore {
     boolean range = to != Long.MAX_VALUE;
     String what = range ? "reading events " + from + ".." + to + " of branch " + branchId
         : "loading branch " + branchId + " after event " + from;
+    return query(branchId, what, statement, range ? loadRange : loadEvents, ps -> {
+      ps.setLong(2, from);
+      if (range) {
+        ps.setLong(3, to);
+      }
+    });
+  }
+
+  /** The earliest and latest times loadSince binds; both databases and OffsetDateTime hold every time between. */
+  private static final Instant EARLIEST = Instant.parse("0001-01-01T00:00:00Z");
+  private static final Instant LATEST = Instant.parse("9999-12-31T23:59:59.999999Z");
+
+  /**
+   * Reads through the index on {@code (branch_id, occurred_at)}. The databases keep
+   * {@code occurred_at} in microseconds, rounded to the nearest one, while an event's time may have
+   * nanoseconds (they are exact in its JSON payload). So the query asks from the start of
+   * {@code from}'s microsecond, which every event at or after {@code from} is stored at or after, and
+   * the events of that microsecond that lie before {@code from} are dropped here by their exact time.
+   */
+  @Override
+  public List<QueueEvent> loadSince(String branchId, Instant from) {
+    requireBranchId(branchId);
+    if (from == null) {
+      throw new IllegalArgumentException("the time to load events of branch " + branchId + " from must not be null");
+    }
+    Instant bound = from.isAfter(LATEST) ? LATEST : from.truncatedTo(ChronoUnit.MICROS);
+    List<QueueEvent> events = from.isBefore(EARLIEST) ? load(branchId, 0) // before EARLIEST: the whole history
+        : query(branchId, "loading branch " + branchId + " from " + from, "load-since", loadSince,
+            ps -> ps.setObject(2, OffsetDateTime.ofInstant(bound, ZoneOffset.UTC)));
+    events.removeIf(e -> e.at().isBefore(from));
+    return events;
+  }
+
+  /** Binds the parameters after the branch id (parameter 1) of an event query. */
+  private interface Parameters {
+    void bind(PreparedStatement ps) throws SQLException;
+  }
+
+  /** Runs a query of {@code seq, payload} rows of the branch and decodes them, in the order it returns them. */
+  private List<QueueEvent> query(String branchId, String what, String statement, String sql, Parameters parameters) {
     Connection c = connect(what);
     try {
       c.setAutoCommit(false); // lets PostgreSQL stream the rows with a cursor
       List<QueueEvent> out = new ArrayList<>();
-      try (PreparedStatement ps = prepare(c, range ? loadRange : loadEvents)) {
+      try (PreparedStatement ps = prepare(c, sql)) {
         ps.setFetchSize(1_000);
         ps.setString(1, branchId);
-        ps.setLong(2, from);
-        if (range) {
-          ps.setLong(3, to);
-        }
+        parameters.bind(ps);
         try (ResultSet rs = ps.executeQuery()) {
           while (rs.next()) {
             out.add(decode(branchId, rs.getLong(1), rs.getString(2)));
@@ -373,6 +433,94 @@ public final class JdbcEventStore implements EventStore {
           + " carries sequence number " + e.seq() + " in its payload; the table was changed outside Talon");
     }
     return e;
+  }
+
+  // ---------------------------------------------------------------- snapshots
+
+  /** How many snapshots of a branch the store keeps; {@link #loadSnapshot} reads the newest. */
+  static final int KEPT_SNAPSHOTS = 2;
+
+  /**
+   * Keeps the snapshot and deletes the branch's older ones beyond the newest {@value #KEPT_SNAPSHOTS},
+   * in one transaction. A snapshot whose seq is not higher than the newest stored is not written.
+   *
+   * @throws StorageException if the database failed (nothing changed, unless the commit itself
+   *     failed: then the snapshot may or may not be kept, which is harmless either way), or if the
+   *     branch has no events in the store: a snapshot follows the events it includes
+   */
+  @Override
+  public void saveSnapshot(String branchId, BranchSnapshot snapshot) {
+    requireBranchId(branchId);
+    if (snapshot == null) {
+      throw new IllegalArgumentException("snapshot of branch " + branchId + " must not be null");
+    }
+    String what = "saving the snapshot at event " + snapshot.seq() + " of branch " + branchId;
+    Connection c = connect(what);
+    String step = "begin";
+    try {
+      c.setAutoCommit(false);
+      step = "insert-snapshot";
+      int inserted;
+      try (PreparedStatement ps = prepare(c, insertSnapshot)) {
+        ps.setString(1, branchId);
+        ps.setLong(2, snapshot.seq());
+        ps.setBytes(3, snapshot.state());
+        ps.setString(4, branchId);
+        ps.setLong(5, snapshot.seq());
+        inserted = ps.executeUpdate();
+      }
+      if (inserted == 0) {
+        c.rollback(); // one as new or newer is stored already
+        return;
+      }
+      step = "trim-snapshots";
+      try (PreparedStatement ps = prepare(c, trimSnapshots)) {
+        ps.setString(1, branchId);
+        ps.setString(2, branchId);
+        ps.setInt(3, KEPT_SNAPSHOTS);
+        ps.executeUpdate();
+      }
+      step = "commit";
+      c.commit();
+    } catch (SQLException e) {
+      rollbackQuietly(c);
+      if (step.equals("insert-snapshot") && dialect.isUniqueViolation(e)) {
+        return; // a concurrent save of the same seq committed first: as if it had committed before, not written
+      }
+      if (step.equals("insert-snapshot") && dialect.isMissingParent(e)) {
+        throw new StorageException(SqlFailure.of(what, step, e).getMessage() + "; the store has no events of branch "
+            + branchId + ", and a snapshot can only follow the events it includes");
+      }
+      throw SqlFailure.of(what, step, e);
+    } finally {
+      release(c);
+    }
+  }
+
+  @Override
+  public Optional<BranchSnapshot> loadSnapshot(String branchId) {
+    requireBranchId(branchId);
+    String what = "loading the newest snapshot of branch " + branchId;
+    Connection c = connect(what);
+    try (PreparedStatement ps = prepare(c, loadSnapshot)) {
+      ps.setString(1, branchId);
+      try (ResultSet rs = ps.executeQuery()) {
+        if (!rs.next()) {
+          return Optional.empty();
+        }
+        long seq = rs.getLong(1);
+        byte[] state = rs.getBytes(2);
+        if (state == null || state.length == 0) {
+          throw new StorageException("stored snapshot " + seq + " of branch " + branchId + " in table "
+              + schema.snapshots + " has an empty state; the table was changed outside Talon");
+        }
+        return Optional.of(new BranchSnapshot(seq, state));
+      }
+    } catch (SQLException e) {
+      throw SqlFailure.of(what, "load-snapshot", e);
+    } finally {
+      release(c);
+    }
   }
 
   // ---------------------------------------------------------------- connections
@@ -418,6 +566,12 @@ public final class JdbcEventStore implements EventStore {
       c.close();
     } catch (SQLException ignored) {
       // nothing was left open on it that matters: the transaction ended before
+    }
+  }
+
+  private static void requireBranchId(String branchId) {
+    if (branchId == null || branchId.isBlank()) {
+      throw new IllegalArgumentException("branch id must not be null or blank, was " + branchId);
     }
   }
 

@@ -38,6 +38,11 @@ final class PostgresDialect extends SqlDialect {
   }
 
   @Override
+  boolean isMissingParent(SQLException e) {
+    return "23503".equals(e.getSQLState()); // foreign_key_violation
+  }
+
+  @Override
   void checkDurability(Connection c, Logger log) throws SQLException {
     try (PreparedStatement ps = c.prepareStatement(
         "SELECT name, setting FROM pg_settings WHERE name IN ('synchronous_commit', 'fsync')");

@@ -6,8 +6,9 @@ import org.slf4j.Logger;
 
 /*
  * What differs between the databases, kept to the few points where it must: the DDL file, how a
- * JSON parameter is bound, the SQLStates that mean "this table does not exist", and the check
- * that the database really keeps a commit once it has acknowledged it. Everything else is
+ * JSON parameter is bound, the SQLStates that mean "this table does not exist" and "the referenced
+ * row does not exist", and the check that the database really keeps a commit once it has
+ * acknowledged it. Everything else is
  * standard SQL that both run unchanged. The two subclasses are the only dialects; users pick one
  * through the public Dialect interface, never implement it.
  */
@@ -21,11 +22,14 @@ abstract sealed class SqlDialect implements Dialect permits H2Dialect, PostgresD
   /** The SQL expression for a JSON text parameter in an INSERT. */
   abstract String jsonParameter();
 
-  /** True if the failure says a table or view does not exist. */
   /** The database's current time plus a number of milliseconds bound as the one parameter. */
   abstract String nowPlusMillis();
 
+  /** True if the failure says a table or view does not exist. */
   abstract boolean isMissingTable(SQLException e);
+
+  /** True if the failure says a foreign key refers to a row that does not exist. */
+  abstract boolean isMissingParent(SQLException e);
 
   /** True if the failure, or one chained to it, is a unique or primary key violation. */
   final boolean isUniqueViolation(SQLException e) {

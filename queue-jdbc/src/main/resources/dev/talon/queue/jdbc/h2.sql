@@ -51,18 +51,30 @@ COMMENT ON COLUMN talon_events.recorded_at IS 'The database time of the commit t
 -- The history of one ticket (audit, "what happened to A-017?") without scanning the branch.
 CREATE INDEX IF NOT EXISTS talon_events_ticket_idx ON talon_events (branch_id, ticket_id);
 
--- Snapshots of a branch state after event seq, so that recovery replays only the tail after the
--- newest one. Reserved for the snapshot feature; the store does not write it yet.
+-- The branch's events from a point in time on (EventStore.loadSince: occurred_at >= ?, in seq
+-- order), read when a branch opens for listeners that want the recent history. Without it the
+-- query would scan the branch's whole history through the primary key; with it, only the tail.
+-- It costs every append one more index entry per event.
+CREATE INDEX IF NOT EXISTS talon_events_time_idx ON talon_events (branch_id, occurred_at);
+
+-- Snapshots of a branch's state after event seq, so that opening the branch replays only the
+-- events after the newest one. The state is the engine's encoding, opaque to the store (it starts
+-- with the engine's own format header). The store keeps the newest two of each branch: saving one
+-- deletes the older ones in the same transaction, and one not newer than the newest stored is not
+-- written. A snapshot follows the events it includes, so its branch has a talon_branches row; the
+-- foreign key refuses one for a branch without events.
 CREATE TABLE IF NOT EXISTS talon_snapshots (
   branch_id  VARCHAR(64)              NOT NULL,
   seq        BIGINT                   NOT NULL,
-  format     INTEGER                  NOT NULL,
-  state      VARCHAR                  NOT NULL,
+  state      BLOB                     NOT NULL,
   created_at TIMESTAMP WITH TIME ZONE NOT NULL DEFAULT CURRENT_TIMESTAMP,
   CONSTRAINT talon_snapshots_pk PRIMARY KEY (branch_id, seq),
-  CONSTRAINT talon_snapshots_branch_fk FOREIGN KEY (branch_id) REFERENCES talon_branches (branch_id)
+  CONSTRAINT talon_snapshots_branch_fk FOREIGN KEY (branch_id) REFERENCES talon_branches (branch_id),
+  CONSTRAINT talon_snapshots_seq_positive CHECK (seq > 0)
 );
 COMMENT ON TABLE talon_snapshots IS 'Talon branch snapshots: state after event seq, to shorten recovery';
+COMMENT ON COLUMN talon_snapshots.seq IS 'The last event the state includes';
+COMMENT ON COLUMN talon_snapshots.state IS 'The branch state as the engine encoded it (opaque bytes)';
 
 -- Branch leases for several nodes on one database (BranchNode): one row per branch, naming the node
 -- that serves it until expires_at (the database clock). Acquiring a lease raises epoch, and the

@@ -12,6 +12,7 @@ import dev.talon.queue.QueueEvent.TicketIssued;
 import dev.talon.queue.StorageException;
 import dev.talon.queue.Ticket;
 import dev.talon.queue.internal.BranchEngine;
+import dev.talon.queue.spi.BranchSnapshot;
 import dev.talon.queue.spi.ManualClock;
 import dev.talon.queue.spi.QueueClock;
 import java.sql.Connection;
@@ -20,8 +21,10 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Duration;
 import java.time.Instant;
+import java.nio.charset.StandardCharsets;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Random;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -132,6 +135,55 @@ class FaultInjectionTest {
       try (Branch reopened = Workload.open("b1", JdbcEventStore.builder(ds).build(), clock, Durability.SYNC)) {
         assertThat(((BranchEngine) reopened).allTickets()).isEqualTo(b.allTickets());
       }
+    }
+  }
+
+  @Test
+  void saveSnapshot_connectionFailsAtEachStep_failsNamingTheStatementAndChangesNothing() {
+    try (HikariDataSource ds = TestDatabases.h2Memory()) {
+      JdbcSpy spy = new JdbcSpy(ds);
+      JdbcEventStore store = JdbcEventStore.builder(spy).createSchema(true).build();
+      store.append("b1", 0, SampleEvents.batch(1, 5, new Random(5)));
+      BranchSnapshot second = new BranchSnapshot(2, new byte[] {2});
+      BranchSnapshot third = new BranchSnapshot(3, new byte[] {3});
+      store.saveSnapshot("b1", second);
+      store.saveSnapshot("b1", third);
+      BranchSnapshot fifth = new BranchSnapshot(5, PERSON.getBytes(StandardCharsets.UTF_8)); // a state holds persons
+      Set<String> failedAt = new HashSet<>();
+      for (int step = 1; ; step++) {
+        spy.failStep(step);
+        try {
+          store.saveSnapshot("b1", fifth);
+          spy.clearFault();
+          break; // the save has fewer steps than this: all were failed once
+        } catch (StorageException e) {
+          spy.clearFault();
+          assertThat(e.getMessage()).contains("saving the snapshot at event 5 of branch b1 failed at statement",
+              "SQLState 08006 (connection exception)").doesNotContain(PERSON);
+          failedAt.add(e.getMessage().replaceAll(".*failed at statement (\\S+):.*", "$1"));
+          assertThat(JdbcStoreContract.snapshotRows(ds, "b1")).as("rows after a failed %s", failedAt)
+              .containsExactly(2L, 3L);
+          assertThat(store.loadSnapshot("b1")).contains(third);
+        }
+      }
+      assertThat(failedAt).containsExactlyInAnyOrder("insert-snapshot", "trim-snapshots", "commit");
+      assertThat(JdbcStoreContract.snapshotRows(ds, "b1")).containsExactly(3L, 5L);
+      assertThat(store.loadSnapshot("b1")).contains(fifth);
+    }
+  }
+
+  @Test
+  void loadSnapshot_stateEmptiedOutsideTalon_failsNamingTheSnapshot() throws Exception {
+    try (HikariDataSource ds = TestDatabases.h2Memory()) {
+      JdbcEventStore store = JdbcEventStore.builder(ds).createSchema(true).build();
+      store.append("b1", 0, SampleEvents.batch(1, 2, new Random(6)));
+      store.saveSnapshot("b1", new BranchSnapshot(2, PERSON.getBytes(StandardCharsets.UTF_8)));
+      try (Connection c = ds.getConnection();
+          PreparedStatement ps = c.prepareStatement("UPDATE talon_snapshots SET state = X''")) {
+        assertThat(ps.executeUpdate()).isEqualTo(1);
+      }
+      assertThatThrownBy(() -> store.loadSnapshot("b1")).isInstanceOf(StorageException.class)
+          .hasMessageContaining("stored snapshot 2 of branch b1 in table talon_snapshots has an empty state");
     }
   }
 

@@ -9,9 +9,15 @@ import static org.quicktheories.generators.SourceDSL.lists;
 import com.zaxxer.hikari.HikariDataSource;
 import dev.talon.queue.QueueEvent;
 import dev.talon.queue.StorageException;
+import dev.talon.queue.spi.BranchSnapshot;
 import dev.talon.queue.spi.EventStore;
 import dev.talon.queue.spi.EventStore.SequenceConflictException;
 import dev.talon.queue.spi.EventStore.StaleFenceException;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -25,6 +31,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import javax.sql.DataSource;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -32,7 +39,8 @@ import org.junit.jupiter.api.TestInstance;
 
 /**
  * The event store contract (conditional append, atomic batches, fencing, ordered load) checked
- * against the JDBC store on one database; each subclass names the database.
+ * against the JDBC store on one database, and how it keeps snapshots in its table; each subclass
+ * names the database.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 abstract class JdbcStoreContract {
@@ -247,6 +255,116 @@ abstract class JdbcStoreContract {
     JdbcEventStore other = JdbcEventStore.builder(dataSource).build();
     assertThat(other.load(b, 0)).isEqualTo(batch);
     assertThatThrownBy(() -> other.append(b, 1, events(4, 1))).isInstanceOf(StaleFenceException.class);
+  }
+
+  // ---------------------------------------------------------------- snapshots
+
+  /** The seqs of the branch's rows in the snapshot table, in order. */
+  static List<Long> snapshotRows(DataSource ds, String branchId) {
+    try (Connection c = ds.getConnection();
+        PreparedStatement ps = c.prepareStatement("SELECT seq FROM talon_snapshots WHERE branch_id = ? ORDER BY seq")) {
+      ps.setString(1, branchId);
+      List<Long> seqs = new ArrayList<>();
+      try (ResultSet rs = ps.executeQuery()) {
+        while (rs.next()) {
+          seqs.add(rs.getLong(1));
+        }
+      }
+      return seqs;
+    } catch (SQLException e) {
+      throw new IllegalStateException("could not read the snapshot table", e);
+    }
+  }
+
+  static BranchSnapshot snapshot(long seq, String content) {
+    return new BranchSnapshot(seq, (content + " @" + seq).getBytes(java.nio.charset.StandardCharsets.UTF_8));
+  }
+
+  @Test
+  void saveSnapshot_several_keepsOnlyTheNewestTwoRows() {
+    String b = branch();
+    store.append(b, 0, events(1, 9));
+    for (long seq = 1; seq <= 9; seq += 2) {
+      store.saveSnapshot(b, snapshot(seq, "state"));
+      assertThat(snapshotRows(dataSource, b)).as("after saving at %d", seq).hasSizeLessThanOrEqualTo(2).endsWith(seq);
+    }
+    assertThat(snapshotRows(dataSource, b)).containsExactly(7L, 9L);
+    assertThat(store.loadSnapshot(b)).contains(snapshot(9, "state"));
+  }
+
+  @Test
+  void saveSnapshot_notNewerThanTheNewest_writesNoRow() {
+    String b = branch();
+    store.append(b, 0, events(1, 6));
+    store.saveSnapshot(b, snapshot(6, "newest"));
+
+    store.saveSnapshot(b, snapshot(4, "older"));
+    store.saveSnapshot(b, snapshot(6, "same seq, other bytes"));
+
+    assertThat(snapshotRows(dataSource, b)).containsExactly(6L);
+    assertThat(store.loadSnapshot(b)).contains(snapshot(6, "newest"));
+  }
+
+  @Test
+  void saveSnapshot_branchWithoutEvents_failsOnTheForeignKeyAndWritesNothing() {
+    String b = branch();
+    assertThatThrownBy(() -> store.saveSnapshot(b, snapshot(3, "PERSON-SECRET")))
+        .isInstanceOf(StorageException.class)
+        .hasMessageContaining("saving the snapshot at event 3 of branch " + b)
+        .hasMessageContaining("failed at statement insert-snapshot")
+        .hasMessageContaining("SQLState 2350")
+        .hasMessageContaining("the store has no events of branch " + b)
+        .hasMessageNotContaining("PERSON-SECRET");
+    assertThat(snapshotRows(dataSource, b)).isEmpty();
+    assertThat(store.loadSnapshot(b)).isEmpty();
+
+    store.append(b, 0, events(1, 3)); // once the events are there, so may the snapshot be
+    store.saveSnapshot(b, snapshot(3, "state"));
+    assertThat(store.loadSnapshot(b)).contains(snapshot(3, "state"));
+  }
+
+  @Test
+  void saveSnapshot_concurrentSavesOfOneBranch_loadReturnsTheHighest() throws Exception {
+    String b = branch();
+    store.append(b, 0, events(1, 40));
+    int writers = 4;
+    ExecutorService pool = Executors.newFixedThreadPool(writers);
+    CountDownLatch go = new CountDownLatch(1);
+    List<Future<?>> done = new ArrayList<>();
+    for (int w = 0; w < writers; w++) {
+      int first = w + 1;
+      done.add(pool.submit(() -> {
+        go.await();
+        for (long seq = first; seq <= 40; seq += writers) {
+          store.saveSnapshot(b, snapshot(seq, "state"));
+          store.saveSnapshot(b, snapshot(seq, "a retry"));
+        }
+        return null;
+      }));
+    }
+    go.countDown();
+    for (Future<?> f : done) {
+      f.get(60, TimeUnit.SECONDS);
+    }
+    pool.shutdown();
+    assertThat(store.loadSnapshot(b)).contains(snapshot(40, "state"));
+    store.saveSnapshot(b, snapshot(41, "state")); // concurrent trims may each have missed the others' rows
+    assertThat(snapshotRows(dataSource, b)).containsExactly(40L, 41L);
+  }
+
+  @Test
+  void snapshotMethods_nullOrBlankArguments_areRefusedBeforeTheDatabase() {
+    String b = branch();
+    assertThatThrownBy(() -> store.saveSnapshot(b, null)).isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("snapshot of branch " + b + " must not be null");
+    for (String bad : new String[] {null, " "}) {
+      assertThatThrownBy(() -> store.saveSnapshot(bad, snapshot(1, "state")))
+          .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("branch id must not be null or blank");
+      assertThatThrownBy(() -> store.loadSnapshot(bad)).isInstanceOf(IllegalArgumentException.class);
+      assertThatThrownBy(() -> store.loadSince(bad, Instant.EPOCH)).isInstanceOf(IllegalArgumentException.class);
+    }
+    assertThatThrownBy(() -> store.loadSince(b, null)).isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("must not be null");
   }
 
   /** One step of the model-based test. */

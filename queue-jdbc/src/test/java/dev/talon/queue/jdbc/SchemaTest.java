@@ -133,13 +133,18 @@ class SchemaTest {
       var events = SampleEvents.batch(1, 3, new Random(1));
       store.append("b1", 0, events);
       assertThat(store.load("b1", 0)).isEqualTo(events);
+      var snapshot = new dev.talon.queue.spi.BranchSnapshot(3, new byte[] {0, -1, 0x7f, -128});
+      store.saveSnapshot("b1", snapshot);
+      assertThat(store.loadSnapshot("b1")).contains(snapshot);
       try (Connection c = ds.getConnection(); Statement s = c.createStatement();
           ResultSet rs = s.executeQuery("SELECT COUNT(*) FROM talon_schema_version")) {
         rs.next();
         assertThat(rs.getInt(1)).isEqualTo(1);
       }
     }
-    assertThat(ddl).contains("CREATE INDEX IF NOT EXISTS talon_events_ticket_idx", "COMMENT ON TABLE talon_events");
+    assertThat(ddl).contains("CREATE INDEX IF NOT EXISTS talon_events_ticket_idx", "COMMENT ON TABLE talon_events",
+        "CREATE INDEX IF NOT EXISTS talon_events_time_idx ON talon_events (branch_id, occurred_at)")
+        .doesNotContain("does not write it yet");
   }
 
   @ParameterizedTest(name = "{0}")
