@@ -58,7 +58,7 @@ public final class Talon {
   private Duration rotationInterval;
   private Durability durability = Durability.SYNC;
   private int asyncMaxPending = 10_000;
-  private int snapshotEvery = 1_000;
+  private Integer snapshotEvery;
   private final Map<String, ServiceLevel> serviceLevels = new HashMap<>();
   private Estimation estimation = Estimation.defaults();
   private java.util.function.Function<String, Policy<?>> policyResolver;
@@ -222,7 +222,8 @@ public final class Talon {
    * more when the branch is closed), so that opening the branch replays at most about this many
    * events. Snapshots are kept by stores that support them (the in-memory and JDBC stores do);
    * a snapshot the engine cannot use (another configuration of the branch, another format) is
-   * ignored and the whole history replayed. Default 1,000; 0 takes none.
+   * ignored and the whole history replayed. Default 1,000 on a durable store and none on one that
+   * is not (a branch in memory does not outlive its JVM); 0 takes none.
    */
   public Talon snapshotEvery(int events) {
     this.snapshotEvery = events;
@@ -256,7 +257,7 @@ public final class Talon {
     BranchConfig config = BranchConfig.of(branchId, zone, hours, services, desks, slots, limits, mode, policy,
         store == null ? EventStore.inMemory() : store, clock, checks, listeners, fencingToken, clockTolerance,
         rotationScheduler, rotationInterval, durability, asyncMaxPending, serviceLevels, estimation, policyResolver,
-        snapshotEvery);
+        snapshotEvery != null ? snapshotEvery : (store != null && store.isDurable() ? 1_000 : 0));
     return BranchEngine.open(config);
   }
 

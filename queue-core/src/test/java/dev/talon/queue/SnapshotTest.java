@@ -31,7 +31,7 @@ class SnapshotTest {
   private final ManualClock clock = QueueClock.manual(local(ALMATY, "2026-01-05T09:00"));
 
   private Talon builder() {
-    return Fixtures.branch("almaty-1", ALMATY, clock, store).policy(Policy.bookedFirst());
+    return Fixtures.branch("almaty-1", ALMATY, clock, store).policy(Policy.bookedFirst()).snapshotEvery(1_000);
   }
 
   private static void busy(Branch b, int tickets) {
@@ -97,6 +97,19 @@ class SnapshotTest {
     Branch reopened = builder().build();
     assertThat(store.loads).containsExactly(lastSeq(b));
     assertThat(reopened.waiting("docs")).hasSize(b.waiting("docs").size());
+  }
+
+  @Test
+  void snapshotEvery_default_isEveryThousandEventsOnDurableStoresAndNoneInMemory() {
+    RecordingStore durable = new RecordingStore(EventStore.inMemory(), true);
+    Branch d = Fixtures.branch("durable", ALMATY, clock, durable).build();
+    busy(d, 500); // 1,500+ events
+    d.close();
+    assertThat(durable.loadSnapshot(d.id())).isPresent();
+    Branch m = Fixtures.branch("memory", ALMATY, clock, store).build();
+    busy(m, 500);
+    m.close();
+    assertThat(store.loadSnapshot(m.id())).isEmpty();
   }
 
   @Test

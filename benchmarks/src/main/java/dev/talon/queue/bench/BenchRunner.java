@@ -33,6 +33,8 @@ import picocli.CommandLine.Option;
  *               with the GC profiler (bytes allocated per operation);
  *   latency     call next and poll alone, sample-time mode, one thread, dropping store;
  *   rotation    window rotation with pending bookings, sample-time mode, one thread;
+ *   recovery    opening a branch with 1 and 10 days of history, from its newest snapshot and
+ *               the tail against a full replay, average time, one thread;
  *   jdbc        (with --jdbc; --smoke runs it at 4 threads only) issue + call on the JDBC store per durability
  *               mode, on H2 in a file and on PostgreSQL, and its raw-insert baseline, at 1 and 4
  *               threads (GROUP batches only what runs concurrently). Every trial starts its own
@@ -147,6 +149,7 @@ public final class BenchRunner implements Callable<Integer> {
     }
     add(passes, new Pass("latency", List.of(Report.CALL_NEXT, Report.POLL), 1, false, Map.of("store", "dropping")));
     add(passes, new Pass("rotation", List.of(Report.ROTATE), 1, true, Map.of()));
+    add(passes, new Pass("recovery", List.of(Report.RECOVERY), 1, false, Map.of()));
     if (jdbc || smoke) {
       // smoke: 4 threads only, which runs every mode's concurrent path; each trial starts a database
       for (int t : smoke && !jdbc ? new int[] {JDBC_THREADS[1]} : JDBC_THREADS) {

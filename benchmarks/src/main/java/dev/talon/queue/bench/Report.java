@@ -20,6 +20,7 @@ final class Report {
   static final String ROTATE = "RotationBenchmark.rotate";
   static final String JDBC_QUEUE = "JdbcQueueBenchmark.issueAndCall";
   static final String RAW_INSERT = "RawInsertBenchmark.insert";
+  static final String RECOVERY = "RecoveryBenchmark.open";
   /** Events one issue + call writes at least: TicketIssued and TicketCalled. */
   static final int EVENTS_PER_ISSUE_CALL = 2;
 
@@ -54,6 +55,7 @@ final class Report {
       case ROTATE -> "rotation, " + m.param("pending") + " pending";
       case JDBC_QUEUE -> "talon " + m.param("durability") + " / " + m.param("database");
       case RAW_INSERT -> "raw insert / " + m.param("database");
+      case RECOVERY -> "open from " + m.param("from") + ", " + m.param("days") + " day(s) of history";
       default -> m.benchmark() + " " + m.params();
     };
   }
@@ -105,7 +107,21 @@ final class Report {
         }
       }
     }
+    for (Measurement e : select(RECOVERY)) {
+      Measurement full = replayOf(e);
+      if (e.param("from").equals("snapshot") && full != null) {
+        // average time: the ratio is how many times faster opening from the snapshot is
+        out.add(new Ratio("recovery speed-up", 1, subject(e), subject(full), full.score() / e.score()));
+      }
+    }
     return out;
+  }
+
+  /** The full-replay measurement of the same history as {@code m}, or null. */
+  private Measurement replayOf(Measurement m) {
+    return select(RECOVERY).stream()
+        .filter(x -> x.param("from").equals("replay") && x.param("days").equals(m.param("days")))
+        .findFirst().orElse(null);
   }
 
   /** The measurement of {@code benchmark} at {@code threads} on the same database as {@code m}, or null. */
@@ -209,6 +225,18 @@ final class Report {
     }
     for (int t : threadCounts(JDBC_QUEUE, RAW_INSERT)) {
       sb.append(jdbcTable(t)).append('\n');
+    }
+    List<Measurement> recoveries = select(RECOVERY);
+    if (!recoveries.isEmpty()) {
+      Table table = new Table(List.of("opening a branch", "ms", "± (99.9%)", "snapshot speed-up"));
+      for (Measurement e : recoveries) {
+        Measurement full = replayOf(e);
+        table.row(List.of(subject(e), String.format(Locale.ROOT, "%.2f", e.score()),
+            e.error() == null ? "n/a" : String.format(Locale.ROOT, "%.2f", e.error()),
+            e.param("from").equals("snapshot") && full != null ? times(full.score() / e.score()) : ""));
+      }
+      sb.append(table).append('
+');
     }
     List<Target> targets = targets();
     if (!targets.isEmpty()) {

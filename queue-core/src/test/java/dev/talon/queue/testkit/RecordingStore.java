@@ -16,8 +16,16 @@ public final class RecordingStore implements EventStore {
   /** The {@code from} of every {@link #loadSince}, in order. */
   public final List<Instant> loadsSince = new CopyOnWriteArrayList<>();
 
+  private final boolean durable;
+
   public RecordingStore(EventStore inner) {
+    this(inner, inner.isDurable());
+  }
+
+  /** A store that claims to be durable or not, whatever the one behind it is. */
+  public RecordingStore(EventStore inner, boolean durable) {
     this.inner = inner;
+    this.durable = durable;
   }
 
   /** The store behind this one (reads through it are not recorded). */
@@ -54,6 +62,6 @@ public final class RecordingStore implements EventStore {
 
   @Override
   public boolean isDurable() {
-    return inner.isDurable();
+    return durable;
   }
 }

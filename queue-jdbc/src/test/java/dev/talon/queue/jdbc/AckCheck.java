@@ -34,6 +34,38 @@ final class AckCheck {
   private AckCheck() {}
 
   /** Returns the number of acknowledgements checked. */
+  /**
+   * The branch (opened from its newest snapshot and the events after it) against one that replays
+   * the whole history: the same tickets, bookings, lines and positions.
+   */
+  static void assertSameAsFullReplay(dev.talon.queue.Branch opened, dev.talon.queue.spi.EventStore store) {
+    try (dev.talon.queue.Branch replayed = Workload.configure(dev.talon.queue.Talon.newBranch(opened.id()))
+        .clock(dev.talon.queue.spi.QueueClock.system()).store(new WithoutSnapshots(store)).snapshotEvery(0).build()) {
+      List<QueueEvent> history = store.load(opened.id(), 0);
+      assertThat(dev.talon.queue.testkit.Snapshot.of(opened, history)
+          .diff(dev.talon.queue.testkit.Snapshot.of(replayed, history)))
+          .as("branch %s opened from snapshot + tail against a full replay", opened.id()).isNull();
+    }
+  }
+
+  /** A store with its snapshots hidden: opening on it replays the whole history. It refuses writes. */
+  private record WithoutSnapshots(dev.talon.queue.spi.EventStore store) implements dev.talon.queue.spi.EventStore {
+    @Override
+    public void append(String branchId, long fencingToken, List<QueueEvent> events) {
+      throw new AssertionError("the full-replay comparison branch must not write");
+    }
+
+    @Override
+    public List<QueueEvent> load(String branchId, long afterSeq) {
+      return store.load(branchId, afterSeq);
+    }
+
+    @Override
+    public boolean isDurable() {
+      return true;
+    }
+  }
+
   static int verify(BranchEngine branch, List<QueueEvent> history, List<String> acks) {
     assertThat(history).extracting(QueueEvent::seq)
         .as("the stored history is gapless").containsExactlyElementsOf(

@@ -24,7 +24,9 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * Kills a JVM running a mixed load on a branch with SIGKILL at random moments, and checks after
  * every restart that each operation it acknowledged is in the store exactly once, that the
- * reopened branch agrees with it, and that the invariants hold. The same branch lives through all
+ * reopened branch agrees with it, that it is the branch a full replay gives (the worker saves a
+ * snapshot every 40 events, so restarts recover from a snapshot and a tail), and that the
+ * invariants hold. The same branch lives through all
  * the kills of one database, so later runs replay histories cut short by earlier kills.
  */
 class CrashTest {
@@ -43,6 +45,7 @@ class CrashTest {
   private void crashRepeatedly(String url, int kills, long seed) throws Exception {
     Random random = new Random(seed);
     List<String> acknowledged = new ArrayList<>();
+    int snapshotsUsed = 0;
     for (int kill = 1; kill <= kills; kill++) {
       Durability mode = kill % 3 == 0 ? Durability.GROUP : Durability.SYNC;
       Run run = runAndKill(url, mode, random.nextLong() & Long.MAX_VALUE, 20 + random.nextInt(500));
@@ -51,13 +54,16 @@ class CrashTest {
       try (HikariDataSource ds = TestDatabases.pool(url, 2)) {
         awaitKilledSessionsGone(ds);
         JdbcEventStore store = JdbcEventStore.builder(ds).build();
+        snapshotsUsed += store.loadSnapshot("crash").isPresent() ? 1 : 0;
         try (Branch b = Workload.open("crash", store, QueueClock.system(), mode)) {
           int checked = AckCheck.verify((BranchEngine) b, store.load("crash", 0), acknowledged);
           assertThat(checked).isEqualTo(acknowledged.size());
+          AckCheck.assertSameAsFullReplay(b, store);
         }
       }
     }
     assertThat(acknowledged).as("acknowledged operations over %d kills", kills).hasSizeGreaterThan(kills * 5);
+    assertThat(snapshotsUsed).as("restarts that found a snapshot").isGreaterThan(kills / 2);
   }
 
   /*

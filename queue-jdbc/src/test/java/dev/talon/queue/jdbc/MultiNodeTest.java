@@ -317,6 +317,8 @@ class MultiNodeTest {
       try (Branch b = Workload.open(branchId, store, QueueClock.system(), Durability.SYNC)) {
         int checked = AckCheck.verify((BranchEngine) b, store.load(branchId, 0), acks);
         assertThat(checked).isEqualTo(acks.size()).isPositive();
+        assertThat(store.loadSnapshot(branchId)).as("the nodes saved snapshots of %s", branchId).isPresent();
+        AckCheck.assertSameAsFullReplay(b, store);
         return checked;
       }
     }

@@ -62,8 +62,12 @@ final class Workload {
         .desk("3", "pay")
         .capacity("docs", CAPACITY)
         .capacity("pay", CAPACITY)
-        .policy(Policy.bookedFirst());
+        .policy(Policy.bookedFirst())
+        .snapshotEvery(SNAPSHOT_EVERY);
   }
+
+  /** Small, so that every crash and takeover recovers from a snapshot and a tail. */
+  static final int SNAPSHOT_EVERY = 40;
 
   /**
    * One random operation; returns its acknowledgement line, or null when the engine refused it by
