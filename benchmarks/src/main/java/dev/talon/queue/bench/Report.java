@@ -235,8 +235,7 @@ final class Report {
             e.error() == null ? "n/a" : String.format(Locale.ROOT, "%.2f", e.error()),
             e.param("from").equals("snapshot") && full != null ? times(full.score() / e.score()) : ""));
       }
-      sb.append(table).append('
-');
+      sb.append(table).append('\n');
     }
     List<Target> targets = targets();
     if (!targets.isEmpty()) {
