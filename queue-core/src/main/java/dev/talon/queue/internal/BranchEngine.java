@@ -345,15 +345,11 @@ public final class BranchEngine implements Branch {
     byte[] bytes;
     try {
       bytes = SnapshotCodec.encode(config, committed, remembered);
-    } catch (UnsupportedOperationException e) {
-      snapshotsRefusedBy = committed.policy;
-      log.warn("branch {}: no snapshots while policy {} is in force: {}", config.branchId(), committed.policy.name(),
-          e.getMessage());
-      return false;
     } catch (SnapshotCodec.Unusable | RuntimeException e) {
+      // a policy without a codec (UnsupportedOperationException) or with a faulty one
       snapshotsRefusedBy = committed.policy;
       log.warn("branch {}: no snapshots while policy {} is in force: {}", config.branchId(), committed.policy.name(),
-          e.toString(), e);
+          e.getMessage(), e instanceof UnsupportedOperationException ? null : e);
       return false;
     }
     try {
