@@ -97,6 +97,12 @@ final class BenchPolicies {
       return policy.bypass();
     }
 
+    /** The wrapped policy's state is the state: snapshots write it with the wrapped policy's codec. */
+    @Override
+    public dev.talon.queue.spi.StateCodec<S> stateCodec() {
+      return policy.stateCodec();
+    }
+
     @Override
     public String toString() {
       return policy + " over " + LINE_CLASSES;

@@ -47,6 +47,24 @@ class QueueBenchmarksTest {
   }
 
   @Test
+  void fourLines_statefulPolicyAfterCalls_isSnapshottedAndReopenedWithItsState() {
+    dev.talon.queue.spi.EventStore store = dev.talon.queue.spi.EventStore.inMemory();
+    Branch branch = EngineFixture.branch(1, store, EngineFixture.clock())
+        .policy(BenchPolicies.fourLines("max-wait")).snapshotEvery(1).build();
+    EngineFixture.prefill(branch);
+    for (int i = 0; i < 7; i++) {
+      branch.callNext(EngineFixture.deskId(0)).orElseThrow();
+    }
+    branch.close(); // saves a snapshot of the final state
+    assertThat(store.loadSnapshot(branch.id())).get()
+        .extracting(dev.talon.queue.spi.BranchSnapshot::seq).isEqualTo(branch.lastSeq());
+    Branch reopened = EngineFixture.branch(1, store, EngineFixture.clock())
+        .policy(BenchPolicies.fourLines("max-wait")).build();
+    assertThat(((dev.talon.queue.internal.BranchEngine) reopened).policyState()).isNotNull()
+        .isEqualTo(((dev.talon.queue.internal.BranchEngine) branch).policyState());
+  }
+
+  @Test
   void issueAndCall_manyOperations_keepOneThousandWaiting() {
     EngineQueueBenchmark bench = opened("booked-first", "in-memory", 2);
     EngineQueueBenchmark.Desk desk = desk(1, 2);
