@@ -144,6 +144,85 @@ public interface Branch extends AutoCloseable {
   long lastSeq();
 
   /** Stops any rotation scheduler; further operations throw {@link EngineClosedException}. */
+  // ---------------------------------------------------------------- asynchronous operations
+
+  /*
+   * Every operation that changes state also has an asynchronous form. It is applied exactly as its
+   * blocking form (the blocking methods are thin wrappers that wait), and its future completes when
+   * the blocking form would return: in SYNC and GROUP once the operation's events are committed, in
+   * ASYNC and with a non-durable store once they are applied. It fails with the exception the
+   * blocking form would throw (a QueueException), except that a bad argument found before the
+   * operation is submitted (a null request, an admission refusal) is thrown at once. The calling
+   * thread may apply queued operations (never waiting for I/O while it does); commits of
+   * asynchronous operations run on the branch's commit thread.
+   */
+
+  /** Asynchronous {@link #issue}. */
+  java.util.concurrent.CompletableFuture<Ticket> issueAsync(IssueRequest request);
+
+  /** Asynchronous {@link #book}. */
+  java.util.concurrent.CompletableFuture<Booking> bookAsync(BookRequest request);
+
+  /** Asynchronous {@link #cancelBooking}. */
+  java.util.concurrent.CompletableFuture<Booking> cancelBookingAsync(String code);
+
+  /** Asynchronous {@link #checkIn}. */
+  java.util.concurrent.CompletableFuture<Ticket> checkInAsync(String code);
+
+  /** Asynchronous {@link #callNext}. */
+  java.util.concurrent.CompletableFuture<Optional<Ticket>> callNextAsync(String deskId);
+
+  /** Asynchronous {@link #recall}. */
+  java.util.concurrent.CompletableFuture<Ticket> recallAsync(long ticketId);
+
+  /** Asynchronous {@link #returnCall}. */
+  java.util.concurrent.CompletableFuture<Ticket> returnCallAsync(long ticketId);
+
+  /** Asynchronous {@link #startService}. */
+  java.util.concurrent.CompletableFuture<Ticket> startServiceAsync(long ticketId);
+
+  /** Asynchronous {@link #finish}. */
+  java.util.concurrent.CompletableFuture<Ticket> finishAsync(long ticketId);
+
+  /** Asynchronous {@link #noShow}. */
+  java.util.concurrent.CompletableFuture<Ticket> noShowAsync(long ticketId);
+
+  /** Asynchronous {@link #cancel}. */
+  java.util.concurrent.CompletableFuture<Ticket> cancelAsync(long ticketId);
+
+  /** Asynchronous {@link #postpone(long, java.time.Duration)}. */
+  java.util.concurrent.CompletableFuture<Ticket> postponeAsync(long ticketId, java.time.Duration period);
+
+  /** Asynchronous {@link #postponeIndefinitely}. */
+  java.util.concurrent.CompletableFuture<Ticket> postponeIndefinitelyAsync(long ticketId);
+
+  /** Asynchronous {@link #resume}. */
+  java.util.concurrent.CompletableFuture<Ticket> resumeAsync(long ticketId);
+
+  /** Asynchronous {@link #transfer}. */
+  java.util.concurrent.CompletableFuture<Ticket> transferAsync(long ticketId, TransferRequest request);
+
+  /** Asynchronous {@link #callTicket}. */
+  java.util.concurrent.CompletableFuture<Ticket> callTicketAsync(String deskId, long ticketId);
+
+  /**
+   * Asynchronous {@link #openDesk}, {@link #pauseDesk} and {@link #closeDesk}: sets the desk's
+   * state ({@code reason} is required for PAUSED and ignored for OPEN).
+   */
+  java.util.concurrent.CompletableFuture<Void> setDeskStateAsync(String deskId, DeskState state, String reason);
+
+  /** Asynchronous {@link #setAutoCall}. */
+  java.util.concurrent.CompletableFuture<Void> setAutoCallAsync(String deskId, boolean on);
+
+  /** Asynchronous {@link #setPolicy}. */
+  java.util.concurrent.CompletableFuture<Void> setPolicyAsync(dev.talon.queue.spi.Policy<?> policy);
+
+  /** Asynchronous {@link #setAdmissionMode}. */
+  java.util.concurrent.CompletableFuture<Void> setAdmissionModeAsync(AdmissionMode mode);
+
+  /** Asynchronous {@link #rotate}. */
+  java.util.concurrent.CompletableFuture<Void> rotateAsync();
+
   @Override
   void close();
 }

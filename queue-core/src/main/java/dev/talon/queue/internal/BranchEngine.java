@@ -4,19 +4,20 @@ import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
 import dev.talon.queue.AdmissionMode;
 import dev.talon.queue.AdmissionRefusedException;
+import dev.talon.queue.BoardView;
 import dev.talon.queue.BookRequest;
 import dev.talon.queue.Booking;
 import dev.talon.queue.Branch;
-import dev.talon.queue.BoardView;
+import dev.talon.queue.BranchLostException;
 import dev.talon.queue.DailyStatistics;
+import dev.talon.queue.Desk;
 import dev.talon.queue.DeskState;
 import dev.talon.queue.DeskStatus;
 import dev.talon.queue.DuplicateRequestException;
-import dev.talon.queue.TransferRequest;
-import dev.talon.queue.WaitEstimate;
-import dev.talon.queue.BranchLostException;
 import dev.talon.queue.Durability;
 import dev.talon.queue.EngineClosedException;
+import dev.talon.queue.IllegalTransitionException;
+import dev.talon.queue.InvalidRequestException;
 import dev.talon.queue.IssueRequest;
 import dev.talon.queue.Origin;
 import dev.talon.queue.Position;
@@ -27,88 +28,110 @@ import dev.talon.queue.QueueException;
 import dev.talon.queue.StorageException;
 import dev.talon.queue.Ticket;
 import dev.talon.queue.TicketState;
+import dev.talon.queue.TransferRequest;
+import dev.talon.queue.UnknownServiceException;
 import dev.talon.queue.UnknownTicketException;
+import dev.talon.queue.WaitEstimate;
 import dev.talon.queue.spi.AdmissionCheck;
 import dev.talon.queue.spi.AdmissionDecision;
 import dev.talon.queue.spi.AdmissionRequest;
 import dev.talon.queue.spi.BranchSnapshot;
 import dev.talon.queue.spi.EventStore;
+import dev.talon.queue.spi.Policy;
 import dev.talon.queue.spi.QueueListener;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.LocalDate;
 import java.time.ZoneId;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
-import java.util.function.Function;
 import java.util.function.LongFunction;
+import org.jctools.queues.varhandle.MpscUnboundedVarHandleArrayQueue;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /*
- * The engine of one branch.
+ * The engine of one branch: a single writer on mutable state, fed by a lock-free queue.
  *
- * Design. The whole branch is one immutable BranchState held in `state`. Every operation runs
- * the same loop: read the state (acquire), read the clock, build a Draft, let a Tx validate and
- * emit events (clock catch-up first, then the operation's own), freeze the draft, and install it
- * with one compare-and-set. A failed CAS means another operation won; the attempt is discarded
- * (it published nothing) and retried on the newer state. So issue and call-next take no locks,
- * two desks can never claim the same ticket (only one CAS from a state where it waits succeeds),
- * and every history is linearizable at the successful CAS. Policies keep their state inside
- * BranchState, which makes stateful policies linearizable too.
+ * Submission. Every operation that changes state becomes an Op (which is also its own
+ * CompletableFuture) and is offered to a JCTools multi-producer queue: lock-free, no allocation
+ * beyond the Op once the queue's chunk is warm. Then the submitting thread tries to take the
+ * writer role with one CAS. If it gets it, it drains the queue and applies every op in submission
+ * order to the Core, its own and those of threads that found the role taken (flat combining, as
+ * Caffeine drains its write buffer under the eviction lock); the others just wait for their Op. A
+ * thread that releases the role looks at the queue once more after a volatile write, and one that
+ * failed the CAS had offered its op before; so an op is never stranded (the Dekker pattern on the
+ * role and the queue's producer index, both accessed with volatile semantics).
  *
- * The clock is read after the state. If thread A's CAS installed a state stamped t, A read t
- * before its CAS, which happened before B read that state, which happened before B read the
- * clock; so a monotonic clock never looks backwards to B, and a reading earlier than the state's
- * last time is a real step back: within `clockTolerance` it is treated as the last time (NTP
- * slews), beyond it the operation is refused.
+ * Application. The writer owns the Core, so numbering, line rings, claiming the head, slot
+ * capacity, rotation and the policy's state are plain writes with no copying and no retries. The
+ * order of application is the linearization order of all writes. The clock is read by the writer
+ * when it applies the op, so time never goes backwards in application order (a small step back
+ * within clockTolerance counts as no time passing, a larger one refuses the op).
  *
- * Durability. With a non-durable store (in memory) the events are appended after the CAS; the
- * store keys events by sequence number, so appends that overtake each other are harmless. With a
- * durable store the mode decides:
- * - SYNC reverses the order: the events are appended first, conditionally on their sequence
- *   numbers being free, and only then is the state installed. The store's conditional append is
- *   the serialisation point: whoever appends seq n+1 first is the only one that can install a
- *   state with seq n+1, so its CAS cannot fail; a loser waits for the winner's CAS and retries.
- *   An append that fails leaves the engine exactly as it was.
- * - GROUP and ASYNC keep the lock-free CAS first and hand the events to the Journal, which writes
- *   runs of consecutive operations in one store call. GROUP waits for that commit and, if it fails,
- *   the journal restores the last committed state (see Journal); ASYNC returns at once.
- * Either way an operation that returns in SYNC or GROUP mode is durable, and listeners hear of it
- * only after that.
+ * Batches and commits. One drain is one batch: its events go to the store in one append (one
+ * transaction). With a non-durable store (in memory) the writer appends it itself, then notifies
+ * listeners and completes the ops. With a durable store the writer hands the batch to the commit
+ * queue and releases the role before any I/O: the next drain may apply the next batch while this
+ * one commits (pipelining). Committing is a second role, taken the same way: whoever holds it
+ * appends the queued batches in order, merging consecutive ones into one append, then notifies
+ * listeners and completes the ops in commit order. A blocking caller takes the commit role itself
+ * after applying; an async caller leaves commits to the branch's commit thread. SYNC (and GROUP,
+ * now the same path) complete an op after its batch committed; ASYNC completes it when applied
+ * and commits in the background, refusing new ops while more than asyncMaxPending events wait.
  *
- * Fencing. Every append carries the engine's fencing token (its ownership epoch). When the store
- * refuses one as stale, another engine owns the branch: the refused operation is undone as any
- * failed append is (SYNC: never installed; GROUP: the journal restores the committed state), the
- * engine records the loss (`lost`, also set by the journal's writer in ASYNC mode) and every
- * later operation fails with BranchLostException before it reads anything.
+ * Failure. An op that throws changes nothing: a validation failure throws before the op emits
+ * its own events; if it emitted any (the clock's catch-up events before it, or the first events
+ * of a multi-event op), the writer rebuilds the core from the store's snapshot and tail plus the
+ * events it applied before the op that the store does not have yet (a rare path). A failed commit
+ * fails every op of its batch and of every later batch of the same epoch (they were applied on
+ * top of it); the writer then rebuilds the core from the store alone (adopting events whose
+ * commit succeeded although the store could not confirm it) in a new epoch. A stale fencing
+ * token means another engine owns the branch: the engine refuses everything from then on.
  *
- * Idempotency. Request ids live in a Caffeine cache (expiring after the configured window, on the
- * branch clock) mapping the id to the fingerprint of the request and a future of the result's id.
- * The first request with an id installs its future with putIfAbsent; a concurrent retry waits for
- * it (only duplicates ever wait), a later retry returns the current snapshot of the same ticket or
- * booking, and a reuse with different content is refused. Recovery refills the cache from the
- * request ids stored in the events.
+ * Reads never take the writer role: tickets and bookings are immutable records in slabs written
+ * with release semantics, desks, board, policy state, mode and service times are published the
+ * same way (see Core). Reads see the latest applied state; in a durable mode that may include a
+ * batch whose commit is under way (the op that made it has not returned yet) and that a failing
+ * commit takes back.
+ *
+ * Idempotency. Request ids live in a Caffeine cache (expiring by their first use, on the branch
+ * clock) mapping the id to the request's fingerprint and the future of the result's id. The first
+ * request with an id installs its entry with putIfAbsent; a concurrent retry waits for it, a later
+ * one returns the current snapshot of the same ticket or booking, a reuse with different content
+ * is refused. The writer records the result's id and time in the entry when it applies the op, so
+ * a snapshot taken at the end of a batch knows every id its state contains.
  */
 public final class BranchEngine implements Branch {
   private static final Logger log = LoggerFactory.getLogger(BranchEngine.class);
-  private static final VarHandle STATE;
+  private static final VarHandle WRITING;
+  private static final VarHandle COMMITTING;
   private static final VarHandle SNAPSHOTTING;
+  /** The most ops one drain applies before it hands its batch on; bounds a batch's size and latency. */
+  private static final int MAX_BATCH = 1024;
+  /** The most events one append carries when queued batches are merged. */
+  private static final int MAX_APPEND = 4096;
 
   static {
     try {
-      STATE = MethodHandles.lookup().findVarHandle(BranchEngine.class, "state", BranchState.class);
-      SNAPSHOTTING = MethodHandles.lookup().findVarHandle(BranchEngine.class, "snapshotting", boolean.class);
+      MethodHandles.Lookup l = MethodHandles.lookup();
+      WRITING = l.findVarHandle(BranchEngine.class, "writing", int.class);
+      COMMITTING = l.findVarHandle(BranchEngine.class, "committing", int.class);
+      SNAPSHOTTING = l.findVarHandle(BranchEngine.class, "snapshotting", boolean.class);
     } catch (ReflectiveOperationException e) {
       throw new ExceptionInInitializerError(e);
     }
@@ -118,23 +141,52 @@ public final class BranchEngine implements Branch {
   private final BranchCalendar calendar;
   private final EventStore store;
   private final boolean durable;
+  private final Durability mode;
   private final Cache<String, Request> requests;
-  private final Journal journal;
-  private final ExecutorService journalThread;
   private final ScheduledFuture<?> rotation;
-  @SuppressWarnings("unused") // accessed through STATE
-  private volatile BranchState state;
+
+  /** The core; replaced only when the writer rebuilds it. Readers take it once per read. */
+  private volatile Core core;
+  /** The writer's decision maker for the current core; writer-only. */
+  private Tx tx;
+  /** The writer's event list for the batch being applied; reused by non-durable batches. */
+  private final ArrayList<QueueEvent> scratch = new ArrayList<>(64);
+
+  private final MpscUnboundedVarHandleArrayQueue<Op> ops = new MpscUnboundedVarHandleArrayQueue<>(256);
+  @SuppressWarnings("unused") // accessed through WRITING
+  private volatile int writing;
+
+  // ---- durable commits
+  private final MpscUnboundedVarHandleArrayQueue<Batch> commits = new MpscUnboundedVarHandleArrayQueue<>(64);
+  @SuppressWarnings("unused") // accessed through COMMITTING
+  private volatile int committing;
+  /** The seq of the last event known to be in the store. */
+  private volatile long committedSeq;
+  /** Events handed to the commit queue and not yet known to be in the store, in seq order; writer-only. */
+  private final ArrayDeque<QueueEvent> uncommitted = new ArrayDeque<>();
+  /** The writer's epoch: incremented each time it rebuilds the core after a failed commit; writer-only. */
+  private int epoch;
+  /** The newest epoch a failed commit broke; the writer rebuilds when it equals its own. */
+  private volatile int brokenEpoch = -1;
+  /** Runs commits for async callers and ASYNC mode; created on first need. */
+  private volatile ExecutorService commitThread;
+
   private volatile boolean closed;
   private volatile String poisoned;
-  /** The seq of the newest snapshot saved or loaded; written by the snapshot thread and at open. */
+  /** Set when the store refused an append for a stale fencing token: another engine owns the branch. */
+  private volatile String lost;
+
+  // ---- snapshots
+  /** The seq of the newest snapshot saved, loaded or being saved. */
   private volatile long snapshotSeq;
-  /** Set while a snapshot of this branch waits for or runs on the snapshot thread. */
+  /** A snapshot encoded by the writer, waiting for its events to commit; then saved. */
+  private volatile PendingSnapshot pendingSnapshot;
   @SuppressWarnings("unused") // accessed through SNAPSHOTTING
   private volatile boolean snapshotting;
   /** A policy whose state could not be encoded: no snapshots are tried while it is in force. */
   private volatile Object snapshotsRefusedBy;
-  /** Set when the store refused an append for a stale fencing token: another engine owns the branch. */
-  private volatile String lost;
+
+  private record PendingSnapshot(long seq, int epoch, byte[] bytes) {}
 
   private BranchEngine(BranchConfig config) {
     this.config = config;
@@ -142,6 +194,7 @@ public final class BranchEngine implements Branch {
         config.slots().windowsPerDay());
     this.store = config.store();
     this.durable = store.isDurable();
+    this.mode = config.durability();
     this.requests = Caffeine.newBuilder()
         .expireAfter(new RequestExpiry(config.limits().requestIdWindow()))
         .ticker(() -> {
@@ -149,23 +202,9 @@ public final class BranchEngine implements Branch {
           return now.getEpochSecond() * 1_000_000_000L + now.getNano();
         })
         .build();
-    BranchState initial = BranchState.initial(config.services().size(), config.policy(), config.initialMode(), Floor.initial(config.desks().size(), config.services().size(),
-            config.estimation().defaultServiceTime().toMillis() / 1000.0));
-    BranchState opened = replay(initial);
-    this.state = opened;
-    if (durable && config.durability() != Durability.SYNC) {
-      this.journalThread = config.durability() == Durability.ASYNC ? Executors.newSingleThreadExecutor(r -> {
-        Thread t = new Thread(r, "talon-journal-" + config.branchId());
-        t.setDaemon(true);
-        return t;
-      }) : null;
-      this.journal = new Journal(config.branchId(), store, config.fencingToken(), config.durability(), journalThread,
-          this::restore, this::fenced, opened.seq, opened.generation, 1_000, config.asyncMaxPending());
-    } else {
-      this.journal = null;
-      this.journalThread = null;
-    }
-    considerSnapshot(opened);
+    Core opened = replay(true, Long.MAX_VALUE);
+    install(opened);
+    this.committedSeq = opened.seq;
     this.rotation = config.rotationScheduler() == null ? null
         : config.rotationScheduler().scheduleAtFixedRate(this::scheduledRotation,
             config.rotationInterval().toMillis(), config.rotationInterval().toMillis(), TimeUnit.MILLISECONDS);
@@ -176,16 +215,21 @@ public final class BranchEngine implements Branch {
     return new BranchEngine(config);
   }
 
+  private void install(Core c) {
+    this.tx = new Tx(c);
+    this.core = c;
+  }
+
   /**
    * The branch as its store has it: the newest usable snapshot (if any) plus the events after it.
-   * Listeners that want history get the events their horizon asks for, which may reach further
-   * back than the snapshot.
+   * At open, request ids are learnt and listeners that want history get the events their horizon
+   * asks for, which may reach further back than the snapshot.
    */
-  private BranchState replay(BranchState initial) {
-    BranchState base = initial;
+  private Core replay(boolean opening, long upTo) {
+    Core base = null;
     List<SnapshotCodec.RememberedRequest> remembered = List.of();
     Optional<BranchSnapshot> snapshot = store.loadSnapshot(config.branchId());
-    if (snapshot.isPresent()) {
+    if (snapshot.isPresent() && snapshot.get().seq() <= upTo) {
       try {
         SnapshotCodec.Decoded decoded = SnapshotCodec.decode(config, snapshot.get().state());
         if (decoded.state().seq != snapshot.get().seq()) {
@@ -194,27 +238,38 @@ public final class BranchEngine implements Branch {
         }
         base = decoded.state();
         remembered = decoded.requests();
-        snapshotSeq = base.seq;
+        if (opening) {
+          snapshotSeq = base.seq;
+        }
       } catch (SnapshotCodec.Unusable e) {
         log.info("branch {}: the snapshot at event {} is not used, the whole history is replayed: {}",
             config.branchId(), snapshot.get().seq(), e.getMessage());
       }
     }
-    List<QueueEvent> tail = store.load(config.branchId(), base.seq);
-    BranchState opened = base;
-    if (!tail.isEmpty()) {
-      Draft d = new Draft(config, calendar, base);
-      tail.forEach(d::apply);
-      opened = d.freeze();
+    if (base == null) {
+      base = new Core(config, calendar, config.initialMode());
     }
-    for (SnapshotCodec.RememberedRequest r : remembered) {
-      remember(r.requestId(), r.fingerprint(), r.resultId(), r.usedAt());
+    long baseSeq = base.seq;
+    List<QueueEvent> tail = store.load(config.branchId(), baseSeq);
+    if (upTo < Long.MAX_VALUE) {
+      for (QueueEvent e : tail) {
+        if (e.seq() <= upTo) {
+          base.apply(e);
+        }
+      }
+      return base;
     }
-    tail.forEach(this::remember);
-    if (opened.seq > 0) {
-      deliverHistory(base.seq, tail);
+    tail.forEach(base::apply);
+    if (opening) {
+      for (SnapshotCodec.RememberedRequest r : remembered) {
+        remember(r.requestId(), r.fingerprint(), r.resultId(), r.usedAt());
+      }
+      tail.forEach(this::remember);
+      if (base.seq > 0) {
+        deliverHistory(baseSeq, tail);
+      }
     }
-    return opened;
+    return base;
   }
 
   /** Hands listeners that want history the part of it their horizon asks for. */
@@ -267,275 +322,548 @@ public final class BranchEngine implements Branch {
       return;
     }
     Request r = new Request(fingerprint);
-    r.usedAt = usedAt;
+    r.applied(resultId, usedAt);
     r.result.complete(resultId);
     requests.put(requestId, r);
   }
 
-  // ---------------------------------------------------------------- snapshots
-
-  /** The single background thread that encodes and saves snapshots of every branch of this JVM. */
-  private static final class SnapshotThread {
-    static final ExecutorService EXECUTOR = Executors.newSingleThreadExecutor(r -> {
-      Thread t = new Thread(r, "talon-snapshots");
-      t.setDaemon(true);
-      return t;
-    });
-  }
+  // ---------------------------------------------------------------- operations as values
 
   /**
-   * Called with a state whose events are all in the store: if enough events passed since the last
-   * snapshot, hands it to the snapshot thread. Cheap when it does nothing (two plain reads); the
-   * reads may be stale, which at worst delays a snapshot to a later operation or takes one that the
-   * snapshot thread then finds superseded.
+   * One submitted operation; its own future. Completed by the writer (non-durable stores, ASYNC)
+   * or by the committer (SYNC, GROUP). The public completion methods are refused, so a caller of
+   * the async API cannot complete an engine operation by hand.
    */
-  private void considerSnapshot(BranchState committed) {
-    if (config.snapshotEvery() == 0 || committed.seq - snapshotSeq < config.snapshotEvery()
-        || committed.policy == snapshotsRefusedBy || !SNAPSHOTTING.compareAndSet(this, false, true)) {
-      return;
+  abstract static class Op extends CompletableFuture<Object> {
+    /** The idempotency entry of a request with an id, told the result when the op is applied. */
+    Request request;
+    /** The op's result once applied (the value the future completes with). */
+    Object value;
+
+    /** Applies the op through the writer's Tx; returns its result. */
+    abstract Object run(Tx tx);
+
+    final void succeed(Object result) {
+      super.complete(result);
     }
-    try {
-      SnapshotThread.EXECUTOR.execute(() -> snapshotsFrom(committed));
-    } catch (java.util.concurrent.RejectedExecutionException e) {
-      SNAPSHOTTING.setVolatile(this, false);
+
+    final void fail(Throwable error) {
+      super.completeExceptionally(error);
+    }
+
+    @Override
+    public boolean complete(Object value) {
+      throw new UnsupportedOperationException("an engine operation is completed by the engine");
+    }
+
+    @Override
+    public boolean completeExceptionally(Throwable ex) {
+      throw new UnsupportedOperationException("an engine operation is completed by the engine");
+    }
+
+    @Override
+    public void obtrudeValue(Object value) {
+      throw new UnsupportedOperationException("an engine operation is completed by the engine");
+    }
+
+    @Override
+    public void obtrudeException(Throwable ex) {
+      throw new UnsupportedOperationException("an engine operation is completed by the engine");
+    }
+
+    @Override
+    public <U> CompletableFuture<U> newIncompleteFuture() {
+      return new CompletableFuture<>();
     }
   }
 
-  /**
-   * On the snapshot thread: saves the given state, then the latest committed one as long as it is
-   * an interval ahead (a burst of operations that all found the thread busy would otherwise leave
-   * the newest snapshot far behind once the branch goes quiet). After giving up the role it looks
-   * once more, for an operation that passed the interval while the role was still taken.
-   */
-  private void snapshotsFrom(BranchState first) {
-    try {
-      BranchState next = first;
-      while (next != null && !closed && takeSnapshot(next)) {
-        next = committedAndDue();
-      }
-    } finally {
-      SNAPSHOTTING.setVolatile(this, false);
+  /** The ops and events of one drain, on their way to the store (durable stores only). */
+  private static final class Batch {
+    final List<QueueEvent> events;
+    final List<Op> ops;
+    final int epoch;
+
+    Batch(List<QueueEvent> events, List<Op> ops, int epoch) {
+      this.events = events;
+      this.ops = ops;
+      this.epoch = epoch;
     }
-    BranchState missed = closed ? null : committedAndDue();
-    if (missed != null) {
-      considerSnapshot(missed);
+
+    long lastSeq() {
+      return events.get(events.size() - 1).seq();
     }
   }
 
-  /** The current state if all its events are in the store and it is an interval past the last snapshot; else null. */
-  private BranchState committedAndDue() {
-    BranchState latest = current();
-    Journal j = journal; // null in SYNC mode, and while the constructor has not assigned it yet
-    if (latest.seq - snapshotSeq < config.snapshotEvery() || latest.policy == snapshotsRefusedBy
-        || (j != null && j.durableSeq() < latest.seq)) {
-      return null;
-    }
-    return latest;
-  }
+  // ---------------------------------------------------------------- submission and the writer
 
-  /** Encodes and saves a snapshot of a committed state; false (logged) if none was saved. */
-  private boolean takeSnapshot(BranchState committed) {
-    if (committed.seq <= snapshotSeq || lost != null || poisoned != null) {
-      return false;
-    }
-    List<SnapshotCodec.RememberedRequest> remembered = rememberedRequests(committed);
-    if (remembered == null) {
-      return false;
-    }
-    byte[] bytes;
-    try {
-      bytes = SnapshotCodec.encode(config, committed, remembered);
-    } catch (SnapshotCodec.Unusable | RuntimeException e) {
-      // a policy without a codec (UnsupportedOperationException) or with a faulty one
-      snapshotsRefusedBy = committed.policy;
-      log.warn("branch {}: no snapshots while policy {} is in force: {}", config.branchId(), committed.policy.name(),
-          e.getMessage(), e instanceof UnsupportedOperationException ? null : e);
-      return false;
-    }
-    try {
-      store.saveSnapshot(config.branchId(), new BranchSnapshot(committed.seq, bytes));
-      snapshotSeq = committed.seq;
-      return true;
-    } catch (RuntimeException e) {
-      log.warn("branch {}: the snapshot at event {} was not saved (the next one is tried after {} more events): {}",
-          config.branchId(), committed.seq, config.snapshotEvery(), e.toString());
-      snapshotSeq = committed.seq; // do not retry on every operation while the store is down
-      return false;
-    }
-  }
-
-  /**
-   * The request ids the state's history still has remembered: those of its tickets and bookings made
-   * within the window (also ones forgotten since, whose ids still refuse a different request). A
-   * request whose first attempt is still running may already be in the state (its entry is put
-   * before its CAS): wait for it; null if one is still running after a second (the snapshot is then
-   * left to a later operation). Entries of requests after the state are left to the tail.
-   */
-  private List<SnapshotCodec.RememberedRequest> rememberedRequests(BranchState s) {
-    List<SnapshotCodec.RememberedRequest> out = new ArrayList<>();
-    Instant now = config.clock().now();
-    for (var entry : requests.asMap().entrySet()) {
-      Request r = entry.getValue();
-      Long result;
-      try {
-        result = r.result.get(1, TimeUnit.SECONDS);
-      } catch (java.util.concurrent.ExecutionException | java.util.concurrent.CancellationException failed) {
-        continue; // the first attempt failed and changed nothing
-      } catch (java.util.concurrent.TimeoutException | InterruptedException e) {
-        if (e instanceof InterruptedException) {
-          Thread.currentThread().interrupt();
-        }
-        return null;
-      }
-      boolean booking = r.fingerprint instanceof List<?> f && "book".equals(f.get(0));
-      boolean inState = booking ? result < s.nextBookingId : result < s.nextTicketId;
-      if (inState && r.usedAt.plus(config.limits().requestIdWindow()).isAfter(now)) {
-        out.add(new SnapshotCodec.RememberedRequest(entry.getKey(), r.fingerprint, result, r.usedAt));
-      }
-    }
-    return out;
-  }
-
-  // ---------------------------------------------------------------- the loop
-
-  @FunctionalInterface
-  private interface Op<R> {
-    R run(Tx tx);
-  }
-
-  private <R> R execute(Op<R> op) {
+  /** Submits an op; a blocking caller commits inline, an async one leaves commits to the commit thread. */
+  private Op submit(Op op, boolean blocking) {
     if (closed) {
       throw new EngineClosedException("branch " + config.branchId() + " is closed");
     }
+    refuseIfBroken();
+    if (mode == Durability.ASYNC && durable) {
+      long behind = core.seq - committedSeq;
+      if (behind >= config.asyncMaxPending()) {
+        throw new StorageException("branch " + config.branchId() + ": the store is " + behind
+            + " events behind (ASYNC limit " + config.asyncMaxPending()
+            + "); operations are refused until it catches up");
+      }
+    }
+    ops.offer(op);
+    drain();
+    if (durable && !commits.isEmpty()) {
+      if (blocking && mode != Durability.ASYNC) {
+        drainCommits();
+      } else {
+        commitInBackground();
+      }
+    }
+    return op;
+  }
+
+  private void refuseIfBroken() {
     if (lost != null) {
       throw refusal();
     }
     if (poisoned != null) {
       throw new StorageException(poisoned);
     }
-    while (true) {
-      BranchState s = (BranchState) STATE.getAcquire(this);
-      Instant now = config.clock().now();
-      if (s.lastAt != null && now.isBefore(s.lastAt)
-          && Duration.between(now, s.lastAt).compareTo(config.clockTolerance()) <= 0) {
-        now = s.lastAt; // a small step back (e.g. an NTP correction) counts as no time passing
+  }
+
+  /** Waits for an op submitted by a blocking call and returns its result or throws its failure. */
+  private Object await(Op op) {
+    if (!op.isDone()) {
+      for (int spins = 0; spins < 64 && !op.isDone(); spins++) {
+        Thread.onSpinWait(); // the writer or committer usually finishes within microseconds
       }
-      Tx tx = new Tx(new Draft(config, calendar, s), now);
-      tx.catchUp();
-      R result = op.run(tx);
-      if (!tx.events.isEmpty()) {
-        tx.afterOp();
-        if (result instanceof Ticket t) {
-          @SuppressWarnings("unchecked")
-          R latest = (R) tx.d.tickets.get(t.id()); // auto-call may have moved it on
-          result = latest;
-        }
+    }
+    try {
+      return op.join();
+    } catch (CompletionException e) {
+      Throwable cause = e.getCause();
+      if (cause instanceof RuntimeException r) {
+        throw r;
       }
-      if (tx.events.isEmpty()) {
-        return result;
+      if (cause instanceof Error err) {
+        throw err;
       }
-      BranchState next = tx.d.freeze();
-      if (journal != null) {
-        journal.checkBacklog();
-        if (!STATE.compareAndSet(this, s, next)) {
-          continue;
-        }
-        CompletableFuture<Void> written = journal.submit(tx.events, s, s.generation);
-        if (config.snapshotEvery() > 0 && next.seq - snapshotSeq >= config.snapshotEvery()) {
-          written.thenRun(() -> considerSnapshot(next)); // only once its events are in the store
-        }
-        if (config.durability() == Durability.GROUP) {
-          awaitDurable(written);
-        }
-      } else if (durable) {
-        try {
-          store.append(config.branchId(), config.fencingToken(), tx.events);
-        } catch (EventStore.SequenceConflictException conflict) {
-          awaitNewerThan(s);
-          continue;
-        } catch (EventStore.StaleFenceException stale) {
-          fenced(stale);
-          throw refusal(); // nothing was written or installed
-        }
-        if (!STATE.compareAndSet(this, s, next)) {
-          if (current().seq >= next.seq) {
-            return result; // a waiter found our events in the store and applied (and announced) them first
-          }
-          poisoned = "branch " + config.branchId() + " was changed by another writer while it appended event "
-              + next.seq + "; reopen the branch";
-          throw new StorageException(poisoned);
-        }
-        considerSnapshot(next);
-      } else {
-        if (!STATE.compareAndSet(this, s, next)) {
-          continue; // another operation won; nothing was published, try again on its state
-        }
-        appendAfterPublish(s, next, tx.events);
-        considerSnapshot(next);
-      }
-      notifyListeners(tx.events);
-      return result;
+      throw new StorageException("operation failed: " + cause, cause);
     }
   }
 
-  private void awaitDurable(CompletableFuture<Void> written) {
-    try {
-      written.join();
-    } catch (CompletionException e) {
-      if (lost != null) {
-        throw refusal(); // the journal rolled the batch back and reported the loss through fenced()
+  private Object call(Op op) {
+    return await(submit(op, true));
+  }
+
+  /** Takes the writer role while ops wait, applies them, and looks again after releasing it. */
+  private void drain() {
+    while (!ops.isEmpty()) {
+      if (!WRITING.compareAndSet(this, 0, 1)) {
+        return; // the holder will see our op: it looks at the queue after releasing the role
       }
-      if (e.getCause() instanceof QueueException q) {
-        throw q;
+      try {
+        applyBatch();
+      } finally {
+        WRITING.setVolatile(this, 0); // volatile: ordered before our next look at the queue
       }
-      throw new StorageException("commit failed: " + e.getCause(), e.getCause());
     }
+  }
+
+  /** Holding the writer role: applies one batch of ops and hands it on. */
+  private void applyBatch() {
+    if (brokenEpoch == epoch) {
+      try {
+        rebuildAfterFailedCommit();
+      } catch (RuntimeException e) {
+        // the store cannot be read either: refuse what waits; the next drain tries again
+        for (Op op; (op = ops.relaxedPoll()) != null; ) {
+          op.fail(e);
+        }
+        return;
+      }
+    }
+    trimCommitted();
+    List<QueueEvent> events = durable ? new ArrayList<>(8) : scratch;
+    List<Op> applied = durable ? new ArrayList<>(8) : null;
+    int count = 0;
+    Op op;
+    while (count < MAX_BATCH && (op = ops.relaxedPoll()) != null) {
+      count++;
+      if (op instanceof CloseOp) {
+        op.succeed(null); // no clock catch-up: closing emits nothing
+        continue;
+      }
+      if (lost != null || poisoned != null) {
+        op.fail(lost != null ? refusal() : new StorageException(poisoned));
+        continue;
+      }
+      if (applyOne(op, events) && durable) {
+        applied.add(op); // (a failed op was completed exceptionally and left nothing behind)
+      }
+    }
+    if (durable) {
+      handToCommit(events, applied);
+      maybeSnapshot();
+      return;
+    }
+    // non-durable: append in place (no I/O), announce, acknowledge
+    if (!events.isEmpty()) {
+      try {
+        store.append(config.branchId(), config.fencingToken(), events);
+      } catch (RuntimeException e) {
+        failNonDurableBatch(e);
+        return;
+      }
+      committedSeq = core.seq;
+      notifyListeners(events);
+      considerSnapshotOfCommitted();
+    }
+    events.clear();
+    completeApplied();
+    maybeSnapshot();
+  }
+
+  /** Ops applied in this non-durable batch, completed after the append; writer-only. */
+  private final ArrayList<Op> appliedNonDurable = new ArrayList<>(16);
+
+  private void completeApplied() {
+    for (int i = 0; i < appliedNonDurable.size(); i++) {
+      Op o = appliedNonDurable.get(i);
+      o.succeed(o.value);
+    }
+    appliedNonDurable.clear();
   }
 
   /**
-   * Applies the store's events after {@code s} that this engine has not applied, and installs the
-   * result if the state is still {@code s}. Returns false when the store has nothing newer.
+   * Applies one op: reads the clock, catches up with time, runs the op and what follows any op.
+   * Returns false if it failed (the op is then completed exceptionally and the core is as before).
    */
-  private boolean catchUpFromStore(BranchState s) {
-    List<QueueEvent> tail = store.load(config.branchId(), s.seq);
-    if (tail.isEmpty()) {
+  private boolean applyOne(Op op, List<QueueEvent> events) {
+    Core c = core;
+    int mark = events.size();
+    long seqBefore = c.seq;
+    try {
+      Instant now = config.clock().now();
+      Instant last = c.lastAt;
+      if (last != null && now.isBefore(last) && Duration.between(now, last).compareTo(config.clockTolerance()) <= 0) {
+        now = last; // a small step back (e.g. an NTP correction) counts as no time passing
+      }
+      Tx t = tx.at(now, events);
+      t.catchUp();
+      Object result = op.run(t);
+      if (events.size() > mark) {
+        t.afterOp();
+        if (result instanceof Ticket ticket) {
+          result = c.tickets.get(ticket.id()); // auto-call may have moved it on
+        }
+      }
+      op.value = result;
+      if (op.request != null) {
+        op.request.applied(result instanceof Ticket ticket ? ticket.id() : ((Booking) result).id(),
+            result instanceof Ticket ticket ? ticket.issuedAt() : ((Booking) result).bookedAt());
+      }
+    } catch (RuntimeException | Error e) {
+      if (core.seq != seqBefore) {
+        undoTo(seqBefore, events, mark);
+      }
+      op.fail(e);
       return false;
     }
-    Draft d = new Draft(config, calendar, s);
-    for (QueueEvent e : tail) {
-      d.apply(e);
-    }
-    if (STATE.compareAndSet(this, s, d.freeze())) {
-      tail.forEach(this::remember);
-      notifyListeners(tail);
+    if (!durable) {
+      appliedNonDurable.add(op);
+    } else if (mode == Durability.ASYNC) {
+      op.succeed(op.value); // acknowledged when applied; committed in the background
     }
     return true;
   }
 
   /**
-   * Called by the journal when a group commit failed: back to {@code base}, the last committed
-   * state, plus any events the store holds beyond it that this engine never applied; installed in
-   * a new generation so that entries built on discarded states are recognised.
+   * Rare: an op failed after it emitted events. Rebuilds the core as it was before the op: the
+   * store's state plus the events applied before the op that the store does not have yet.
    */
-  private int restore(BranchState base, List<QueueEvent> storedBeyond) {
-    BranchState restored = base;
-    if (!storedBeyond.isEmpty()) {
-      Draft d = new Draft(config, calendar, base);
-      storedBeyond.forEach(d::apply);
-      restored = d.freeze();
+  private void undoTo(long seq, List<QueueEvent> events, int mark) {
+    List<QueueEvent> keep = new ArrayList<>(uncommitted);
+    keep.addAll(events.subList(0, mark));
+    events.subList(mark, events.size()).clear();
+    try {
+      Core rebuilt = replay(false, lost != null ? committedSeq : Long.MAX_VALUE);
+      for (QueueEvent e : keep) {
+        if (e.seq() > rebuilt.seq && e.seq() <= seq) {
+          rebuilt.apply(e);
+        }
+      }
+      if (rebuilt.seq != seq) {
+        throw new StorageException("branch " + config.branchId() + ": the store returned events up to "
+            + rebuilt.seq + " where " + seq + " were expected");
+      }
+      install(rebuilt);
+    } catch (RuntimeException e) {
+      poisoned = "branch " + config.branchId() + " could not undo a failed operation (" + e.getMessage()
+          + "); reopen the branch from its store";
+      log.warn("{}", poisoned, e);
     }
-    restored = restored.nextGeneration();
-    STATE.setVolatile(this, restored);
-    if (!storedBeyond.isEmpty()) {
-      storedBeyond.forEach(this::remember);
-      notifyListeners(storedBeyond);
+  }
+
+  private void failNonDurableBatch(RuntimeException e) {
+    if (e instanceof EventStore.StaleFenceException stale) {
+      fenced(stale);
     }
-    return restored.generation;
+    RuntimeException cause = lost != null ? refusal()
+        : e instanceof QueueException ? e : new StorageException("appending events failed: " + e, e);
+    long before = committedSeq;
+    scratch.clear();
+    for (Op o : appliedNonDurable) {
+      o.fail(cause);
+    }
+    appliedNonDurable.clear();
+    undoTo(before, new ArrayList<>(), 0);
+  }
+
+  // ---------------------------------------------------------------- durable commits
+
+  private void handToCommit(List<QueueEvent> events, List<Op> applied) {
+    if (events.isEmpty() && (uncommitted.isEmpty() || mode == Durability.ASYNC)) {
+      for (Op o : applied) {
+        if (!o.isDone()) {
+          o.succeed(o.value); // nothing to commit (no change) and nothing it read is still committing
+        }
+      }
+      return;
+    }
+    if (mode == Durability.ASYNC) {
+      applied = List.of(); // acknowledged already
+    }
+    uncommitted.addAll(events);
+    commits.offer(new Batch(events, applied, epoch));
+  }
+
+  private void trimCommitted() {
+    long c = committedSeq;
+    while (!uncommitted.isEmpty() && uncommitted.peekFirst().seq() <= c) {
+      uncommitted.pollFirst();
+    }
+  }
+
+  private void commitInBackground() {
+    ExecutorService t = commitThread;
+    if (t == null) {
+      synchronized (this) { // once per branch, off the hot path
+        t = commitThread;
+        if (t == null) {
+          t = Executors.newSingleThreadExecutor(r -> {
+            Thread th = new Thread(r, "talon-commit-" + config.branchId());
+            th.setDaemon(true);
+            return th;
+          });
+          commitThread = t;
+        }
+      }
+    }
+    try {
+      t.execute(this::drainCommits);
+    } catch (java.util.concurrent.RejectedExecutionException closing) {
+      drainCommits();
+    }
+  }
+
+  /** Takes the commit role while batches wait, commits them in order, and looks again after releasing it. */
+  private void drainCommits() {
+    while (!commits.isEmpty()) {
+      if (!COMMITTING.compareAndSet(this, 0, 1)) {
+        return;
+      }
+      try {
+        commitQueued();
+      } finally {
+        COMMITTING.setVolatile(this, 0);
+      }
+    }
+  }
+
+  private void commitQueued() {
+    Batch first;
+    while ((first = commits.relaxedPoll()) != null) {
+      List<Batch> group = new ArrayList<>(4);
+      group.add(first);
+      int size = first.events.size();
+      Batch next;
+      while (size < MAX_APPEND && (next = commits.relaxedPeek()) != null && next.epoch == first.epoch) {
+        group.add(commits.relaxedPoll());
+        size += next.events.size();
+      }
+      if (first.epoch <= brokenEpoch || lost != null) {
+        failGroup(group, lost != null ? refusal() : new StorageException("branch " + config.branchId() + ": event "
+            + first.events.get(0).seq() + " depended on events whose commit failed; the operation was undone"));
+        continue;
+      }
+      List<QueueEvent> all;
+      if (group.size() == 1) {
+        all = first.events;
+      } else {
+        all = new ArrayList<>(size);
+        for (Batch b : group) {
+          all.addAll(b.events);
+        }
+      }
+      commitGroup(group, all);
+    }
+  }
+
+  private void commitGroup(List<Batch> group, List<QueueEvent> all) {
+    if (all.isEmpty()) {
+      committed(group); // ops that changed nothing, waiting only for the batches before them
+      return;
+    }
+    long pause = 10;
+    while (true) {
+      try {
+        store.append(config.branchId(), config.fencingToken(), all);
+        committed(group);
+        return;
+      } catch (EventStore.SequenceConflictException conflict) {
+        resync(group, conflict);
+        return;
+      } catch (RuntimeException failure) {
+        if (failure instanceof EventStore.StaleFenceException stale) {
+          fenced(stale); // before the futures fail, so that their callers see the loss
+          breakEpoch(group, refusal());
+          return;
+        }
+        if (mode == Durability.ASYNC && (!closed || pause < 1_000)) {
+          // already acknowledged: nothing to roll back, so keep trying with a growing pause
+          log.warn("branch {}: an ASYNC commit failed, retrying in {} ms: {}", config.branchId(), pause,
+              failure.toString());
+          sleep(pause);
+          pause = Math.min(pause * 2, 1_000);
+          continue;
+        }
+        breakEpoch(group, failure instanceof QueueException ? failure
+            : new StorageException("appending events of branch " + config.branchId() + " failed: " + failure, failure));
+        return;
+      }
+    }
+  }
+
+  /**
+   * The store already holds events at the group's sequence numbers. Those that equal ours (an
+   * earlier attempt committed although the store could not confirm it) are committed after all;
+   * from the first difference on the group failed and the writer adopts the store's events.
+   */
+  private void resync(List<Batch> group, EventStore.SequenceConflictException conflict) {
+    List<QueueEvent> stored;
+    try {
+      stored = store.load(config.branchId(), committedSeq);
+    } catch (RuntimeException e) {
+      breakEpoch(group, conflict);
+      return;
+    }
+    int at = 0;
+    List<Batch> written = new ArrayList<>();
+    for (Batch b : group) {
+      int end = at + b.events.size();
+      if (end > stored.size() || !stored.subList(at, end).equals(b.events)) {
+        break;
+      }
+      written.add(b);
+      at = end;
+    }
+    committed(written);
+    if (written.size() < group.size()) {
+      breakEpoch(group.subList(written.size(), group.size()), conflict);
+    }
+  }
+
+  private void committed(List<Batch> group) {
+    for (Batch b : group) {
+      if (!b.events.isEmpty()) {
+        committedSeq = b.lastSeq();
+      }
+      notifyListeners(b.events);
+      for (Op o : b.ops) {
+        o.succeed(o.value);
+      }
+    }
+    if (!group.isEmpty()) {
+      considerSnapshotOfCommitted();
+    }
+  }
+
+  /** A commit failed: its batches and every later batch of the epoch fail; the writer rebuilds. */
+  private void breakEpoch(List<Batch> group, RuntimeException cause) {
+    brokenEpoch = group.get(0).epoch;
+    PendingSnapshot p = pendingSnapshot;
+    if (p != null && p.epoch == brokenEpoch) {
+      pendingSnapshot = null;
+      snapshotSeq = Math.min(snapshotSeq, committedSeq);
+      SNAPSHOTTING.setVolatile(this, false);
+    }
+    // rebuild now if the writer role is free, so that a failed caller sees the state it left;
+    // otherwise the writer rebuilds at its next batch
+    boolean rebuilt = false;
+    if (WRITING.compareAndSet(this, 0, 1)) {
+      try {
+        if (brokenEpoch == epoch) {
+          rebuildAfterFailedCommit();
+        }
+        rebuilt = true;
+      } catch (RuntimeException e) {
+        log.warn("branch {}: reloading after a failed commit failed, the next operation tries again: {}",
+            config.branchId(), e.toString());
+      } finally {
+        WRITING.setVolatile(this, 0);
+      }
+    }
+    failGroup(group, cause);
+    if (rebuilt) {
+      drain();
+    }
+  }
+
+  private void failGroup(List<Batch> group, RuntimeException cause) {
+    for (Batch b : group) {
+      for (Op o : b.ops) {
+        o.fail(cause);
+      }
+    }
+  }
+
+  /** Holding the writer role after a failed commit: back to what the store holds, in a new epoch. */
+  private void rebuildAfterFailedCommit() {
+    long known = committedSeq;
+    Core rebuilt;
+    try {
+      rebuilt = replay(false, lost != null ? known : Long.MAX_VALUE); // a lost branch keeps only what it wrote
+    } catch (RuntimeException e) {
+      poisoned = null;
+      throw e instanceof QueueException ? e : new StorageException("branch " + config.branchId()
+          + ": reloading after a failed commit failed: " + e, e);
+    }
+    install(rebuilt);
+    epoch++;
+    uncommitted.clear();
+    if (rebuilt.seq > known) {
+      // commits that succeeded although the store could not confirm them: adopt and announce them
+      List<QueueEvent> adopted = store.load(config.branchId(), known);
+      adopted.forEach(this::remember);
+      committedSeq = rebuilt.seq;
+      notifyListeners(adopted);
+    } else {
+      committedSeq = rebuilt.seq;
+    }
+  }
+
+  private static void sleep(long millis) {
+    try {
+      Thread.sleep(millis);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
   }
 
   /**
    * The store refused an append for a stale fencing token: another engine owns the branch now.
-   * From here on every operation is refused; called by the SYNC path and by the journal.
+   * From here on every operation is refused.
    */
   private void fenced(EventStore.StaleFenceException e) {
     if (lost == null) {
@@ -549,54 +877,8 @@ public final class BranchEngine implements Branch {
     return new BranchLostException(config.branchId(), config.fencingToken(), lost);
   }
 
-  private void appendAfterPublish(BranchState before, BranchState after, List<QueueEvent> events) {
-    try {
-      store.append(config.branchId(), config.fencingToken(), events);
-    } catch (RuntimeException e) {
-      if (e instanceof EventStore.StaleFenceException stale) {
-        fenced(stale);
-      }
-      if (STATE.compareAndSet(this, after, before)) {
-        if (lost != null) {
-          throw refusal();
-        }
-        throw e instanceof QueueException q ? q : new StorageException("appending events failed: " + e, e);
-      }
-      poisoned = "branch " + config.branchId() + " could not store event " + events.get(0).seq()
-          + " and later operations already depend on it; reopen the branch from its store";
-      throw new StorageException(poisoned, e);
-    }
-  }
-
-  /**
-   * After a sequence conflict in SYNC mode: usually another operation of this engine appended the
-   * next events and is about to install its state. If none does within a moment, the events in the
-   * store are ones this engine never applied (an append whose commit succeeded although the store
-   * could not confirm it): load them and apply them.
-   */
-  private void awaitNewerThan(BranchState s) {
-    long started = System.nanoTime();
-    long deadline = started + TimeUnit.SECONDS.toNanos(10);
-    boolean loaded = false;
-    for (int spins = 0; STATE.getAcquire(this) == s; spins++) {
-      if (!loaded && System.nanoTime() - started > TimeUnit.MILLISECONDS.toNanos(50)) {
-        loaded = catchUpFromStore(s);
-        continue;
-      }
-      if (System.nanoTime() > deadline) {
-        throw new StorageException("branch " + config.branchId() + ": event " + (s.seq + 1)
-            + " is in the store but was not applied here; another engine is writing this branch");
-      }
-      if (spins < 100) {
-        Thread.onSpinWait(); // the winner installs its state right after its append returns
-      } else {
-        java.util.concurrent.locks.LockSupport.parkNanos(50_000); // it was descheduled: do not burn its core
-      }
-    }
-  }
-
   private void notifyListeners(List<QueueEvent> events) {
-    if (config.listeners().isEmpty()) {
+    if (config.listeners().isEmpty() || events.isEmpty()) {
       return;
     }
     List<QueueEvent> view = Collections.unmodifiableList(events);
@@ -609,6 +891,104 @@ public final class BranchEngine implements Branch {
       }
     }
   }
+
+  // ---------------------------------------------------------------- snapshots
+
+  /** The single background thread that saves snapshots of every branch of this JVM. */
+  private static final class SnapshotThread {
+    static final ExecutorService EXECUTOR = Executors.newSingleThreadExecutor(r -> {
+      Thread t = new Thread(r, "talon-snapshots");
+      t.setDaemon(true);
+      return t;
+    });
+  }
+
+  /**
+   * Holding the writer role at a batch boundary: if enough events passed since the last snapshot
+   * and none is on its way, encodes the core (CPU only) and leaves it pending until its events are
+   * committed.
+   */
+  private void maybeSnapshot() {
+    Core c = core;
+    if (config.snapshotEvery() == 0 || c.seq - snapshotSeq < config.snapshotEvery() || c.policy == snapshotsRefusedBy
+        || lost != null || poisoned != null || !SNAPSHOTTING.compareAndSet(this, false, true)) {
+      return;
+    }
+    byte[] bytes = encode(c);
+    if (bytes == null) {
+      SNAPSHOTTING.setVolatile(this, false);
+      return;
+    }
+    snapshotSeq = c.seq;
+    pendingSnapshot = new PendingSnapshot(c.seq, epoch, bytes);
+    considerSnapshotOfCommitted();
+  }
+
+  /** After a commit: hands a pending snapshot whose events are all committed to the snapshot thread. */
+  private void considerSnapshotOfCommitted() {
+    PendingSnapshot p = pendingSnapshot;
+    if (p == null || p.seq > committedSeq) {
+      return;
+    }
+    pendingSnapshot = null;
+    try {
+      SnapshotThread.EXECUTOR.execute(() -> save(p));
+    } catch (java.util.concurrent.RejectedExecutionException e) {
+      SNAPSHOTTING.setVolatile(this, false);
+    }
+  }
+
+  private void save(PendingSnapshot p) {
+    try {
+      if (lost == null) {
+        store.saveSnapshot(config.branchId(), new BranchSnapshot(p.seq, p.bytes));
+      }
+    } catch (RuntimeException e) {
+      log.warn("branch {}: the snapshot at event {} was not saved (the next one is tried after {} more events): {}",
+          config.branchId(), p.seq, config.snapshotEvery(), e.toString());
+    } finally {
+      SNAPSHOTTING.setVolatile(this, false);
+    }
+  }
+
+  /** Encodes the writer's core; null (logged) if the policy cannot be snapshotted. */
+  private byte[] encode(Core c) {
+    try {
+      return SnapshotCodec.encode(config, c, rememberedRequests(c));
+    } catch (SnapshotCodec.Unusable | RuntimeException e) {
+      // a policy without a codec (UnsupportedOperationException) or with a faulty one
+      snapshotsRefusedBy = c.policy;
+      log.warn("branch {}: no snapshots while policy {} is in force: {}", config.branchId(), c.policy.name(),
+          e.getMessage(), e instanceof UnsupportedOperationException ? null : e);
+      return null;
+    }
+  }
+
+  /**
+   * The request ids the core's history still has remembered: those of its tickets and bookings made
+   * within the window (also ones forgotten since, whose ids still refuse a different request).
+   * Called by the writer, which has recorded the result of every op it applied.
+   */
+  private List<SnapshotCodec.RememberedRequest> rememberedRequests(Core c) {
+    List<SnapshotCodec.RememberedRequest> out = new ArrayList<>();
+    Instant now = config.clock().now();
+    for (var entry : requests.asMap().entrySet()) {
+      Request r = entry.getValue();
+      long result = r.resultId;
+      Instant usedAt = r.usedAt;
+      if (usedAt == null) {
+        continue; // not applied yet: it belongs to a later state
+      }
+      boolean booking = r.fingerprint instanceof List<?> f && "book".equals(f.get(0));
+      boolean inState = booking ? result < c.nextBookingId : result < c.nextTicketId;
+      if (inState && usedAt.plus(config.limits().requestIdWindow()).isAfter(now)) {
+        out.add(new SnapshotCodec.RememberedRequest(entry.getKey(), r.fingerprint, result, usedAt));
+      }
+    }
+    return out;
+  }
+
+  // ---------------------------------------------------------------- admission and idempotency
 
   private void admit(AdmissionRequest.Kind kind, String service, Origin origin, String personId,
       Set<String> categories) {
@@ -625,16 +1005,20 @@ public final class BranchEngine implements Branch {
     }
   }
 
-  // ---------------------------------------------------------------- idempotency
-
-  private static final class Request {
+  static final class Request {
     final Object fingerprint;
     final CompletableFuture<Long> result = new CompletableFuture<>();
-    /** When the ticket or booking was made (its event's time); null while the first attempt runs. */
+    /** The ticket or booking it made and when (its event's time); set by the writer when applied. */
+    volatile long resultId;
     volatile Instant usedAt;
 
     Request(Object fingerprint) {
       this.fingerprint = fingerprint;
+    }
+
+    void applied(long id, Instant at) {
+      resultId = id;
+      usedAt = at;
     }
   }
 
@@ -679,33 +1063,47 @@ public final class BranchEngine implements Branch {
     return List.of("book", service, windowStart.toString(), String.valueOf(personId));
   }
 
-  private <R> R once(String requestId, Object fingerprint, Op<R> op, Function<R, Long> idOf, LongFunction<R> current) {
-    if (requestId == null) {
-      return execute(op);
-    }
+  /**
+   * Runs an op that carries a request id once per id: the first submission runs it, a concurrent
+   * duplicate waits for it, a later one gets the current snapshot of its result.
+   */
+  @SuppressWarnings("unchecked")
+  private <R> CompletableFuture<R> once(String requestId, Object fingerprint, Op op, LongFunction<R> current,
+      boolean blocking) {
     while (true) {
       Request mine = new Request(fingerprint);
       Request prior = requests.asMap().putIfAbsent(requestId, mine);
       if (prior == null) {
+        op.request = mine;
         try {
-          R r = execute(op);
-          mine.usedAt = r instanceof Ticket t ? t.issuedAt() : ((Booking) r).bookedAt();
-          mine.result.complete(idOf.apply(r));
-          return r;
+          submit(op, blocking);
         } catch (RuntimeException e) {
           requests.asMap().remove(requestId, mine);
           mine.result.completeExceptionally(e);
           throw e;
         }
+        return (CompletableFuture<R>) (CompletableFuture<?>) op.handle((r, e) -> {
+          if (e != null) {
+            requests.asMap().remove(requestId, mine);
+            mine.result.completeExceptionally(e);
+            throw e instanceof CompletionException ce ? ce : new CompletionException(e);
+          }
+          mine.result.complete(mine.resultId);
+          return r;
+        });
       }
       if (!prior.fingerprint.equals(fingerprint)) {
         throw new DuplicateRequestException("request id " + requestId + " was already used for a different request "
             + prior.fingerprint + "; this one is " + fingerprint + ". Use a new request id for a new request");
       }
+      if (!blocking && !prior.result.isDone()) {
+        return prior.result.handle((id, e) -> e == null ? current.apply(id) : null).thenCompose(r -> r != null
+            ? CompletableFuture.completedFuture(r) : once(requestId, fingerprint, op, current, false));
+      }
       try {
         R r = current.apply(prior.result.join());
         if (r != null) {
-          return r;
+          return CompletableFuture.completedFuture(r);
         }
         // the ticket or booking ended on an earlier day and was forgotten: the id starts afresh
         requests.asMap().remove(requestId, prior);
@@ -715,7 +1113,107 @@ public final class BranchEngine implements Branch {
     }
   }
 
-  // ---------------------------------------------------------------- operations
+  private static <T> T join(CompletableFuture<T> f) {
+    try {
+      return f.join();
+    } catch (CompletionException e) {
+      if (e.getCause() instanceof RuntimeException r) {
+        throw r;
+      }
+      throw e;
+    }
+  }
+
+  // ---------------------------------------------------------------- the operations
+
+  private static final class IssueOp extends Op {
+    final IssueRequest r;
+
+    IssueOp(IssueRequest r) {
+      this.r = r;
+    }
+
+    @Override
+    Object run(Tx tx) {
+      return tx.issue(r);
+    }
+  }
+
+  private static final class CallNextOp extends Op {
+    final String desk;
+
+    CallNextOp(String desk) {
+      this.desk = desk;
+    }
+
+    @Override
+    Object run(Tx tx) {
+      return tx.callNext(desk);
+    }
+  }
+
+  /** An op on one ticket. */
+  private static final class TicketOp extends Op {
+    final int kind;
+    final long id;
+    final Object arg;
+
+    TicketOp(int kind, long id, Object arg) {
+      this.kind = kind;
+      this.id = id;
+      this.arg = arg;
+    }
+
+    @Override
+    Object run(Tx tx) {
+      return switch (kind) {
+        case RECALL -> tx.recall(id);
+        case RETURN_CALL -> tx.returnCall(id);
+        case START -> tx.startService(id);
+        case FINISH -> tx.finish(id);
+        case NO_SHOW -> tx.noShow(id);
+        case CANCEL -> tx.cancel(id);
+        case POSTPONE -> tx.postpone(id, (Duration) arg);
+        case RESUME -> tx.resume(id);
+        case TRANSFER -> tx.transfer(id, (TransferRequest) arg);
+        case CALL_TICKET -> tx.callTicket((String) arg, id);
+        default -> throw new IllegalStateException("unknown ticket op " + kind);
+      };
+    }
+  }
+
+  private static final int RECALL = 1;
+  private static final int RETURN_CALL = 2;
+  private static final int START = 3;
+  private static final int FINISH = 4;
+  private static final int NO_SHOW = 5;
+  private static final int CANCEL = 6;
+  private static final int POSTPONE = 7;
+  private static final int RESUME = 8;
+  private static final int TRANSFER = 9;
+  private static final int CALL_TICKET = 10;
+
+  /** Any other op, as a function of the Tx. */
+  private static final class FnOp extends Op {
+    final java.util.function.Function<Tx, Object> fn;
+
+    FnOp(java.util.function.Function<Tx, Object> fn) {
+      this.fn = fn;
+    }
+
+    @Override
+    Object run(Tx tx) {
+      return fn.apply(tx);
+    }
+  }
+
+  /** Marks the end of ops accepted before close; applied even while closing. */
+  private static final class CloseOp extends Op {
+    @Override
+    Object run(Tx tx) {
+      return null;
+    }
+  }
 
   @Override
   public String id() {
@@ -729,78 +1227,165 @@ public final class BranchEngine implements Branch {
 
   @Override
   public Ticket issue(IssueRequest request) {
+    if (request != null && request.requestId() == null) {
+      admit(AdmissionRequest.Kind.ISSUE, request.service(), request.origin(), request.personId(),
+          request.categories());
+      return (Ticket) call(new IssueOp(request));
+    }
+    return join(issue(request, true));
+  }
+
+  @Override
+  public CompletableFuture<Ticket> issueAsync(IssueRequest request) {
+    return issue(request, false);
+  }
+
+  @SuppressWarnings("unchecked")
+  private CompletableFuture<Ticket> issue(IssueRequest request, boolean blocking) {
     if (request == null) {
-      throw new dev.talon.queue.InvalidRequestException("issue request must not be null");
+      throw new InvalidRequestException("issue request must not be null");
     }
     admit(AdmissionRequest.Kind.ISSUE, request.service(), request.origin(), request.personId(), request.categories());
+    IssueOp op = new IssueOp(request);
     if (request.requestId() == null) {
-      return execute(tx -> tx.issue(request));
+      return (CompletableFuture<Ticket>) (CompletableFuture<?>) submit(op, blocking);
     }
     return once(request.requestId(),
-        issueFingerprint(request.service(), request.origin().name(), request.categories(), request.personId()),
-        tx -> tx.issue(request), Ticket::id, this::ticketNow);
+        issueFingerprint(request.service(), request.origin().name(), request.categories(), request.personId()), op,
+        this::ticketNow, blocking);
   }
 
   @Override
   public Booking book(BookRequest request) {
+    return join(book(request, true));
+  }
+
+  @Override
+  public CompletableFuture<Booking> bookAsync(BookRequest request) {
+    return book(request, false);
+  }
+
+  @SuppressWarnings("unchecked")
+  private CompletableFuture<Booking> book(BookRequest request, boolean blocking) {
     if (request == null) {
-      throw new dev.talon.queue.InvalidRequestException("book request must not be null");
+      throw new InvalidRequestException("book request must not be null");
     }
     admit(AdmissionRequest.Kind.BOOK, request.service(), null, request.personId(), Set.of());
+    FnOp op = new FnOp(tx -> tx.book(request));
     if (request.requestId() == null) {
-      return execute(tx -> tx.book(request));
+      return (CompletableFuture<Booking>) (CompletableFuture<?>) submit(op, blocking);
     }
     Object fingerprint = bookFingerprint(request.service(), request.windowStart(), request.personId());
-    return once(request.requestId(), fingerprint, tx -> tx.book(request), Booking::id, this::bookingNow);
+    return once(request.requestId(), fingerprint, op, this::bookingNow, blocking);
   }
 
   @Override
   public Booking cancelBooking(String code) {
-    return execute(tx -> tx.cancelBooking(code));
+    return (Booking) call(new FnOp(tx -> tx.cancelBooking(code)));
+  }
+
+  @Override
+  @SuppressWarnings("unchecked")
+  public CompletableFuture<Booking> cancelBookingAsync(String code) {
+    return (CompletableFuture<Booking>) (CompletableFuture<?>) submit(new FnOp(tx -> tx.cancelBooking(code)), false);
   }
 
   @Override
   public Ticket checkIn(String code) {
+    return (Ticket) call(checkInOp(code));
+  }
+
+  @Override
+  @SuppressWarnings("unchecked")
+  public CompletableFuture<Ticket> checkInAsync(String code) {
+    return (CompletableFuture<Ticket>) (CompletableFuture<?>) submit(checkInOp(code), false);
+  }
+
+  private Op checkInOp(String code) {
     if (!config.checks().isEmpty()) {
-      Booking b = new Tx(new Draft(config, calendar, current()), config.clock().now()).booking(code);
+      Booking b = new Tx(core).booking(code);
       admit(AdmissionRequest.Kind.CHECK_IN, b.service(), Origin.BOOKED, b.personId(), Set.of());
     }
-    return execute(tx -> tx.checkIn(code));
+    return new FnOp(tx -> tx.checkIn(code));
   }
 
   @Override
   public Optional<Ticket> callNext(String deskId) {
-    return Optional.ofNullable(execute(tx -> tx.callNext(deskId)));
+    return Optional.ofNullable((Ticket) call(new CallNextOp(deskId)));
+  }
+
+  @Override
+  public CompletableFuture<Optional<Ticket>> callNextAsync(String deskId) {
+    return submit(new CallNextOp(deskId), false).thenApply(t -> Optional.ofNullable((Ticket) t));
+  }
+
+  private Ticket ticketCall(int kind, long id, Object arg) {
+    return (Ticket) call(new TicketOp(kind, id, arg));
+  }
+
+  @SuppressWarnings("unchecked")
+  private CompletableFuture<Ticket> ticketAsync(int kind, long id, Object arg) {
+    return (CompletableFuture<Ticket>) (CompletableFuture<?>) submit(new TicketOp(kind, id, arg), false);
   }
 
   @Override
   public Ticket recall(long ticketId) {
-    return execute(tx -> tx.recall(ticketId));
+    return ticketCall(RECALL, ticketId, null);
+  }
+
+  @Override
+  public CompletableFuture<Ticket> recallAsync(long ticketId) {
+    return ticketAsync(RECALL, ticketId, null);
   }
 
   @Override
   public Ticket returnCall(long ticketId) {
-    return execute(tx -> tx.returnCall(ticketId));
+    return ticketCall(RETURN_CALL, ticketId, null);
+  }
+
+  @Override
+  public CompletableFuture<Ticket> returnCallAsync(long ticketId) {
+    return ticketAsync(RETURN_CALL, ticketId, null);
   }
 
   @Override
   public Ticket startService(long ticketId) {
-    return execute(tx -> tx.startService(ticketId));
+    return ticketCall(START, ticketId, null);
+  }
+
+  @Override
+  public CompletableFuture<Ticket> startServiceAsync(long ticketId) {
+    return ticketAsync(START, ticketId, null);
   }
 
   @Override
   public Ticket finish(long ticketId) {
-    return execute(tx -> tx.finish(ticketId));
+    return ticketCall(FINISH, ticketId, null);
+  }
+
+  @Override
+  public CompletableFuture<Ticket> finishAsync(long ticketId) {
+    return ticketAsync(FINISH, ticketId, null);
   }
 
   @Override
   public Ticket noShow(long ticketId) {
-    return execute(tx -> tx.noShow(ticketId));
+    return ticketCall(NO_SHOW, ticketId, null);
+  }
+
+  @Override
+  public CompletableFuture<Ticket> noShowAsync(long ticketId) {
+    return ticketAsync(NO_SHOW, ticketId, null);
   }
 
   @Override
   public Ticket cancel(long ticketId) {
-    return execute(tx -> tx.cancel(ticketId));
+    return ticketCall(CANCEL, ticketId, null);
+  }
+
+  @Override
+  public CompletableFuture<Ticket> cancelAsync(long ticketId) {
+    return ticketAsync(CANCEL, ticketId, null);
   }
 
   @Override
@@ -810,217 +1395,148 @@ public final class BranchEngine implements Branch {
 
   @Override
   public Ticket postpone(long ticketId, Duration period) {
+    return ticketCall(POSTPONE, ticketId, requirePeriod(period));
+  }
+
+  @Override
+  public CompletableFuture<Ticket> postponeAsync(long ticketId, Duration period) {
+    return ticketAsync(POSTPONE, ticketId, requirePeriod(period));
+  }
+
+  private static Duration requirePeriod(Duration period) {
     if (period == null) {
-      throw new dev.talon.queue.InvalidRequestException(
+      throw new InvalidRequestException(
           "postpone period must not be null; use postponeIndefinitely to postpone without a period");
     }
-    return execute(tx -> tx.postpone(ticketId, period));
+    return period;
   }
 
   @Override
   public Ticket postponeIndefinitely(long ticketId) {
-    return execute(tx -> tx.postpone(ticketId, null));
+    return ticketCall(POSTPONE, ticketId, null);
+  }
+
+  @Override
+  public CompletableFuture<Ticket> postponeIndefinitelyAsync(long ticketId) {
+    return ticketAsync(POSTPONE, ticketId, null);
   }
 
   @Override
   public Ticket resume(long ticketId) {
-    return execute(tx -> tx.resume(ticketId));
+    return ticketCall(RESUME, ticketId, null);
+  }
+
+  @Override
+  public CompletableFuture<Ticket> resumeAsync(long ticketId) {
+    return ticketAsync(RESUME, ticketId, null);
   }
 
   @Override
   public Ticket transfer(long ticketId, TransferRequest request) {
-    return execute(tx -> tx.transfer(ticketId, request));
+    return ticketCall(TRANSFER, ticketId, request);
+  }
+
+  @Override
+  public CompletableFuture<Ticket> transferAsync(long ticketId, TransferRequest request) {
+    return ticketAsync(TRANSFER, ticketId, request);
   }
 
   @Override
   public Ticket callTicket(String deskId, long ticketId) {
-    return execute(tx -> tx.callTicket(deskId, ticketId));
+    return ticketCall(CALL_TICKET, ticketId, deskId);
+  }
+
+  @Override
+  public CompletableFuture<Ticket> callTicketAsync(String deskId, long ticketId) {
+    return ticketAsync(CALL_TICKET, ticketId, deskId);
+  }
+
+  private static Op deskStateOp(String deskId, DeskState state, String reason) {
+    return new FnOp(tx -> {
+      tx.setDeskState(deskId, state, reason);
+      return null;
+    });
   }
 
   @Override
   public void openDesk(String deskId) {
-    execute(tx -> {
-      tx.setDeskState(deskId, DeskState.OPEN, null);
-      return null;
-    });
+    call(deskStateOp(deskId, DeskState.OPEN, null));
   }
 
   @Override
   public void pauseDesk(String deskId, String reason) {
-    execute(tx -> {
-      tx.setDeskState(deskId, DeskState.PAUSED, reason);
-      return null;
-    });
+    call(deskStateOp(deskId, DeskState.PAUSED, reason));
   }
 
   @Override
   public void closeDesk(String deskId) {
-    execute(tx -> {
-      tx.setDeskState(deskId, DeskState.CLOSED, null);
+    call(deskStateOp(deskId, DeskState.CLOSED, null));
+  }
+
+  @Override
+  public CompletableFuture<Void> setDeskStateAsync(String deskId, DeskState state, String reason) {
+    return submit(deskStateOp(deskId, state, reason), false).thenApply(x -> null);
+  }
+
+  private static Op autoCallOp(String deskId, boolean on) {
+    return new FnOp(tx -> {
+      tx.setAutoCall(deskId, on);
       return null;
     });
   }
 
   @Override
   public void setAutoCall(String deskId, boolean on) {
-    execute(tx -> {
-      tx.setAutoCall(deskId, on);
+    call(autoCallOp(deskId, on));
+  }
+
+  @Override
+  public CompletableFuture<Void> setAutoCallAsync(String deskId, boolean on) {
+    return submit(autoCallOp(deskId, on), false).thenApply(x -> null);
+  }
+
+  private static Op modeOp(AdmissionMode m) {
+    return new FnOp(tx -> {
+      tx.setMode(m);
       return null;
     });
-  }
-
-  private Tx readOnly() {
-    BranchState s = current();
-    return new Tx(new Draft(config, calendar, s), s.lastAt == null ? config.clock().now() : s.lastAt);
-  }
-
-  @Override
-  public DeskStatus deskStatus(String deskId) {
-    Tx tx = readOnly();
-    tx.desk(deskId);
-    Floor.Desk d = tx.d.desk(deskId);
-    return new DeskStatus(deskId, d.state(), d.reason(), d.autoCall());
-  }
-
-  @Override
-  public WaitEstimate estimate(long ticketId) {
-    Tx tx = readOnly();
-    Draft d = tx.d;
-    Ticket t = d.ticket(ticketId);
-    if (t == null) {
-      throw new UnknownTicketException("no ticket has id " + ticketId + " at branch " + config.branchId());
-    }
-    if (t.state() != TicketState.WAITING) {
-      throw new dev.talon.queue.IllegalTransitionException("ticket " + t.display() + " (id " + ticketId
-          + ") has no wait estimate: it is " + t.state() + ", and only WAITING tickets wait");
-    }
-    List<Ticket> order = Estimator.callOrder(d, Estimator.virtualDesk(d, t.service()), tx.now, Integer.MAX_VALUE,
-        ticketId);
-    List<Ticket> ahead = order.isEmpty() ? order : order.subList(0, order.size() - 1);
-    int[] desks = Estimator.desks(d, t.service());
-    double[] w = Estimator.waitSeconds(d, t.service(), ahead, desks[0], desks[1]);
-    return new WaitEstimate(t, ahead.size(), desks[0], Estimator.seconds(w[1]), Estimator.seconds(w[0]),
-        Estimator.seconds(w[2]));
-  }
-
-  @Override
-  public BoardView board() {
-    BranchState s = current();
-    java.util.Map<String, java.util.Map<String, Integer>> waiting = new java.util.TreeMap<>();
-    for (Line l : s.lines) {
-      if (l.waiting() > 0) {
-        waiting.computeIfAbsent(l.service(), k -> new java.util.TreeMap<>()).put(l.lineClass(), l.waiting());
-      }
-    }
-    return new BoardView(s.lastAt, List.of(s.floor.calls()), waiting);
-  }
-
-  @Override
-  public DailyStatistics statistics(java.time.LocalDate day) {
-    if (day == null) {
-      throw new dev.talon.queue.InvalidRequestException("day must not be null");
-    }
-    return Statistics.of(config.branchId(), day, allTickets());
-  }
-
-  @Override
-  public Optional<Ticket> ticket(long ticketId) {
-    return Optional.ofNullable(ticketNow(ticketId));
-  }
-
-  private Ticket ticketNow(long id) {
-    return id > 0 ? current().tickets.get(id) : null;
-  }
-
-  private Booking bookingNow(long id) {
-    return current().bookings.get(id);
-  }
-
-  @Override
-  public Optional<Booking> booking(String code) {
-    long id = BookingCodes.decode(code);
-    return id > 0 ? Optional.ofNullable(current().bookings.get(id)) : Optional.empty();
-  }
-
-  @Override
-  public Position position(long ticketId) {
-    BranchState s = current();
-    Ticket t = ticketId > 0 ? s.tickets.get(ticketId) : null;
-    if (t == null) {
-      throw new UnknownTicketException("no ticket has id " + ticketId + " at branch " + config.branchId());
-    }
-    if (t.state() != TicketState.WAITING) {
-      return new Position(t, -1);
-    }
-    Line line = s.line(t.service(), t.line());
-    int[] ahead = {0};
-    boolean[] found = {false};
-    line.ids().forEach(id -> {
-      if (!found[0]) {
-        if (id == ticketId) {
-          found[0] = true;
-        } else if (s.tickets.get(id).state() == TicketState.WAITING) {
-          ahead[0]++;
-        }
-      }
-    });
-    return new Position(t, ahead[0]);
-  }
-
-  @Override
-  public List<Ticket> waiting(String service) {
-    if (service == null || service.isBlank()) {
-      throw new dev.talon.queue.InvalidRequestException("service code must not be null or blank, was "
-          + (service == null ? "null" : '"' + service + '"'));
-    }
-    if (config.indexOf(service) < 0) {
-      throw new dev.talon.queue.UnknownServiceException("unknown service " + service + "; branch " + config.branchId()
-          + " has " + config.serviceIndex().keySet().stream().sorted().toList());
-    }
-    BranchState s = current();
-    List<Ticket> out = new ArrayList<>();
-    for (Line l : s.lines) {
-      if (l.service().equals(service)) {
-        l.ids().forEach(id -> {
-          Ticket t = s.tickets.get(id);
-          if (t.state() == TicketState.WAITING) {
-            out.add(t);
-          }
-        });
-      }
-    }
-    return out;
   }
 
   @Override
   public void setAdmissionMode(AdmissionMode mode) {
-    execute(tx -> {
-      tx.setMode(mode);
-      return null;
-    });
+    call(modeOp(mode));
   }
 
   @Override
-  public void setPolicy(dev.talon.queue.spi.Policy<?> policy) {
-    execute(tx -> {
+  public CompletableFuture<Void> setAdmissionModeAsync(AdmissionMode mode) {
+    return submit(modeOp(mode), false).thenApply(x -> null);
+  }
+
+  private static Op policyOp(Policy<?> policy) {
+    return new FnOp(tx -> {
       tx.setPolicy(policy);
       return null;
     });
   }
 
   @Override
-  public String policyName() {
-    return current().policy.name();
+  public void setPolicy(Policy<?> policy) {
+    call(policyOp(policy));
   }
 
   @Override
-  public AdmissionMode admissionMode() {
-    return current().mode;
+  public CompletableFuture<Void> setPolicyAsync(Policy<?> policy) {
+    return submit(policyOp(policy), false).thenApply(x -> null);
   }
 
   @Override
   public void rotate() {
-    execute(tx -> null);
+    call(new FnOp(tx -> null));
+  }
+
+  @Override
+  public CompletableFuture<Void> rotateAsync() {
+    return submit(new FnOp(tx -> null), false).thenApply(x -> null);
   }
 
   private void scheduledRotation() {
@@ -1033,34 +1549,215 @@ public final class BranchEngine implements Branch {
     }
   }
 
+  // ---------------------------------------------------------------- reads (never take the writer role)
+
+  @Override
+  public DeskStatus deskStatus(String deskId) {
+    Core c = core;
+    new Tx(c).desk(deskId);
+    DeskSlot d = c.desk(deskId);
+    return new DeskStatus(deskId, d.state(), d.reason(), d.autoCall());
+  }
+
+  @Override
+  public WaitEstimate estimate(long ticketId) {
+    Core c = core;
+    Ticket t = c.ticket(ticketId);
+    if (t == null) {
+      throw new UnknownTicketException("no ticket has id " + ticketId + " at branch " + config.branchId());
+    }
+    if (t.state() != TicketState.WAITING) {
+      throw new IllegalTransitionException("ticket " + t.display() + " (id " + ticketId
+          + ") has no wait estimate: it is " + t.state() + ", and only WAITING tickets wait");
+    }
+    Instant last = c.lastAt;
+    Instant now = last == null ? config.clock().now() : last;
+    Desk desk = Estimator.virtualDesk(c, t.service());
+    Policy<Object> policy = c.policy;
+    Object state = c.policyState;
+    List<Ticket> order = Estimator.callOrder(policy, state, Estimator.published(c, desk), desk, now,
+        Integer.MAX_VALUE, ticketId);
+    List<Ticket> ahead = order.isEmpty() ? order : order.subList(0, order.size() - 1);
+    int[] desks = Estimator.desks(c, t.service());
+    double[] w = Estimator.waitSeconds(c, t.service(), ahead, desks[0], desks[1]);
+    return new WaitEstimate(t, ahead.size(), desks[0], Estimator.seconds(w[1]), Estimator.seconds(w[0]),
+        Estimator.seconds(w[2]));
+  }
+
+  @Override
+  public BoardView board() {
+    Core c = core;
+    Map<String, Map<String, Integer>> waiting = new TreeMap<>();
+    c.tickets.forEach(t -> {
+      if (t.state() == TicketState.WAITING) {
+        waiting.computeIfAbsent(t.service(), k -> new TreeMap<>()).merge(t.line(), 1, Integer::sum);
+      }
+    });
+    return new BoardView(c.lastAt, List.of(c.calls), waiting);
+  }
+
+  @Override
+  public DailyStatistics statistics(LocalDate day) {
+    if (day == null) {
+      throw new InvalidRequestException("day must not be null");
+    }
+    return Statistics.of(config.branchId(), day, allTickets());
+  }
+
+  @Override
+  public Optional<Ticket> ticket(long ticketId) {
+    return Optional.ofNullable(ticketNow(ticketId));
+  }
+
+  private Ticket ticketNow(long id) {
+    return id > 0 ? core.tickets.get(id) : null;
+  }
+
+  private Booking bookingNow(long id) {
+    return id > 0 ? core.bookings.get(id) : null;
+  }
+
+  @Override
+  public Optional<Booking> booking(String code) {
+    long id = BookingCodes.decode(code);
+    return Optional.ofNullable(bookingNow(id));
+  }
+
+  @Override
+  public Position position(long ticketId) {
+    Core c = core;
+    Ticket t = c.ticket(ticketId);
+    if (t == null) {
+      throw new UnknownTicketException("no ticket has id " + ticketId + " at branch " + config.branchId());
+    }
+    if (t.state() != TicketState.WAITING) {
+      return new Position(t, -1);
+    }
+    int[] ahead = {0};
+    c.tickets.forEach(o -> {
+      if (o.state() == TicketState.WAITING && o.id() != t.id() && o.service().equals(t.service())
+          && o.line().equals(t.line()) && Estimator.JOIN_ORDER.compare(o, t) < 0) {
+        ahead[0]++;
+      }
+    });
+    return new Position(t, ahead[0]);
+  }
+
+  @Override
+  public List<Ticket> waiting(String service) {
+    if (service == null || service.isBlank()) {
+      throw new InvalidRequestException("service code must not be null or blank, was "
+          + (service == null ? "null" : '"' + service + '"'));
+    }
+    if (config.indexOf(service) < 0) {
+      throw new UnknownServiceException("unknown service " + service + "; branch " + config.branchId()
+          + " has " + config.serviceIndex().keySet().stream().sorted().toList());
+    }
+    List<Ticket> out = new ArrayList<>();
+    core.tickets.forEach(t -> {
+      if (t.state() == TicketState.WAITING && t.service().equals(service)) {
+        out.add(t);
+      }
+    });
+    out.sort(java.util.Comparator.comparing(Ticket::line).thenComparing(Estimator.JOIN_ORDER));
+    return out;
+  }
+
+  @Override
+  public String policyName() {
+    return core.policy.name();
+  }
+
+  @Override
+  public AdmissionMode admissionMode() {
+    return core.mode;
+  }
+
   @Override
   public long lastSeq() {
-    return current().seq;
+    return core.seq;
   }
 
   @Override
   public void close() {
-    closed = true;
+    if (closed) {
+      return;
+    }
     if (rotation != null) {
       rotation.cancel(false);
     }
-    boolean flushed = journal == null || journal.flush(5_000);
+    // let everything submitted before close be applied and committed
+    CloseOp marker = new CloseOp();
+    ops.offer(marker);
+    closed = true;
+    drain();
+    if (durable) {
+      drainCommits();
+    }
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+    while (!(marker.isDone() && commits.isEmpty() && committing == 0) && System.nanoTime() < deadline) {
+      drain();
+      if (durable) {
+        drainCommits();
+      }
+      Thread.onSpinWait();
+    }
+    boolean flushed = commits.isEmpty() && committing == 0;
     if (!flushed) {
-      log.warn("branch {} closed with events not yet written to the store (ASYNC)", config.branchId());
+      log.warn("branch {} closed with events not yet written to the store", config.branchId());
     }
-    BranchState last = current();
-    if (flushed && config.snapshotEvery() > 0 && last.seq > snapshotSeq && last.policy != snapshotsRefusedBy) {
-      takeSnapshot(last); // the next owner of the branch replays nothing
-    }
-    if (journalThread != null) {
-      journalThread.shutdown();
+    takeFinalSnapshot(flushed);
+    ExecutorService t = commitThread;
+    if (t != null) {
+      t.shutdown();
     }
   }
 
-  // ---------------------------------------------------------------- for tests in this package
+  /** At close, when every event is in the store: a snapshot, so that the next owner replays nothing. */
+  private void takeFinalSnapshot(boolean flushed) {
+    if (!flushed || config.snapshotEvery() == 0 || lost != null || poisoned != null) {
+      return;
+    }
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+    while (!WRITING.compareAndSet(this, 0, 1)) {
+      if (System.nanoTime() > deadline) {
+        return;
+      }
+      Thread.onSpinWait();
+    }
+    try {
+      Core c = core;
+      while (!SNAPSHOTTING.compareAndSet(this, false, true)) {
+        if (System.nanoTime() > deadline) {
+          return;
+        }
+        Thread.onSpinWait(); // a snapshot being saved: let it finish first
+      }
+      try {
+        if (c.seq > snapshotSeq && c.seq == committedSeq && c.policy != snapshotsRefusedBy) {
+          byte[] bytes = encode(c);
+          if (bytes != null) {
+            try {
+              store.saveSnapshot(config.branchId(), new BranchSnapshot(c.seq, bytes));
+              snapshotSeq = c.seq;
+            } catch (RuntimeException e) {
+              log.warn("branch {}: the snapshot at close was not saved: {}", config.branchId(), e.toString());
+            }
+          }
+        }
+      } finally {
+        SNAPSHOTTING.setVolatile(this, false);
+      }
+    } finally {
+      WRITING.setVolatile(this, 0);
+    }
+  }
 
-  BranchState current() {
-    return (BranchState) STATE.getAcquire(this);
+  // ---------------------------------------------------------------- for tests
+
+  /** The current core; for tests in this package (read it only while the branch is quiet). */
+  Core current() {
+    return core;
   }
 
   BranchConfig config() {
@@ -1069,20 +1766,20 @@ public final class BranchEngine implements Branch {
 
   /** The policy's current state, for tests and reports. */
   public Object policyState() {
-    return current().policyState;
+    return core.policyState;
   }
 
   /** All tickets by id; for invariant checks. */
   public List<Ticket> allTickets() {
     List<Ticket> out = new ArrayList<>();
-    current().tickets.values().forEachRemaining(out::add);
+    core.tickets.forEach(out::add);
     return out;
   }
 
   /** All bookings by id; for invariant checks. */
   public List<Booking> allBookings() {
     List<Booking> out = new ArrayList<>();
-    current().bookings.values().forEachRemaining(out::add);
+    core.bookings.forEach(out::add);
     return out;
   }
 }

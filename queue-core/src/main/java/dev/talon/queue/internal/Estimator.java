@@ -11,6 +11,7 @@ import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
+import dev.talon.queue.spi.Policy;
 
 /*
  * Wait estimates.
@@ -31,7 +32,7 @@ final class Estimator {
   private Estimator() {}
 
   /** A desk standing for all open desks that serve the service (all its desks when none is open). */
-  static Desk virtualDesk(Draft d, String service) {
+  static Desk virtualDesk(Core d, String service) {
     Set<String> services = new HashSet<>();
     for (Desk desk : d.config.desks()) {
       if (desk.serves(service) && d.desk(desk.id()).state() == DeskState.OPEN) {
@@ -44,48 +45,80 @@ final class Estimator {
     return new Desk("estimate", services);
   }
 
+  /** The waiting tickets of one line, in line order. */
+  record Waiting(String service, String lineClass, List<Ticket> tickets) {}
+
+  /** The writer's lines that the desk serves, as lists of their waiting tickets. */
+  static List<Waiting> waiting(Core d, Desk desk) {
+    List<Waiting> out = new ArrayList<>();
+    for (Line l : d.lines) {
+      if (l.waiting() > 0 && desk.serves(l.service)) {
+        List<Ticket> ts = new ArrayList<>(l.waiting());
+        for (int k = 0; k < l.ids.size(); k++) {
+          Ticket t = d.tickets.get(l.ids.get(k));
+          if (t.state() == TicketState.WAITING) {
+            ts.add(t);
+          }
+        }
+        out.add(new Waiting(l.service, l.lineClass, ts));
+      }
+    }
+    return out;
+  }
+
+  /**
+   * Any thread: the lines the desk serves as a reader sees them in the ticket records (waiting
+   * tickets grouped by service and line class, in join order), without touching the writer's
+   * rings. Each record is read as it is when the scan reaches it.
+   */
+  static List<Waiting> published(Core d, Desk desk) {
+    java.util.TreeMap<String, java.util.TreeMap<String, List<Ticket>>> by = new java.util.TreeMap<>();
+    d.tickets.forEach(t -> {
+      if (t.state() == TicketState.WAITING && desk.serves(t.service())) {
+        by.computeIfAbsent(t.service(), k -> new java.util.TreeMap<>())
+            .computeIfAbsent(t.line(), k -> new ArrayList<>()).add(t);
+      }
+    });
+    List<Waiting> out = new ArrayList<>();
+    by.forEach((service, classes) -> classes.forEach((lineClass, ts) -> {
+      ts.sort(JOIN_ORDER);
+      out.add(new Waiting(service, lineClass, ts));
+    }));
+    return out;
+  }
+
+  /** The order of a line: join order, ties in id order. */
+  static final java.util.Comparator<Ticket> JOIN_ORDER =
+      java.util.Comparator.comparingLong(Ticket::joinSeq).thenComparingLong(Ticket::id);
+
   /**
    * The tickets in the order the policy would call them at the virtual desk, up to {@code limit}
    * tickets or up to and including {@code stopAt}.
    */
-  static List<Ticket> callOrder(Draft d, Desk desk, Instant now, int limit, long stopAt) {
-    List<Line> eligible = new ArrayList<>();
-    List<List<Ticket>> waiting = new ArrayList<>();
-    for (Line l : d.lines) {
-      if (l.waiting() > 0 && desk.serves(l.service())) {
-        List<Ticket> ts = new ArrayList<>(l.waiting());
-        l.ids().forEach(id -> {
-          Ticket t = d.tickets.get(id);
-          if (t.state() == TicketState.WAITING) {
-            ts.add(t);
-          }
-        });
-        eligible.add(l);
-        waiting.add(ts);
-      }
-    }
+  static List<Ticket> callOrder(Policy<Object> policy, Object policyState, List<Waiting> eligible, Desk desk,
+      Instant now, int limit, long stopAt) {
     int[] cursor = new int[eligible.size()];
-    Object state = d.policyState;
+    Object state = policyState;
     List<Ticket> order = new ArrayList<>();
     while (order.size() < limit) {
       List<LineView> views = new ArrayList<>(eligible.size());
       for (int i = 0; i < eligible.size(); i++) {
-        List<Ticket> ts = waiting.get(i);
+        List<Ticket> ts = eligible.get(i).tickets();
         if (cursor[i] < ts.size()) {
-          Line l = eligible.get(i);
+          Waiting l = eligible.get(i);
           views.add(new LineView(l.service(), l.lineClass(), ts.size() - cursor[i], ts.get(cursor[i])));
         }
       }
       if (views.isEmpty()) {
         break;
       }
-      Draft.View view = new Draft.View(now, desk, views, state);
-      LineView chosen = d.policy.select(view);
-      state = d.policy.afterCall(view, chosen);
+      Core.View view = new Core.View(now, desk, views, state);
+      LineView chosen = policy.select(view);
+      state = policy.afterCall(view, chosen);
       Ticket next = chosen.head();
       order.add(next);
       for (int i = 0; i < eligible.size(); i++) {
-        Line l = eligible.get(i);
+        Waiting l = eligible.get(i);
         if (l.service().equals(chosen.service()) && l.lineClass().equals(chosen.lineClass())) {
           cursor[i]++;
         }
@@ -98,11 +131,11 @@ final class Estimator {
   }
 
   /** Open desks serving the service, and how many of them are free. */
-  static int[] desks(Draft d, String service) {
+  static int[] desks(Core d, String service) {
     int open = 0;
     int free = 0;
     for (Desk desk : d.config.desks()) {
-      Floor.Desk status = d.desk(desk.id());
+      DeskSlot status = d.desk(desk.id());
       if (desk.serves(service) && status.state() == DeskState.OPEN) {
         open++;
         if (status.current() == 0) {
@@ -114,7 +147,7 @@ final class Estimator {
   }
 
   /** Expected, optimistic and pessimistic waits in seconds for a ticket with {@code ahead} before it. */
-  static double[] waitSeconds(Draft d, String service, List<Ticket> ahead, int open, int free) {
+  static double[] waitSeconds(Core d, String service, List<Ticket> ahead, int open, int free) {
     int c = Math.max(1, open);
     int n = Math.max(0, ahead.size() + 1 - (open == 0 ? 0 : free));
     double mean;
@@ -122,7 +155,7 @@ final class Estimator {
     if (ahead.isEmpty()) {
       int s = d.config.indexOf(service);
       mean = d.serviceMean[s];
-      var = d.serviceVar[s];
+      var = d.serviceVar[s]; // each array is immutable once published; the two may be one finish apart
     } else {
       mean = 0;
       var = 0;

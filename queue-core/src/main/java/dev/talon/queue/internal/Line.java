@@ -1,18 +1,42 @@
 package dev.talon.queue.internal;
 
 /**
- * One line (a FIFO of the waiting ticket ids of one service and line class, in join order),
- * immutable; {@code waiting} is the number of ids. {@code lastJoin} is the largest join order ever appended, so a ticket
- * with a larger one is appended in O(1) and only a rejoin with an older one pays for an insert.
+ * One line: a FIFO of the waiting ticket ids of one service and line class, in join order. Owned
+ * by the writer. {@code lastJoin} is the largest join order ever appended, so a ticket with a
+ * larger one is appended in O(1) and only a rejoin with an older one pays for an insert.
  */
-record Line(String service, String lineClass, LongDeque ids, int waiting, long lastJoin) {
+final class Line {
+  final String service;
+  final String lineClass;
+  final LongRing ids;
+  long lastJoin;
 
-  Line withIds(LongDeque newIds, int newWaiting) {
-    return new Line(service, lineClass, newIds, newWaiting, lastJoin);
+  Line(String service, String lineClass, LongRing ids, long lastJoin) {
+    this.service = service;
+    this.lineClass = lineClass;
+    this.ids = ids;
+    this.lastJoin = lastJoin;
+  }
+
+  String service() {
+    return service;
+  }
+
+  String lineClass() {
+    return lineClass;
+  }
+
+  int waiting() {
+    return ids.size();
   }
 
   int compareKey(String otherService, String otherClass) {
     int c = service.compareTo(otherService);
     return c != 0 ? c : lineClass.compareTo(otherClass);
+  }
+
+  @Override
+  public String toString() {
+    return service + "/" + lineClass + ids;
   }
 }

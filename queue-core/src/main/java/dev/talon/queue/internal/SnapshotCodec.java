@@ -35,12 +35,13 @@ import java.util.Set;
 import java.util.TreeSet;
 
 /*
- * The binary form of a BranchState, for snapshots (EventStore.saveSnapshot).
+ * The binary form of a branch's Core, for snapshots (EventStore.saveSnapshot) and for restoring
+ * the core after a failed operation or commit.
  *
  * Layout. A header (magic, format version, a SHA-256 fingerprint of the branch configuration,
  * the seq), then every field of the state in declaration order, then the request ids that are
- * still being remembered. Maps are written in key order (PersistentLongMap iterates in key
- * order), so equal states give equal bytes; the snapshot tests compare those bytes with the ones
+ * still being remembered. Maps are written in key order (slabs, tree maps and tree sets iterate
+ * in key order), so equal states give equal bytes; the snapshot tests compare those bytes with the ones
  * of a full replay. Strings are length-prefixed UTF-8 (DataOutput.writeUTF stops at 64 KB, a
  * policy configuration may not); nullable values carry a presence byte; instants are seconds and
  * nanos, so nothing is rounded.
@@ -84,7 +85,7 @@ final class SnapshotCodec {
   record RememberedRequest(String requestId, Object fingerprint, long resultId, Instant usedAt) {}
 
   /** A decoded snapshot. */
-  record Decoded(BranchState state, List<RememberedRequest> requests) {}
+  record Decoded(Core state, List<RememberedRequest> requests) {}
 
   private SnapshotCodec() {}
 
@@ -171,7 +172,7 @@ final class SnapshotCodec {
    * @throws UnsupportedOperationException if the policy keeps state but has no codec for it
    * @throws Unusable if the policy's codec does not read back what it wrote
    */
-  static byte[] encode(BranchConfig config, BranchState s, List<RememberedRequest> requests) throws Unusable {
+  static byte[] encode(BranchConfig config, Core s, List<RememberedRequest> requests) throws Unusable {
     ByteArrayOutputStream bytes = new ByteArrayOutputStream(4096 + s.tickets.size() * 96);
     DataOutputStream out = new DataOutputStream(bytes);
     try {
@@ -190,20 +191,23 @@ final class SnapshotCodec {
       writeInstant(out, s.windowEndsAt);
       out.writeInt(s.lines.length);
       for (Line l : s.lines) {
-        writeString(out, l.service());
-        writeString(out, l.lineClass());
-        writeLongs(out, l.ids().toArray());
+        writeString(out, l.service);
+        writeString(out, l.lineClass);
+        writeLongs(out, l.ids.toArray());
         out.writeInt(l.waiting());
-        out.writeLong(l.lastJoin());
+        out.writeLong(l.lastJoin);
       }
-      writeAll(out, s.tickets, (id, t) -> writeTicket(out, t));
-      writeAll(out, s.bookings, (id, b) -> writeBooking(out, b));
-      writeAll(out, s.windows, (w, wb) -> {
-        out.writeLong(w);
-        writeInts(out, wb.taken());
-        writeLongs(out, wb.pending().toArray());
-        writeInstant(out, wb.expiresAt());
-      });
+      out.writeInt(s.tickets.size());
+      each(s.tickets, t -> writeTicket(out, t));
+      out.writeInt(s.bookings.size());
+      each(s.bookings, b -> writeBooking(out, b));
+      out.writeInt(s.windows.size());
+      for (var e : s.windows.entrySet()) {
+        out.writeLong(e.getKey());
+        writeInts(out, e.getValue().taken);
+        writeLongs(out, e.getValue().pending.toArray());
+        writeInstant(out, e.getValue().expiresAt);
+      }
       out.writeLong(s.nextTicketId);
       out.writeLong(s.nextBookingId);
       out.writeLong(s.nextJoinSeq);
@@ -215,9 +219,9 @@ final class SnapshotCodec {
       }
       writeBytes(out, policyState(s.policy, s.policyState));
       writeString(out, s.mode.name());
-      writeFloor(out, s.floor);
+      writeFloor(out, s);
       List<RememberedRequest> sorted = new ArrayList<>(requests);
-      sorted.sort((a, b) -> a.requestId().compareTo(b.requestId()));
+      sorted.sort((x, y) -> x.requestId().compareTo(y.requestId()));
       out.writeInt(sorted.size());
       for (RememberedRequest r : sorted) {
         writeString(out, r.requestId());
@@ -230,6 +234,23 @@ final class SnapshotCodec {
       throw new UncheckedIOException("writing to memory cannot fail", e);
     }
     return bytes.toByteArray();
+  }
+
+  /** Writes one record. */
+  @FunctionalInterface
+  private interface RecordWriter<V> {
+    void write(V value) throws IOException;
+  }
+
+  /** The slab's records in id order. */
+  private static <V> void each(Slab<V> slab, RecordWriter<V> writer) {
+    slab.forEach(v -> {
+      try {
+        writer.write(v);
+      } catch (IOException e) {
+        throw new UncheckedIOException("writing to memory cannot fail", e);
+      }
+    });
   }
 
   /** The policy state's bytes, checked to read back as an equal state. */
@@ -316,57 +337,42 @@ final class SnapshotCodec {
     writeInstant(out, b.bookedAt());
   }
 
-  private static void writeFloor(DataOutput out, Floor f) throws IOException {
-    out.writeInt(f.desks().length);
-    for (Floor.Desk d : f.desks()) {
+  private static void writeFloor(DataOutput out, Core f) throws IOException {
+    out.writeInt(f.desks.length);
+    for (DeskSlot d : f.desks) {
       writeString(out, d.state().name());
       writeNullable(out, d.reason());
       out.writeBoolean(d.autoCall());
       out.writeLong(d.current());
     }
-    writeDoubles(out, f.serviceMean());
-    writeDoubles(out, f.serviceVar());
-    out.writeInt(f.calls().length);
-    for (BoardView.Call c : f.calls()) {
+    writeDoubles(out, f.serviceMean);
+    writeDoubles(out, f.serviceVar);
+    out.writeInt(f.calls.length);
+    for (BoardView.Call c : f.calls) {
       writeString(out, c.display());
       writeString(out, c.desk());
       writeInstant(out, c.at());
       out.writeInt(c.recalls());
     }
-    writeAll(out, f.postponed(), (id, until) -> {
-      out.writeLong(id);
-      writeInstant(out, until);
-    });
-    writeAll(out, f.notified(), (id, v) -> {
-      out.writeLong(id);
-      out.writeBoolean(v);
-    });
-    writeAll(out, f.breached(), (id, v) -> {
-      out.writeLong(id);
-      out.writeBoolean(v);
-    });
-    out.writeInt(f.lineBreached().length);
-    for (boolean b : f.lineBreached()) {
+    out.writeInt(f.postponed.size());
+    for (var e : f.postponed.entrySet()) {
+      out.writeLong(e.getKey());
+      writeInstant(out, e.getValue());
+    }
+    writeFlags(out, f.notified);
+    writeFlags(out, f.breached);
+    out.writeInt(f.lineBreached.length);
+    for (boolean b : f.lineBreached) {
       out.writeBoolean(b);
     }
   }
 
-  /** Writes one entry of a map. */
-  @FunctionalInterface
-  private interface EntryWriter<V> {
-    void write(long key, V value) throws IOException;
-  }
-
-  /** The map's size, then its entries in key order. */
-  private static <V> void writeAll(DataOutput out, PersistentLongMap<V> map, EntryWriter<V> writer) throws IOException {
-    out.writeInt(map.size());
-    map.forEach((key, value) -> {
-      try {
-        writer.write(key, value);
-      } catch (IOException e) {
-        throw new UncheckedIOException("writing to memory cannot fail", e);
-      }
-    });
+  private static void writeFlags(DataOutput out, Set<Long> flags) throws IOException {
+    out.writeInt(flags.size());
+    for (long id : flags) {
+      out.writeLong(id);
+      out.writeBoolean(true);
+    }
   }
 
   private static void writeInstant(DataOutput out, Instant t) throws IOException {
@@ -435,53 +441,58 @@ final class SnapshotCodec {
         throw new Unusable("it was written under another configuration of the branch (services, desks, slots,"
             + " limits, estimation or policy differ)");
       }
-      long seq = in.readLong();
-      Instant lastAt = in.instant();
-      LocalDate day = in.readBoolean() ? LocalDate.ofEpochDay(in.readLong()) : null;
-      Instant dayEndsAt = in.instant();
-      int[] numbers = in.ints(config.services().size());
-      long window = in.readLong();
-      Instant windowEndsAt = in.instant();
+      Core c = new Core(config, new BranchCalendar(config.zone(), config.slots().windowLength().toMinutes(),
+          config.slots().windowsPerDay()), config.initialMode());
+      c.seq = in.readLong();
+      c.lastAt = in.instant();
+      c.day = in.readBoolean() ? LocalDate.ofEpochDay(in.readLong()) : null;
+      c.dayEndsAt = in.instant();
+      c.numbers = in.ints(config.services().size());
+      c.window = in.readLong();
+      c.windowEndsAt = in.instant();
       Line[] lines = new Line[in.count("lines", 1 << 20)];
       for (int i = 0; i < lines.length; i++) {
         String service = in.string();
         String lineClass = in.string();
-        LongDeque ids = LongDeque.empty();
-        for (long id : in.longs()) {
-          ids = ids.addLast(id);
+        long[] idArray = in.longs();
+        LongRing ids = new LongRing(idArray.length);
+        for (long id : idArray) {
+          ids.addLast(id);
         }
-        lines[i] = new Line(service, lineClass, ids, in.readInt(), in.readLong());
-        if (config.indexOf(service) < 0 || lines[i].waiting() != lines[i].ids().size()) {
+        int waiting = in.readInt();
+        lines[i] = new Line(service, lineClass, ids, in.readLong());
+        if (config.indexOf(service) < 0 || waiting != ids.size()) {
           throw new Unusable("line " + service + "/" + lineClass + " does not fit the configuration");
         }
       }
-      PersistentLongMap<Ticket> tickets = PersistentLongMap.empty();
+      c.lines = lines;
       for (int n = in.count("tickets", Integer.MAX_VALUE); n > 0; n--) {
         Ticket t = readTicket(in);
-        tickets = tickets.put(t.id(), t);
+        c.tickets.put(t.id(), t);
       }
-      PersistentLongMap<Booking> bookings = PersistentLongMap.empty();
       for (int n = in.count("bookings", Integer.MAX_VALUE); n > 0; n--) {
         Booking b = readBooking(in);
-        bookings = bookings.put(b.id(), b);
+        c.bookings.put(b.id(), b);
       }
-      PersistentLongMap<WindowBookings> windows = PersistentLongMap.empty();
       for (int n = in.count("windows", Integer.MAX_VALUE); n > 0; n--) {
         long w = in.readLong();
         int[] taken = in.ints(config.services().size());
-        LongDeque pending = LongDeque.empty();
-        for (long id : in.longs()) {
-          pending = pending.addLast(id);
+        long[] ids = in.longs();
+        LongRing pending = new LongRing(ids.length);
+        for (long id : ids) {
+          pending.addLast(id);
         }
-        windows = windows.put(w, new WindowBookings(taken, pending, in.instant()));
+        c.windows.put(w, new WindowBookings(taken, pending, in.instant()));
       }
-      long nextTicketId = in.readLong();
-      long nextBookingId = in.readLong();
-      long nextJoinSeq = in.readLong();
-      Policy<?> policy = in.readBoolean() ? config.policy() : resolve(config, in.string());
-      Object policyState = readPolicyState(policy, in.bytes());
-      AdmissionMode mode = in.constant(AdmissionMode.class);
-      Floor floor = readFloor(config, in);
+      c.nextTicketId = in.readLong();
+      c.nextBookingId = in.readLong();
+      c.nextJoinSeq = in.readLong();
+      @SuppressWarnings("unchecked")
+      Policy<Object> policy = (Policy<Object>) (in.readBoolean() ? config.policy() : resolve(config, in.string()));
+      c.policy = policy;
+      c.policyState = readPolicyState(policy, in.bytes());
+      c.mode = in.constant(AdmissionMode.class);
+      readFloor(config, in, c);
       List<RememberedRequest> requests = new ArrayList<>();
       for (int n = in.count("request ids", Integer.MAX_VALUE); n > 0; n--) {
         requests.add(new RememberedRequest(in.string(), readFingerprint(in), in.readLong(), in.instant()));
@@ -489,9 +500,7 @@ final class SnapshotCodec {
       if (in.available() != 0) {
         throw new Unusable(in.available() + " bytes follow the end of the state");
       }
-      BranchState state = new BranchState(seq, lastAt, day, dayEndsAt, numbers, window, windowEndsAt, lines, tickets,
-          bookings, windows, nextTicketId, nextBookingId, nextJoinSeq, policyState, policy, mode, floor, 0);
-      return new Decoded(state, requests);
+      return new Decoded(c, requests);
     } catch (IOException | RuntimeException e) {
       throw new Unusable("it cannot be read: " + e, e);
     }
@@ -566,44 +575,42 @@ final class SnapshotCodec {
         in.nullable(), in.readLong(), in.instant());
   }
 
-  private static Floor readFloor(BranchConfig config, In in) throws IOException, Unusable {
+  private static void readFloor(BranchConfig config, In in, Core c) throws IOException, Unusable {
     int desks = in.count("desks", 1 << 20);
     if (desks != config.desks().size()) {
       throw new Unusable("it has " + desks + " desks and the configuration " + config.desks().size());
     }
-    Floor.Desk[] d = new Floor.Desk[desks];
     for (int i = 0; i < desks; i++) {
-      d[i] = new Floor.Desk(in.constant(DeskState.class), in.nullable(), in.readBoolean(), in.readLong());
+      c.desks[i] = new DeskSlot(in.constant(DeskState.class), in.nullable(), in.readBoolean(), in.readLong());
     }
-    double[] mean = in.doubles(config.services().size());
-    double[] var = in.doubles(config.services().size());
-    BoardView.Call[] calls = new BoardView.Call[in.count("board calls", Floor.BOARD_CALLS)];
+    c.serviceMean = in.doubles(config.services().size());
+    c.serviceVar = in.doubles(config.services().size());
+    BoardView.Call[] calls = new BoardView.Call[in.count("board calls", Core.BOARD_CALLS)];
     for (int i = 0; i < calls.length; i++) {
       calls[i] = new BoardView.Call(in.string(), in.string(), in.instant(), in.readInt());
     }
-    PersistentLongMap<Instant> postponed = PersistentLongMap.empty();
+    c.calls = calls;
     for (int n = in.count("postponements", Integer.MAX_VALUE); n > 0; n--) {
-      postponed = postponed.put(in.readLong(), in.instant());
+      c.postponed.put(in.readLong(), in.instant());
     }
-    PersistentLongMap<Boolean> notified = readFlags(in);
-    PersistentLongMap<Boolean> breached = readFlags(in);
+    readFlags(in, c.notified);
+    readFlags(in, c.breached);
     int lines = in.count("line breaches", config.services().size());
     if (lines != config.services().size()) {
       throw new Unusable("it has " + lines + " line-breach flags for " + config.services().size() + " services");
     }
-    boolean[] lineBreached = new boolean[lines];
     for (int i = 0; i < lines; i++) {
-      lineBreached[i] = in.readBoolean();
+      c.lineBreached[i] = in.readBoolean();
     }
-    return new Floor(d, mean, var, calls, postponed, notified, breached, lineBreached);
   }
 
-  private static PersistentLongMap<Boolean> readFlags(In in) throws IOException {
-    PersistentLongMap<Boolean> flags = PersistentLongMap.empty();
+  private static void readFlags(In in, Set<Long> flags) throws IOException {
     for (int n = in.count("flags", Integer.MAX_VALUE); n > 0; n--) {
-      flags = flags.put(in.readLong(), in.readBoolean());
+      long id = in.readLong();
+      if (in.readBoolean()) {
+        flags.add(id);
+      }
     }
-    return flags;
   }
 
   /** A checked reader: counts are bounded by what is left, enum names must exist. */

@@ -60,19 +60,27 @@ import java.util.List;
 import java.util.Set;
 
 /**
- * One attempt of one operation: reads the draft, validates, and emits the events of the
- * operation (after the clock catch-up events), applying each to the draft as it goes. A
- * validation failure throws before anything is published, so a refused operation changes
- * nothing. Pure with respect to the engine: the only outside input is {@code now}.
+ * The decisions of operations: reads the core, validates, and emits the events of one operation
+ * (after the clock catch-up events), applying each to the core as it goes and adding it to the
+ * batch's event list. A validation failure throws before the operation's own events are emitted;
+ * the engine undoes anything emitted before the failure (the catch-up events, or the first events
+ * of a multi-event operation), so a refused operation changes nothing. Pure with respect to the
+ * engine: the only outside input is {@code now}. Owned by the writer, like its core; one per core.
  */
 final class Tx {
-  final Draft d;
-  final Instant now;
-  final List<QueueEvent> events = new ArrayList<>(2);
+  final Core d;
+  Instant now;
+  List<QueueEvent> events;
 
-  Tx(Draft d, Instant now) {
+  Tx(Core d) {
     this.d = d;
+  }
+
+  /** Prepares for the next operation: its clock reading and the list its events go to. */
+  Tx at(Instant now, List<QueueEvent> events) {
     this.now = now;
+    this.events = events;
+    return this;
   }
 
   private long next() {
@@ -99,7 +107,7 @@ final class Tx {
       long w = d.calendar.windowIndex(now);
       emit(new WindowRotated(next(), now, w, d.calendar.windowStart(w)));
     }
-    if (!d.windows.isEmpty() && !d.windows.get(d.windows.firstKey()).expiresAt().isAfter(now)) {
+    if (!d.windows.isEmpty() && !d.windows.firstEntry().getValue().expiresAt.isAfter(now)) {
       expireDue(); // windows are keyed in time order: nothing expires before the first one does
     }
     if (!d.postponed.isEmpty()) {
@@ -145,7 +153,7 @@ final class Tx {
   private void autoCall() {
     List<Desk> desks = d.config.desks();
     for (int i = 0; i < desks.size(); i++) {
-      Floor.Desk status = d.desks[i];
+      DeskSlot status = d.desks[i];
       if (status.autoCall() && status.state() == DeskState.OPEN && status.current() == 0) {
         callNext(desks.get(i).id());
       }
@@ -167,10 +175,11 @@ final class Tx {
         double perTicket = d.serviceMean[s] / Math.max(1, open[0]);
         limit = Math.max(limit, (int) Math.min(10_000, Math.ceil(maxWait / Math.max(perTicket, 1e-3)) + open[1] + 1));
       }
-      List<Ticket> order = Estimator.callOrder(d, desk, now, limit, -1);
+      List<Ticket> order = Estimator.callOrder(d.policy, d.policyState, Estimator.waiting(d, desk), desk, now, limit,
+          -1);
       for (int k = 0; k < order.size(); k++) {
         Ticket t = order.get(k);
-        if (!t.service().equals(service) || d.notified.containsKey(t.id())) {
+        if (!t.service().equals(service) || d.notified.contains(t.id())) {
           continue;
         }
         double expected = Estimator.waitSeconds(d, service, order.subList(0, k), open[0], open[1])[0];
@@ -190,13 +199,13 @@ final class Tx {
         List<Ticket> late = new ArrayList<>();
         for (Line l : d.lines) {
           if (l.service().equals(service) && l.waiting() > 0) {
-            l.ids().forEach(id -> {
-              Ticket t = d.tickets.get(id);
-              if (t.state() == TicketState.WAITING && !d.breached.containsKey(id)
+            for (int k = 0; k < l.ids.size(); k++) {
+              Ticket t = d.tickets.get(l.ids.get(k));
+              if (t.state() == TicketState.WAITING && !d.breached.contains(t.id())
                   && now.isAfter(t.issuedAt().plus(level.maxWait()))) {
                 late.add(t);
               }
-            });
+            }
           }
         }
         late.sort((a, b) -> Long.compare(a.id(), b.id()));
@@ -206,10 +215,10 @@ final class Tx {
         }
       }
       if (level.maxServiceTime() != null) {
-        for (Floor.Desk desk : d.desks) {
+        for (DeskSlot desk : d.desks) {
           Ticket t = d.ticket(desk.current());
           if (t != null && t.service().equals(service) && t.state() == TicketState.SERVING
-              && !d.breached.containsKey(t.id()) && now.isAfter(t.startedAt().plus(level.maxServiceTime()))) {
+              && !d.breached.contains(t.id()) && now.isAfter(t.startedAt().plus(level.maxServiceTime()))) {
             emit(new ServiceLevelBreached(next(), now, service, ServiceLevel.Target.SERVICE_TIME, t.id(),
                 Duration.between(t.startedAt(), now).toSeconds(), level.maxServiceTime().toSeconds()));
           }
@@ -224,17 +233,15 @@ final class Tx {
 
   private void expireDue() {
     List<Long> due = null;
-    var it = d.windows.values();
-    while (it.hasNext()) {
-      WindowBookings w = it.next();
-      if (w.expiresAt().isAfter(now)) {
+    for (WindowBookings w : d.windows.values()) {
+      if (w.expiresAt.isAfter(now)) {
         break;
       }
-      if (!w.pending().isEmpty()) {
+      if (!w.pending.isEmpty()) {
         if (due == null) {
           due = new ArrayList<>();
         }
-        for (long id : w.pending().toArray()) {
+        for (long id : w.pending.toArray()) {
           due.add(id);
         }
       }
@@ -370,7 +377,7 @@ final class Tx {
 
   Ticket callNext(String deskId) {
     Desk desk = openDesk(deskId);
-    Draft.View view = d.viewFor(desk, now);
+    Core.View view = d.viewFor(desk, now);
     if (view.lines().isEmpty()) {
       return null;
     }
@@ -474,7 +481,7 @@ final class Tx {
       throw new InvalidRequestException("pausing desk " + deskId + " needs a reason, was "
           + (reason == null ? "null" : '"' + reason + '"'));
     }
-    Floor.Desk status = d.desk(deskId);
+    DeskSlot status = d.desk(deskId);
     if (status.state() != state || !java.util.Objects.equals(status.reason(), reason)) {
       emit(new DeskStateChanged(next(), now, deskId, state, state == DeskState.OPEN ? null : reason));
     }
@@ -489,7 +496,7 @@ final class Tx {
 
   private Desk openDesk(String deskId) {
     Desk desk = desk(deskId);
-    Floor.Desk status = d.desk(deskId);
+    DeskSlot status = d.desk(deskId);
     if (status.state() != DeskState.OPEN) {
       throw new IllegalTransitionException("desk " + deskId + " is " + status.state()
           + (status.reason() == null ? "" : " (" + status.reason() + ")")

@@ -3,28 +3,21 @@ package dev.talon.queue.internal;
 import java.time.Instant;
 
 /**
- * The bookings of one slot window: places taken per service index, the ids still waiting to
- * check in, and when those expire (window end plus grace). Immutable.
+ * The bookings of one slot window, owned by the writer: places taken per service index, the ids
+ * still waiting to check in, and when those expire (window end plus grace).
  */
-record WindowBookings(int[] taken, LongDeque pending, Instant expiresAt) {
+final class WindowBookings {
+  final int[] taken;
+  final LongRing pending;
+  final Instant expiresAt;
+
+  WindowBookings(int[] taken, LongRing pending, Instant expiresAt) {
+    this.taken = taken;
+    this.pending = pending;
+    this.expiresAt = expiresAt;
+  }
 
   int taken(int service) {
     return taken[service];
-  }
-
-  WindowBookings add(int service, long bookingId) {
-    int[] t = taken.clone();
-    t[service]++;
-    return new WindowBookings(t, pending.addLast(bookingId), expiresAt);
-  }
-
-  /** Removes the booking from the pending ids and, when {@code release}, frees its place. */
-  WindowBookings remove(int service, long bookingId, boolean release) {
-    int[] t = taken;
-    if (release) {
-      t = taken.clone();
-      t[service]--;
-    }
-    return new WindowBookings(t, pending.removeFirstOccurrence(bookingId), expiresAt);
   }
 }

@@ -5,7 +5,6 @@ import dev.talon.queue.BoardView;
 import dev.talon.queue.Booking;
 import dev.talon.queue.BookingState;
 import dev.talon.queue.Desk;
-import dev.talon.queue.DeskState;
 import dev.talon.queue.QueueEvent;
 import dev.talon.queue.QueueEvent.AdmissionModeChanged;
 import dev.talon.queue.QueueEvent.AutoCallChanged;
@@ -36,113 +35,123 @@ import dev.talon.queue.TicketState;
 import dev.talon.queue.spi.DispatchView;
 import dev.talon.queue.spi.LineView;
 import dev.talon.queue.spi.Policy;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.TreeMap;
+import java.util.TreeSet;
 
 /*
- * The transition function of a branch, shared by live operations and recovery.
+ * The state of one branch and its transition function, shared by live operations and recovery.
  *
- * A draft starts as a mutable working copy of one immutable BranchState. Applying an event
- * changes the draft exactly as the event says and nothing else; freeze() publishes the result as
- * a new BranchState. A live operation decides which events to emit by reading the draft, applies
- * them one by one, and installs the frozen state with one CAS; recovery applies the stored events
- * to a draft of the initial state. Because both paths run the same apply(), a replayed branch is
- * identical to the live one (invariant 7, determinism).
+ * Ownership. A core is mutable and owned by the writer: only the thread that holds the branch's
+ * writer role (see BranchEngine) calls apply() or reads the writer-only fields, so they are plain
+ * fields with no copying and no retries. The role changes hands through a volatile CAS, which
+ * orders one holder's writes before the next holder's reads.
  *
- * Copy-on-write: the arrays of the source state are shared until the first write and cloned then
- * (the *Copied flags); the persistent maps return new versions by construction. A draft belongs
- * to the thread running one attempt of one operation and is never shared.
+ * Readers. Other threads read only what the core publishes: tickets and bookings (immutable
+ * records in Slabs), desk slots (immutable records in an array with release stores), the board's
+ * calls, the measured service times, the policy in force with its state, the mode, and seq and
+ * lastAt. Each of those is written with release semantics after the value it points to is built,
+ * so a reader sees whole values, never a half-built one; see the comments at each access.
  *
- * Lines are deques of the waiting ticket ids in join order: a ticket that leaves (called,
- * cancelled, postponed) is removed from its deque, and one that rejoins with an old join order
+ * Determinism. apply(event) changes the core exactly as the event says. A live operation (Tx)
+ * decides which events to emit by reading the core and applies them one by one; recovery applies
+ * the stored events to a fresh core. Both run this same apply(), so a replayed branch is
+ * identical to the live one (invariant 7).
+ *
+ * Lines are rings of the waiting ticket ids in join order: a ticket that leaves (called,
+ * cancelled, postponed) is removed from its ring, and one that rejoins with an old join order
  * (kept place after a hand-back, postponement or transfer) is inserted by join order.
  */
-final class Draft {
+final class Core {
+  static final int BOARD_CALLS = 10;
+
+  private static final VarHandle SEQ;
+  private static final VarHandle LAST_AT;
+  private static final VarHandle POLICY_STATE;
+  private static final VarHandle CALLS;
+  private static final VarHandle DESK = MethodHandles.arrayElementVarHandle(DeskSlot[].class);
+
+  static {
+    try {
+      MethodHandles.Lookup l = MethodHandles.lookup();
+      SEQ = l.findVarHandle(Core.class, "seq", long.class);
+      LAST_AT = l.findVarHandle(Core.class, "lastAt", Instant.class);
+      POLICY_STATE = l.findVarHandle(Core.class, "policyState", Object.class);
+      CALLS = l.findVarHandle(Core.class, "calls", BoardView.Call[].class);
+    } catch (ReflectiveOperationException e) {
+      throw new ExceptionInInitializerError(e);
+    }
+  }
+
   final BranchConfig config;
   final BranchCalendar calendar;
-  Policy<Object> policy;
 
-  long seq;
-  Instant lastAt;
+  // ---- published to readers (written with release semantics, read with acquire/volatile)
+  /** Sequence number of the last applied event (0 for a new branch). */
+  volatile long seq;
+  /** The latest clock time the branch acted on; null for a new branch. */
+  volatile Instant lastAt;
+  volatile Policy<Object> policy;
+  volatile Object policyState;
+  volatile AdmissionMode mode;
+  /** The latest calls, newest first (at most BOARD_CALLS); an array is never written once published. */
+  volatile BoardView.Call[] calls = new BoardView.Call[0];
+  /** Per service index: moving mean and variance of service time; copied on write (a finish), never written once published. */
+  volatile double[] serviceMean;
+  volatile double[] serviceVar;
+  final Slab<Ticket> tickets = new Slab<>();
+  final Slab<Booking> bookings = new Slab<>();
+  /** Per desk index (desks sorted by id); elements stored with release, read with acquire. */
+  final DeskSlot[] desks;
+
+  // ---- the writer's own
   LocalDate day;
   Instant dayEndsAt;
   int[] numbers;
-  long window;
+  long window = -1;
   Instant windowEndsAt;
-  Line[] lines;
-  PersistentLongMap<Ticket> tickets;
-  PersistentLongMap<Booking> bookings;
-  PersistentLongMap<WindowBookings> windows;
-  long nextTicketId;
-  long nextBookingId;
-  long nextJoinSeq;
-  Object policyState;
-  AdmissionMode mode;
-  final int generation;
-
-  // the floor, unpacked
-  Floor.Desk[] desks;
-  double[] serviceMean;
-  double[] serviceVar;
-  BoardView.Call[] calls;
-  PersistentLongMap<Instant> postponed;
-  PersistentLongMap<Boolean> notified;
-  PersistentLongMap<Boolean> breached;
-  boolean[] lineBreached;
-
-  private final Floor floor;
-  private boolean numbersCopied;
-  private boolean linesCopied;
-  private boolean desksCopied;
-  private boolean timesCopied;
-  private boolean lineBreachedCopied;
+  /** Lines sorted by service code, then line class. */
+  Line[] lines = new Line[0];
+  /** Window index to its bookings, for windows with places taken or bookings pending. */
+  final TreeMap<Long, WindowBookings> windows = new TreeMap<>();
+  long nextTicketId = 1;
+  long nextBookingId = 1;
+  long nextJoinSeq = 1;
+  /** Ticket id to the end of its timed postponement, in id order. */
+  final TreeMap<Long, Instant> postponed = new TreeMap<>();
+  /** Ticket ids whose heads-up fired (while they wait). */
+  final TreeSet<Long> notified = new TreeSet<>();
+  /** Ticket ids whose wait or service-time breach fired. */
+  final TreeSet<Long> breached = new TreeSet<>();
+  /** Per service index: the line-length breach fired and the line is still too long. */
+  final boolean[] lineBreached;
 
   @SuppressWarnings("unchecked")
-  Draft(BranchConfig config, BranchCalendar calendar, BranchState s) {
+  Core(BranchConfig config, BranchCalendar calendar, AdmissionMode mode) {
     this.config = config;
     this.calendar = calendar;
-    this.policy = (Policy<Object>) s.policy;
-    this.seq = s.seq;
-    this.lastAt = s.lastAt;
-    this.day = s.day;
-    this.dayEndsAt = s.dayEndsAt;
-    this.numbers = s.numbers;
-    this.window = s.window;
-    this.windowEndsAt = s.windowEndsAt;
-    this.lines = s.lines;
-    this.tickets = s.tickets;
-    this.bookings = s.bookings;
-    this.windows = s.windows;
-    this.nextTicketId = s.nextTicketId;
-    this.nextBookingId = s.nextBookingId;
-    this.nextJoinSeq = s.nextJoinSeq;
-    this.policyState = s.policyState;
-    this.mode = s.mode;
-    this.generation = s.generation;
-    this.floor = s.floor;
-    this.desks = floor.desks();
-    this.serviceMean = floor.serviceMean();
-    this.serviceVar = floor.serviceVar();
-    this.calls = floor.calls();
-    this.postponed = floor.postponed();
-    this.notified = floor.notified();
-    this.breached = floor.breached();
-    this.lineBreached = floor.lineBreached();
-  }
-
-  BranchState freeze() {
-    Floor f = floor;
-    if (desks != f.desks() || serviceMean != f.serviceMean() || serviceVar != f.serviceVar() || calls != f.calls()
-        || postponed != f.postponed() || notified != f.notified() || breached != f.breached()
-        || lineBreached != f.lineBreached()) {
-      f = new Floor(desks, serviceMean, serviceVar, calls, postponed, notified, breached, lineBreached);
-    }
-    return new BranchState(seq, lastAt, day, dayEndsAt, numbers, window, windowEndsAt, lines, tickets, bookings,
-        windows, nextTicketId, nextBookingId, nextJoinSeq, policyState, policy, mode, f, generation);
+    this.policy = (Policy<Object>) config.policy();
+    this.policyState = policy.initialState();
+    this.mode = mode;
+    int services = config.services().size();
+    this.numbers = new int[services];
+    this.lineBreached = new boolean[services];
+    this.desks = new DeskSlot[config.desks().size()];
+    Arrays.fill(desks, DeskSlot.OPEN);
+    double mean = config.estimation().defaultServiceTime().toMillis() / 1000.0;
+    double[] m = new double[services];
+    double[] v = new double[services];
+    Arrays.fill(m, mean);
+    Arrays.fill(v, mean * mean);
+    this.serviceMean = m;
+    this.serviceVar = v;
   }
 
   // ---------------------------------------------------------------- reading
@@ -151,8 +160,13 @@ final class Draft {
     return id > 0 ? tickets.get(id) : null;
   }
 
-  Floor.Desk desk(String id) {
-    return desks[config.deskIndexOf(id)];
+  /** Any thread: the desk's status (an immutable record stored with release). */
+  DeskSlot desk(int index) {
+    return (DeskSlot) DESK.getAcquire(desks, index);
+  }
+
+  DeskSlot desk(String id) {
+    return desk(config.deskIndexOf(id));
   }
 
   int lineIndex(String service, String lineClass) {
@@ -177,18 +191,17 @@ final class Draft {
    * recall cool-down of its last call.
    */
   Ticket head(Line line, Instant now) {
-    if (line.waiting() == 0) {
+    LongRing ids = line.ids;
+    if (ids.isEmpty()) {
       return null;
     }
     Duration cooldown = config.limits().recallCooldown();
-    LongDeque ids = line.ids();
-    while (!ids.isEmpty()) {
-      Ticket t = tickets.get(ids.peekFirst());
+    for (int i = 0; i < ids.size(); i++) {
+      Ticket t = tickets.get(ids.get(i));
       if (t.state() == TicketState.WAITING
           && (cooldown.isZero() || t.calledAt() == null || !now.isBefore(t.calledAt().plus(cooldown)))) {
         return t;
       }
-      ids = ids.removeFirst();
     }
     return null;
   }
@@ -197,10 +210,10 @@ final class Draft {
   View viewFor(Desk desk, Instant now) {
     List<LineView> views = new ArrayList<>(4);
     for (Line l : lines) {
-      if (l.waiting() > 0 && desk.serves(l.service())) {
+      if (l.waiting() > 0 && desk.serves(l.service)) {
         Ticket head = head(l, now);
         if (head != null) {
-          views.add(new LineView(l.service(), l.lineClass(), l.waiting(), head));
+          views.add(new LineView(l.service, l.lineClass, l.waiting(), head));
         }
       }
     }
@@ -213,7 +226,7 @@ final class Draft {
     String code = config.services().get(service).code();
     int n = 0;
     for (Line l : lines) {
-      if (l.service().equals(code)) {
+      if (l.service.equals(code)) {
         n += l.waiting();
       }
     }
@@ -252,7 +265,6 @@ final class Draft {
       day = d.day();
       dayEndsAt = calendar.startOfDay(d.day().plusDays(1));
       numbers = new int[numbers.length];
-      numbersCopied = true;
       forgetPastDays(d.day());
     } else if (e instanceof WindowRotated w) {
       window = w.window();
@@ -264,9 +276,10 @@ final class Draft {
       addBoardCall(t.display(), r.desk(), r.at(), r.recalls());
     } else if (e instanceof CallReturned r) {
       Ticket t = tickets.get(r.ticketId());
-      put(copy(t, TicketState.WAITING, t.calledAt(), null, t.recalls(), null, null, null));
+      Ticket back = copy(t, TicketState.WAITING, t.calledAt(), null, t.recalls(), null, null, null);
+      put(back);
       freeDesk(r.desk(), t.id());
-      rejoin(t, t.line(), t.joinSeq());
+      rejoin(back, t.line(), t.joinSeq());
     } else if (e instanceof ServiceStarted s) {
       Ticket t = tickets.get(s.ticketId());
       put(copy(t, TicketState.SERVING, t.calledAt(), t.desk(), t.recalls(), s.at(), null, null));
@@ -275,7 +288,7 @@ final class Draft {
       put(copy(t, TicketState.DONE, t.calledAt(), t.desk(), t.recalls(), t.startedAt(), f.at(), null));
       freeDesk(t.desk(), t.id());
       measure(config.indexOf(t.service()), Duration.between(t.startedAt(), f.at()));
-      breached = breached.remove(t.id());
+      unflag(breached, t.id());
     } else if (e instanceof TicketNoShow n) {
       Ticket t = tickets.get(n.ticketId());
       put(copy(t, TicketState.NO_SHOW, t.calledAt(), t.desk(), t.recalls(), t.startedAt(), n.at(), null));
@@ -293,16 +306,14 @@ final class Draft {
       }
       put(copy(t, TicketState.POSTPONED, t.calledAt(), null, t.recalls(), null, null, p.until()));
       if (p.until() != null) {
-        postponed = postponed.put(t.id(), p.until());
+        postponed.put(t.id(), p.until());
       }
     } else if (e instanceof TicketResumed r) {
       Ticket t = tickets.get(r.ticketId());
-      postponed = postponed.remove(t.id());
-      Ticket back = copy(t, TicketState.WAITING, t.calledAt(), null, t.recalls(), null, null, null);
-      back = new Ticket(back.id(), back.day(), back.service(), back.number(), back.display(), back.origin(), r.line(),
-          back.categories(), back.personId(), back.bookingId(), back.bookedFor(), r.joinSeq(), back.state(),
-          back.issuedAt(), back.calledAt(), back.desk(), back.recalls(), back.startedAt(), back.endedAt(),
-          back.postponedUntil(), back.parentId(), back.returnTo());
+      postponed.remove(t.id());
+      Ticket back = new Ticket(t.id(), t.day(), t.service(), t.number(), t.display(), t.origin(), r.line(),
+          t.categories(), t.personId(), t.bookingId(), t.bookedFor(), r.joinSeq(), TicketState.WAITING, t.issuedAt(),
+          t.calledAt(), null, t.recalls(), null, null, null, t.parentId(), t.returnTo());
       put(back);
       rejoin(back, r.line(), r.joinSeq());
       nextJoinSeq = Math.max(nextJoinSeq, r.joinSeq() + 1);
@@ -313,26 +324,22 @@ final class Draft {
       if (t.startedAt() != null) {
         measure(config.indexOf(t.service()), Duration.between(t.startedAt(), x.at()));
       }
-      breached = breached.remove(t.id());
+      unflag(breached, t.id());
     } else if (e instanceof DeskStateChanged d) {
       int i = config.deskIndexOf(d.desk());
-      Floor.Desk old = desks[i];
-      setDesk(i, new Floor.Desk(d.state(), d.reason(), old.autoCall(), old.current()));
+      DeskSlot old = desks[i];
+      setDesk(i, new DeskSlot(d.state(), d.reason(), old.autoCall(), old.current()));
     } else if (e instanceof AutoCallChanged a) {
       int i = config.deskIndexOf(a.desk());
-      Floor.Desk old = desks[i];
-      setDesk(i, new Floor.Desk(old.state(), old.reason(), a.on(), old.current()));
+      DeskSlot old = desks[i];
+      setDesk(i, new DeskSlot(old.state(), old.reason(), a.on(), old.current()));
     } else if (e instanceof HeadsUp h) {
-      notified = notified.put(h.ticketId(), Boolean.TRUE);
+      notified.add(h.ticketId());
     } else if (e instanceof ServiceLevelBreached b) {
       if (b.target() == ServiceLevel.Target.LINE_LENGTH) {
-        if (!lineBreachedCopied) {
-          lineBreached = lineBreached.clone();
-          lineBreachedCopied = true;
-        }
         lineBreached[config.indexOf(b.service())] = true;
       } else {
-        breached = breached.put(b.ticketId(), Boolean.TRUE);
+        breached.add(b.ticketId());
       }
     } else if (e instanceof BookingMade b) {
       booked(b);
@@ -345,8 +352,9 @@ final class Draft {
     } else if (e instanceof AdmissionModeChanged m) {
       mode = m.to();
     } else if (e instanceof QueueEvent.PolicyChanged c) {
-      policy = resolvePolicy(c);
-      policyState = policy.initialState();
+      Policy<Object> next = resolvePolicy(c);
+      setPolicyState(next.initialState());
+      policy = next;
     } else {
       throw new StorageException("unknown event type " + e.getClass().getName());
     }
@@ -377,36 +385,52 @@ final class Draft {
   void applyCalled(TicketCalled c, Object nextPolicyState) {
     begin(c);
     called(c);
-    policyState = nextPolicyState;
+    setPolicyState(nextPolicyState);
     clearLineBreaches();
+  }
+
+  private void setPolicyState(Object state) {
+    // release: a reader (estimate) that sees the new state sees it fully built
+    POLICY_STATE.setRelease(this, state);
   }
 
   private void called(TicketCalled c) {
     Ticket t = tickets.get(c.ticketId());
     if (t.state() == TicketState.POSTPONED) {
-      postponed = postponed.remove(t.id()); // walk-direct of a postponed ticket
+      postponed.remove(t.id()); // walk-direct of a postponed ticket
     } else {
-      int i = lineIndex(t.service(), t.line());
-      Line l = lines[i];
-      setLine(i, l.withIds(l.ids().removeFirstOccurrence(t.id()), l.waiting() - 1));
+      Line l = lines[lineIndex(t.service(), t.line())];
+      if (l.ids.peekFirst() == t.id()) {
+        l.ids.removeFirst();
+      } else {
+        l.ids.removeFirstOccurrence(t.id());
+      }
     }
     put(copy(t, TicketState.CALLED, c.at(), c.desk(), t.recalls(), null, null, null));
     int d = config.deskIndexOf(c.desk());
-    Floor.Desk old = desks[d];
-    setDesk(d, new Floor.Desk(old.state(), old.reason(), old.autoCall(), t.id()));
+    setDesk(d, desks[d].holding(t.id()));
     addBoardCall(t.display(), c.desk(), c.at(), t.recalls());
-    notified = notified.remove(t.id());
-    breached = breached.remove(t.id());
+    unflag(notified, t.id());
+    unflag(breached, t.id());
+  }
+
+  private static void unflag(TreeSet<Long> flags, long id) {
+    if (!flags.isEmpty()) { // no boxing on the common path where no flag is set
+      flags.remove(id);
+    }
   }
 
   private void begin(QueueEvent e) {
-    if (e.seq() != seq + 1) {
+    long s = seq;
+    if (e.seq() != s + 1) {
       throw new StorageException("history of branch " + config.branchId() + " is not contiguous: expected event "
-          + (seq + 1) + ", found " + e.seq());
+          + (s + 1) + ", found " + e.seq());
     }
-    seq = e.seq();
-    if (lastAt == null || e.at().isAfter(lastAt)) {
-      lastAt = e.at();
+    // release: readers of seq and lastAt see values no older than the records stored before them
+    SEQ.setRelease(this, e.seq());
+    Instant last = lastAt;
+    if (last == null || e.at().isAfter(last)) {
+      LAST_AT.setRelease(this, e.at());
     }
   }
 
@@ -416,14 +440,8 @@ final class Draft {
         i.categories(), i.personId(), i.bookingId(), i.bookedFor(), i.joinSeq(), TicketState.WAITING, i.at(), null,
         null, 0, null, null, null, i.parentId(), i.returnTo());
     put(t);
-    if (i.day().equals(day)) {
-      if (numbers[svc] < i.number()) {
-        if (!numbersCopied) {
-          numbers = numbers.clone();
-          numbersCopied = true;
-        }
-        numbers[svc] = i.number();
-      }
+    if (i.day().equals(day) && numbers[svc] < i.number()) {
+      numbers[svc] = i.number();
     }
     rejoin(t, i.line(), i.joinSeq());
     nextTicketId = Math.max(nextTicketId, i.ticketId() + 1);
@@ -438,31 +456,27 @@ final class Draft {
       Line[] grown = new Line[lines.length + 1];
       System.arraycopy(lines, 0, grown, 0, at);
       System.arraycopy(lines, at, grown, at + 1, lines.length - at);
-      grown[at] = new Line(t.service(), lineClass, LongDeque.empty().addLast(t.id()), 1, joinSeq);
+      LongRing ids = new LongRing();
+      ids.addLast(t.id());
+      grown[at] = new Line(t.service(), lineClass, ids, joinSeq);
       lines = grown;
-      linesCopied = true;
       return;
     }
     Line l = lines[idx];
-    if (joinSeq > l.lastJoin()) {
-      setLine(idx, new Line(l.service(), lineClass, l.ids().addLast(t.id()), l.waiting() + 1, joinSeq));
+    if (joinSeq > l.lastJoin) {
+      l.ids.addLast(t.id());
+      l.lastJoin = joinSeq;
     } else {
-      setLine(idx, l.withIds(insertByJoinSeq(l.ids(), t.id(), joinSeq), l.waiting() + 1));
-    }
-  }
-
-  private LongDeque insertByJoinSeq(LongDeque ids, long id, long joinSeq) {
-    long[] all = ids.toArray();
-    LongDeque out = LongDeque.empty();
-    boolean placed = false;
-    for (long other : all) {
-      if (!placed && tickets.get(other).joinSeq() > joinSeq) {
-        out = out.addLast(id);
-        placed = true;
+      LongRing ids = l.ids;
+      int at = ids.size();
+      for (int k = 0; k < ids.size(); k++) {
+        if (tickets.get(ids.get(k)).joinSeq() > joinSeq) {
+          at = k;
+          break;
+        }
       }
-      out = out.addLast(other);
+      ids.insert(at, t.id());
     }
-    return placed ? out : out.addLast(id);
   }
 
   /**
@@ -471,13 +485,11 @@ final class Draft {
    */
   private void leaveLine(Ticket t) {
     if (t.state() == TicketState.WAITING) {
-      int i = lineIndex(t.service(), t.line());
-      Line l = lines[i];
-      setLine(i, l.withIds(l.ids().removeFirstOccurrence(t.id()), l.waiting() - 1));
-      notified = notified.remove(t.id());
-      breached = breached.remove(t.id());
+      lines[lineIndex(t.service(), t.line())].ids.removeFirstOccurrence(t.id());
+      unflag(notified, t.id());
+      unflag(breached, t.id());
     } else if (t.state() == TicketState.POSTPONED) {
-      postponed = postponed.remove(t.id());
+      postponed.remove(t.id());
     }
   }
 
@@ -486,31 +498,31 @@ final class Draft {
       return;
     }
     int d = config.deskIndexOf(deskId);
-    Floor.Desk old = desks[d];
+    DeskSlot old = desks[d];
     if (old.current() == ticketId) {
-      setDesk(d, new Floor.Desk(old.state(), old.reason(), old.autoCall(), 0));
+      setDesk(d, old.holding(0));
     }
   }
 
   private void measure(int service, Duration took) {
     double x = took.toMillis() / 1000.0;
     double a = config.estimation().smoothing();
-    if (!timesCopied) {
-      serviceMean = serviceMean.clone();
-      serviceVar = serviceVar.clone();
-      timesCopied = true;
-    }
-    double diff = x - serviceMean[service];
-    serviceMean[service] += a * diff;
-    serviceVar[service] = (1 - a) * (serviceVar[service] + a * diff * diff);
+    double[] mean = serviceMean.clone();
+    double[] var = serviceVar.clone();
+    double diff = x - mean[service];
+    mean[service] += a * diff;
+    var[service] = (1 - a) * (var[service] + a * diff * diff);
+    serviceVar = var;
+    serviceMean = mean;
   }
 
   private void addBoardCall(String display, String desk, Instant at, int recalls) {
-    int n = Math.min(calls.length + 1, Floor.BOARD_CALLS);
+    BoardView.Call[] old = calls;
+    int n = Math.min(old.length + 1, BOARD_CALLS);
     BoardView.Call[] next = new BoardView.Call[n];
     next[0] = new BoardView.Call(display, desk, at, recalls);
-    System.arraycopy(calls, 0, next, 1, n - 1);
-    calls = next;
+    System.arraycopy(old, 0, next, 1, n - 1);
+    CALLS.setRelease(this, next); // a new array, filled before it is published
   }
 
   /** A line-length breach ends, silently, once the line is back within its maximum. */
@@ -519,10 +531,6 @@ final class Draft {
       if (lineBreached[s]) {
         ServiceLevel level = config.serviceLevels().get(config.services().get(s).code());
         if (waitingFor(s) <= level.maxLineLength()) {
-          if (!lineBreachedCopied) {
-            lineBreached = lineBreached.clone();
-            lineBreachedCopied = true;
-          }
           lineBreached[s] = false;
         }
       }
@@ -532,26 +540,30 @@ final class Draft {
   private void booked(BookingMade b) {
     Instant starts = calendar.startOf(b.window());
     Instant ends = calendar.endOf(b.window());
-    bookings = bookings.put(b.bookingId(), new Booking(b.bookingId(), b.code(), b.service(), b.windowStart(), starts,
-        ends, BookingState.BOOKED, b.personId(), 0, b.at()));
+    bookings.put(b.bookingId(), new Booking(b.bookingId(), b.code(), b.service(), b.windowStart(), starts, ends,
+        BookingState.BOOKED, b.personId(), 0, b.at()));
     WindowBookings w = windows.get(b.window());
     if (w == null) {
-      w = new WindowBookings(new int[numbers.length], LongDeque.empty(), ends.plus(config.limits().bookingGrace()));
+      w = new WindowBookings(new int[numbers.length], new LongRing(), ends.plus(config.limits().bookingGrace()));
+      windows.put(b.window(), w);
     }
-    windows = windows.put(b.window(), w.add(serviceIndex(b, b.service()), b.bookingId()));
+    w.taken[serviceIndex(b, b.service())]++;
+    w.pending.addLast(b.bookingId());
     nextBookingId = Math.max(nextBookingId, b.bookingId() + 1);
   }
 
   private void bookingLeaves(long id, BookingState to, long ticketId, boolean release, Instant at) {
     Booking b = bookings.get(id);
-    bookings = bookings.put(id, new Booking(b.id(), b.code(), b.service(), b.windowStart(), b.startsAt(), b.endsAt(),
-        to, b.personId(), ticketId, b.bookedAt()));
+    bookings.put(id, new Booking(b.id(), b.code(), b.service(), b.windowStart(), b.startsAt(), b.endsAt(), to,
+        b.personId(), ticketId, b.bookedAt()));
     long w = calendar.windowIndex(b.windowStart());
-    WindowBookings wb = windows.get(w).remove(config.indexOf(b.service()), id, release);
-    if (wb.pending().isEmpty() && !wb.expiresAt().isAfter(at)) {
-      windows = windows.remove(w);
-    } else {
-      windows = windows.put(w, wb);
+    WindowBookings wb = windows.get(w);
+    if (release) {
+      wb.taken[config.indexOf(b.service())]--;
+    }
+    wb.pending.removeFirstOccurrence(id);
+    if (wb.pending.isEmpty() && !wb.expiresAt.isAfter(at)) {
+      windows.remove(w);
     }
   }
 
@@ -562,23 +574,21 @@ final class Draft {
    */
   private void forgetPastDays(LocalDate today) {
     List<Long> oldTickets = new ArrayList<>();
-    tickets.forEach((id, t) -> {
+    tickets.forEach(t -> {
       if (t.state().isTerminal() && t.day().isBefore(today)) {
-        oldTickets.add(id);
+        oldTickets.add(t.id());
       }
     });
-    for (long id : oldTickets) {
-      tickets = tickets.remove(id);
-    }
+    oldTickets.forEach(tickets::remove);
+    tickets.compact();
     List<Long> oldBookings = new ArrayList<>();
-    bookings.forEach((id, b) -> {
+    bookings.forEach(b -> {
       if (b.state().isTerminal() && b.windowStart().toLocalDate().isBefore(today)) {
-        oldBookings.add(id);
+        oldBookings.add(b.id());
       }
     });
-    for (long id : oldBookings) {
-      bookings = bookings.remove(id);
-    }
+    oldBookings.forEach(bookings::remove);
+    bookings.compact();
   }
 
   /** The index of a service named in history; the configuration may have dropped it since. */
@@ -595,33 +605,21 @@ final class Draft {
   /** Drops windows that are past their expiry and have nothing pending; derived clean-up only. */
   private void pruneWindows(Instant at) {
     while (!windows.isEmpty()) {
-      long first = windows.firstKey();
-      WindowBookings w = windows.get(first);
-      if (!w.pending().isEmpty() || w.expiresAt().isAfter(at)) {
+      var first = windows.firstEntry();
+      WindowBookings w = first.getValue();
+      if (!w.pending.isEmpty() || w.expiresAt.isAfter(at)) {
         return;
       }
-      windows = windows.remove(first);
+      windows.remove(first.getKey());
     }
   }
 
   private void put(Ticket t) {
-    tickets = tickets.put(t.id(), t);
+    tickets.put(t.id(), t);
   }
 
-  private void setLine(int i, Line l) {
-    if (!linesCopied) {
-      lines = lines.clone();
-      linesCopied = true;
-    }
-    lines[i] = l;
-  }
-
-  private void setDesk(int i, Floor.Desk d) {
-    if (!desksCopied) {
-      desks = desks.clone();
-      desksCopied = true;
-    }
-    desks[i] = d;
+  private void setDesk(int i, DeskSlot d) {
+    DESK.setRelease(desks, i, d); // an immutable record, built before it is published
   }
 
   /** A copy of the ticket in another state; identity, number, line and join order stay. */
@@ -634,6 +632,6 @@ final class Draft {
 
   @Override
   public String toString() {
-    return "Draft[seq=" + seq + ", lines=" + Arrays.toString(lines) + "]";
+    return "Core[seq=" + seq + ", lines=" + Arrays.toString(lines) + "]";
   }
 }
