@@ -41,16 +41,17 @@ import org.junit.jupiter.api.Test;
  * function of the id), so operations can name "the n-th ticket" or "the n-th booking".
  *
  * Where the checker switches threads. By design the engine shares exactly these things between
- * threads: the state field (read, then compare-and-set), the clock, the store and the request-id
- * cache. Everything between the read and the CAS (Tx, Draft, the persistent maps and deques, the
- * calendar, the policy) reads an immutable published state and writes a draft that no other
- * thread can see. Those classes are marked "ignore" below so that the checker does not spend its
- * budget switching threads at reads of immutable arrays (without this, one invocation costs about
- * ten times as much and far fewer interleavings fit in the time budget); the JDK's concurrent maps
- * and atomics, which are linearizable themselves, are each one atomic step. The shared accesses
- * of BranchEngine and InMemoryEventStore stay fully analyzed: replacing the engine's CAS by a plain
- * write makes this test fail (two threads build on the same state; the loser's result is a
- * SequenceConflictException from the store, which no sequential order produces).
+ * threads: the operation queue (JCTools' MPSC queue), the writer role (one CAS), the op futures,
+ * the clock, the store and the request-id cache. Everything the writer does while it holds the
+ * role (Tx, Core and its slabs, rings and desk slots, the estimator, the codec, the calendar, the
+ * policy) touches state no other thread writes; these operations read nothing the writer
+ * publishes, so those classes are marked "ignore" below and the checker does not spend its budget
+ * switching threads inside them (without this, one invocation costs about ten times as much and
+ * far fewer interleavings fit in the time budget); the JDK's concurrent maps and atomics, which are
+ * linearizable themselves, are each one atomic step. The submission and combining path of
+ * BranchEngine, the JCTools queue and InMemoryEventStore stay fully analyzed, and
+ * internal.CombiningRaceTest proves the check can fail: with the writer role's CAS taken out, the
+ * same options find a history no sequential order produces.
  */
 public class BranchLincheckTest {
   private static final Instant NOW = Instant.parse("2026-03-02T10:05:00Z");
@@ -62,8 +63,9 @@ public class BranchLincheckTest {
   private static final List<String> CODES = codes(4);
   /** Classes (and their nested classes) that only compute on immutable or thread-confined data; see above. */
   private static final Set<String> CONFINED = Set.of(
-      "dev.talon.queue.internal.Tx", "dev.talon.queue.internal.Draft", "dev.talon.queue.internal.BranchState",
-      "dev.talon.queue.internal.PersistentLongMap", "dev.talon.queue.internal.LongDeque",
+      "dev.talon.queue.internal.Tx", "dev.talon.queue.internal.Core", "dev.talon.queue.internal.Slab",
+      "dev.talon.queue.internal.LongRing", "dev.talon.queue.internal.DeskSlot", "dev.talon.queue.internal.Estimator",
+      "dev.talon.queue.internal.SnapshotCodec",
       "dev.talon.queue.internal.Line", "dev.talon.queue.internal.WindowBookings",
       "dev.talon.queue.internal.BranchCalendar", "dev.talon.queue.internal.BookingCodes",
       "dev.talon.queue.internal.BuiltInPolicies");
@@ -142,22 +144,32 @@ public class BranchLincheckTest {
 
   @Test
   void branchOperations_modelCheckedOnThreeThreads_areLinearizable() {
-    new ModelCheckingOptions()
+    options(10, 150).check(BranchLincheckTest.class);
+  }
+
+  /** The model-checking options of this test, also used by its self-test (internal.CombiningRaceTest). */
+  public static ModelCheckingOptions options(int iterations, int invocations) {
+    return new ModelCheckingOptions()
         .threads(3)
         .actorsPerThread(3)
         .actorsBefore(2)
         .actorsAfter(1)
-        .iterations(10)
-        .invocationsPerIteration(150)
-        // JDK concurrent maps and atomics are linearizable themselves; one switch point per call.
-        .addGuarantee(ManagedStrategyGuaranteeKt.forClasses(
-                ConcurrentSkipListMap.class.getName(), ConcurrentHashMap.class.getName(),
-                AtomicLong.class.getName(), AtomicReference.class.getName())
+        .iterations(iterations)
+        .invocationsPerIteration(invocations)
+        // JDK concurrent maps, atomics and futures and the JCTools queue are linearizable
+        // themselves; one switch point per call.
+        .addGuarantee(ManagedStrategyGuaranteeKt.forClasses(BranchLincheckTest::isLinearizableLibrary)
             .allMethods().treatAsAtomic())
-        // Pure computation on a published immutable state or on a thread-confined draft.
+        // Computation on state that only the writer touches.
         .addGuarantee(ManagedStrategyGuaranteeKt.forClasses(BranchLincheckTest::isConfinedComputation)
-            .allMethods().ignore())
-        .check(BranchLincheckTest.class);
+            .allMethods().ignore());
+  }
+
+  private static boolean isLinearizableLibrary(String className) {
+    return className.startsWith("org.jctools.queues.") || className.equals(ConcurrentSkipListMap.class.getName())
+        || className.equals(ConcurrentHashMap.class.getName()) || className.equals(AtomicLong.class.getName())
+        || className.equals(AtomicReference.class.getName())
+        || className.equals(java.util.concurrent.CompletableFuture.class.getName());
   }
 
   private static boolean isConfinedComputation(String className) {

@@ -118,6 +118,11 @@ import org.slf4j.LoggerFactory;
  */
 public final class BranchEngine implements Branch {
   private static final Logger log = LoggerFactory.getLogger(BranchEngine.class);
+  /**
+   * Only for the model checker's self-test (CombiningRaceTest): when set, a submitter applies
+   * operations without taking the writer role, the race the role exists to prevent.
+   */
+  static boolean racyWriterRoleForTests;
   private static final VarHandle WRITING;
   private static final VarHandle COMMITTING;
   private static final VarHandle SNAPSHOTTING;
@@ -168,6 +173,15 @@ public final class BranchEngine implements Branch {
   private int epoch;
   /** The newest epoch a failed commit broke; the writer rebuilds when it equals its own. */
   private volatile int brokenEpoch = -1;
+  /**
+   * Durable stores: the branch as committed, kept by the committer (it applies every committed
+   * batch to it with the same transition function). After a failed commit the writer takes it as
+   * its core, so rolling back needs no store access. Null until the first commit after opening or
+   * after a rollback, when the committer builds it from the store.
+   */
+  private volatile Core shadow;
+  /** After a rollback: the store may hold events of a commit whose outcome was unknown; writer-only. */
+  private boolean resyncNeeded;
   /** Runs commits for async callers and ASYNC mode; created on first need. */
   private volatile ExecutorService commitThread;
 
@@ -433,11 +447,6 @@ public final class BranchEngine implements Branch {
 
   /** Waits for an op submitted by a blocking call and returns its result or throws its failure. */
   private Object await(Op op) {
-    if (!op.isDone()) {
-      for (int spins = 0; spins < 64 && !op.isDone(); spins++) {
-        Thread.onSpinWait(); // the writer or committer usually finishes within microseconds
-      }
-    }
     try {
       return op.join();
     } catch (CompletionException e) {
@@ -459,6 +468,10 @@ public final class BranchEngine implements Branch {
   /** Takes the writer role while ops wait, applies them, and looks again after releasing it. */
   private void drain() {
     while (!ops.isEmpty()) {
+      if (racyWriterRoleForTests) {
+        applyBatch(); // the planted race of the Lincheck self-test: no exclusive writer
+        continue;
+      }
       if (!WRITING.compareAndSet(this, 0, 1)) {
         return; // the holder will see our op: it looks at the queue after releasing the role
       }
@@ -472,9 +485,12 @@ public final class BranchEngine implements Branch {
 
   /** Holding the writer role: applies one batch of ops and hands it on. */
   private void applyBatch() {
-    if (brokenEpoch == epoch) {
+    if (brokenEpoch == epoch || resyncNeeded) {
       try {
-        rebuildAfterFailedCommit();
+        if (brokenEpoch == epoch) {
+          rebuildAfterFailedCommit();
+        }
+        resync();
       } catch (RuntimeException e) {
         // the store cannot be read either: refuse what waits; the next drain tries again
         for (Op op; (op = ops.relaxedPoll()) != null; ) {
@@ -543,6 +559,7 @@ public final class BranchEngine implements Branch {
     Core c = core;
     int mark = events.size();
     long seqBefore = c.seq;
+    byte[] checkpoint = null;
     try {
       Instant now = config.clock().now();
       Instant last = c.lastAt;
@@ -550,6 +567,9 @@ public final class BranchEngine implements Branch {
         now = last; // a small step back (e.g. an NTP correction) counts as no time passing
       }
       Tx t = tx.at(now, events);
+      if (t.catchUpDue()) {
+        checkpoint = checkpoint(c); // rare (a new window, day, expiry or return): lets a failing op be undone
+      }
       t.catchUp();
       Object result = op.run(t);
       if (events.size() > mark) {
@@ -565,7 +585,7 @@ public final class BranchEngine implements Branch {
       }
     } catch (RuntimeException | Error e) {
       if (core.seq != seqBefore) {
-        undoTo(seqBefore, events, mark);
+        undoTo(seqBefore, events, mark, checkpoint);
       }
       op.fail(e);
       return false;
@@ -582,10 +602,23 @@ public final class BranchEngine implements Branch {
    * Rare: an op failed after it emitted events. Rebuilds the core as it was before the op: the
    * store's state plus the events applied before the op that the store does not have yet.
    */
-  private void undoTo(long seq, List<QueueEvent> events, int mark) {
+  private void undoTo(long seq, List<QueueEvent> events, int mark, byte[] checkpoint) {
     List<QueueEvent> keep = new ArrayList<>(uncommitted);
     keep.addAll(events.subList(0, mark));
     events.subList(mark, events.size()).clear();
+    if (checkpoint == EMPTY) {
+      install(new Core(config, calendar, config.initialMode()));
+      return;
+    }
+    if (checkpoint != null) {
+      try {
+        install(SnapshotCodec.decode(config, checkpoint).state());
+        return;
+      } catch (SnapshotCodec.Unusable e) {
+        log.warn("branch {}: a checkpoint could not be read back, rebuilding from the store: {}", config.branchId(),
+            e.getMessage());
+      }
+    }
     try {
       Core rebuilt = replay(false, lost != null ? committedSeq : Long.MAX_VALUE);
       for (QueueEvent e : keep) {
@@ -617,7 +650,24 @@ public final class BranchEngine implements Branch {
       o.fail(cause);
     }
     appliedNonDurable.clear();
-    undoTo(before, new ArrayList<>(), 0);
+    undoTo(before, new ArrayList<>(), 0, null);
+  }
+
+  private static final byte[] EMPTY = new byte[0];
+
+  /** The writer's core encoded, to undo an op with; null if its policy cannot be snapshotted. */
+  private byte[] checkpoint(Core c) {
+    if (c.seq == 0) {
+      return EMPTY; // a branch with no history: undoing means starting afresh
+    }
+    if (c.policy == snapshotsRefusedBy) {
+      return null;
+    }
+    try {
+      return SnapshotCodec.encode(config, c, List.of());
+    } catch (SnapshotCodec.Unusable | RuntimeException e) {
+      return null;
+    }
   }
 
   // ---------------------------------------------------------------- durable commits
@@ -775,6 +825,7 @@ public final class BranchEngine implements Branch {
   }
 
   private void committed(List<Batch> group) {
+    advanceShadow(group);
     for (Batch b : group) {
       if (!b.events.isEmpty()) {
         committedSeq = b.lastSeq();
@@ -828,28 +879,69 @@ public final class BranchEngine implements Branch {
     }
   }
 
-  /** Holding the writer role after a failed commit: back to what the store holds, in a new epoch. */
-  private void rebuildAfterFailedCommit() {
-    long known = committedSeq;
-    Core rebuilt;
-    try {
-      rebuilt = replay(false, lost != null ? known : Long.MAX_VALUE); // a lost branch keeps only what it wrote
-    } catch (RuntimeException e) {
-      poisoned = null;
-      throw e instanceof QueueException ? e : new StorageException("branch " + config.branchId()
-          + ": reloading after a failed commit failed: " + e, e);
+  /**
+   * Holding the commit role after a commit: applies the committed batches to the shadow core,
+   * building it from the store first if there is none (the store has just answered).
+   */
+  private void advanceShadow(List<Batch> group) {
+    if (mode == Durability.ASYNC || group.isEmpty()) {
+      return; // ASYNC never rolls back
     }
-    install(rebuilt);
+    Core s = shadow;
+    try {
+      if (s == null) {
+        long before = group.get(0).events.isEmpty() ? committedSeq : group.get(0).events.get(0).seq() - 1;
+        s = replay(false, before);
+        if (s.seq != before) {
+          return; // the store is behind what was committed: leave it to the next commit
+        }
+      }
+      for (Batch b : group) {
+        b.events.forEach(s::apply);
+      }
+      shadow = s;
+    } catch (RuntimeException e) {
+      shadow = null; // built again at the next commit
+    }
+  }
+
+  /**
+   * Holding the writer role after a failed commit: back to the committed state, in a new epoch.
+   * Takes the shadow core when it is at the committed seq (no I/O); else reloads from the store.
+   */
+  private void rebuildAfterFailedCommit() {
+    Core s = shadow;
+    long known = committedSeq;
+    if (s != null && s.seq == known) {
+      shadow = null;
+      install(s);
+    } else {
+      install(replay(false, known)); // may throw: the next batch tries again
+      shadow = null;
+    }
     epoch++;
     uncommitted.clear();
-    if (rebuilt.seq > known) {
-      // commits that succeeded although the store could not confirm them: adopt and announce them
-      List<QueueEvent> adopted = store.load(config.branchId(), known);
-      adopted.forEach(this::remember);
-      committedSeq = rebuilt.seq;
+    resyncNeeded = lost == null;
+  }
+
+  /**
+   * Holding the writer role after a rollback: adopts events the store holds beyond the core (a
+   * commit that succeeded although the store could not confirm it), announcing them.
+   */
+  private void resync() {
+    if (!resyncNeeded) {
+      return;
+    }
+    Core c = core;
+    List<QueueEvent> adopted = store.load(config.branchId(), c.seq); // may throw: tried again next batch
+    for (QueueEvent e : adopted) {
+      c.apply(e);
+      remember(e);
+    }
+    resyncNeeded = false;
+    if (!adopted.isEmpty()) {
+      committedSeq = c.seq;
       notifyListeners(adopted);
-    } else {
-      committedSeq = rebuilt.seq;
     }
   }
 

@@ -91,8 +91,16 @@ final class SnapshotCodec {
 
   // ---------------------------------------------------------------- configuration fingerprint
 
+  /** Fingerprints by configuration identity: computed once per branch configuration. */
+  private static final com.github.benmanes.caffeine.cache.Cache<BranchConfig, byte[]> FINGERPRINTS =
+      com.github.benmanes.caffeine.cache.Caffeine.newBuilder().weakKeys().build();
+
   /** The fingerprint of everything in the configuration that a replay reads. */
   static byte[] fingerprint(BranchConfig c) {
+    return FINGERPRINTS.get(c, SnapshotCodec::computeFingerprint);
+  }
+
+  private static byte[] computeFingerprint(BranchConfig c) {
     StringBuilder sb = new StringBuilder(512);
     canonical(sb, c.branchId());
     canonical(sb, c.zone().getId());

@@ -115,6 +115,33 @@ final class Tx {
     }
   }
 
+  /**
+   * True if {@link #catchUp()} would emit events at {@code now}: a new day or window, a pending
+   * booking past its expiry, or a postponement that has ended. Cheap; the engine checkpoints the
+   * core before such a catch-up so that an operation failing after it can be undone.
+   */
+  boolean catchUpDue() {
+    if (d.day == null || !now.isBefore(d.dayEndsAt) || d.window < 0 || !now.isBefore(d.windowEndsAt)) {
+      return true;
+    }
+    for (WindowBookings w : d.windows.values()) {
+      if (w.expiresAt.isAfter(now)) {
+        break;
+      }
+      if (!w.pending.isEmpty()) {
+        return true;
+      }
+    }
+    if (!d.postponed.isEmpty()) {
+      for (Instant until : d.postponed.values()) {
+        if (!until.isAfter(now)) {
+          return true;
+        }
+      }
+    }
+    return false;
+  }
+
   private void resumeDue() {
     List<Long> due = new ArrayList<>(0); // no backing array until a postponement is actually due
     d.postponed.forEach((id, until) -> {
