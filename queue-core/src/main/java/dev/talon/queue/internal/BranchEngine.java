@@ -467,6 +467,11 @@ public final class BranchEngine implements Branch {
 
   /** Takes the writer role while ops wait, applies them, and looks again after releasing it. */
   private void drain() {
+    drainOps();
+    snapshotIfDueAndIdle();
+  }
+
+  private void drainOps() {
     while (!ops.isEmpty()) {
       if (racyWriterRoleForTests) {
         applyBatch(); // the planted race of the Lincheck self-test: no exclusive writer
@@ -481,6 +486,26 @@ public final class BranchEngine implements Branch {
         WRITING.setVolatile(this, 0); // volatile: ordered before our next look at the queue
       }
     }
+  }
+
+  /**
+   * A snapshot that came due while the previous one was being saved: taken by whoever finds the
+   * branch idle, the last writer after releasing the role or the snapshot thread after a save.
+   * Both look after a volatile write of their own (the role, or the snapshotting flag), so one of
+   * them sees the other's and the newest state is not left without a snapshot.
+   */
+  private void snapshotIfDueAndIdle() {
+    Core c = core;
+    if (config.snapshotEvery() == 0 || snapshotting || c.seq - snapshotSeq < config.snapshotEvery()
+        || c.policy == snapshotsRefusedBy || lost != null || poisoned != null || !WRITING.compareAndSet(this, 0, 1)) {
+      return;
+    }
+    try {
+      maybeSnapshot();
+    } finally {
+      WRITING.setVolatile(this, 0);
+    }
+    drainOps(); // an op offered while we held the role found it taken and left its op to us
   }
 
   /** Holding the writer role: applies one batch of ops and hands it on. */
@@ -1041,6 +1066,9 @@ public final class BranchEngine implements Branch {
     } finally {
       SNAPSHOTTING.setVolatile(this, false);
     }
+    if (!closed) {
+      snapshotIfDueAndIdle(); // the state moved on while this one was saved
+    }
   }
 
   /** Encodes the writer's core; null (logged) if the policy cannot be snapshotted. */
@@ -1147,6 +1175,13 @@ public final class BranchEngine implements Branch {
     }
   }
 
+  /** A fingerprint without the person id (personal data never goes into a message). */
+  private static String describe(Object fingerprint) {
+    List<?> parts = (List<?>) fingerprint;
+    return String.join(" ", parts.subList(0, parts.size() - 1).stream().map(String::valueOf).toList())
+        + ("null".equals(parts.get(parts.size() - 1)) ? ", no person" : ", a person id");
+  }
+
   private static Object issueFingerprint(String service, String origin, Set<String> categories, String personId) {
     return List.of("issue", service, origin, Set.copyOf(categories), String.valueOf(personId));
   }
@@ -1185,8 +1220,9 @@ public final class BranchEngine implements Branch {
         });
       }
       if (!prior.fingerprint.equals(fingerprint)) {
-        throw new DuplicateRequestException("request id " + requestId + " was already used for a different request "
-            + prior.fingerprint + "; this one is " + fingerprint + ". Use a new request id for a new request");
+        throw new DuplicateRequestException("request id " + requestId + " was already used for a different request ("
+            + describe(prior.fingerprint) + "); this one is " + describe(fingerprint)
+            + ". Use a new request id for a new request");
       }
       if (!blocking && !prior.result.isDone()) {
         return prior.result.handle((id, e) -> e == null ? current.apply(id) : null).thenCompose(r -> r != null
@@ -1685,7 +1721,7 @@ public final class BranchEngine implements Branch {
         waiting.computeIfAbsent(t.service(), k -> new TreeMap<>()).merge(t.line(), 1, Integer::sum);
       }
     });
-    return new BoardView(c.lastAt, List.of(c.calls), waiting);
+    return new BoardView(c.lastAt, List.of(c.calls()), waiting);
   }
 
   @Override
@@ -1843,6 +1879,7 @@ public final class BranchEngine implements Branch {
     } finally {
       WRITING.setVolatile(this, 0);
     }
+    drain(); // an op accepted just before close found the role taken
   }
 
   // ---------------------------------------------------------------- for tests

@@ -75,8 +75,11 @@ final class Core {
   private static final VarHandle SEQ;
   private static final VarHandle LAST_AT;
   private static final VarHandle POLICY_STATE;
-  private static final VarHandle CALLS;
+  private static final VarHandle CALL_COUNT;
+  /** Slots of the board's call ring (a power of two, well above BOARD_CALLS; see calls()). */
+  private static final int CALL_RING = 64;
   private static final VarHandle DESK = MethodHandles.arrayElementVarHandle(DeskSlot[].class);
+  private static final VarHandle CURRENT = MethodHandles.arrayElementVarHandle(long[].class);
 
   static {
     try {
@@ -84,7 +87,7 @@ final class Core {
       SEQ = l.findVarHandle(Core.class, "seq", long.class);
       LAST_AT = l.findVarHandle(Core.class, "lastAt", Instant.class);
       POLICY_STATE = l.findVarHandle(Core.class, "policyState", Object.class);
-      CALLS = l.findVarHandle(Core.class, "calls", BoardView.Call[].class);
+      CALL_COUNT = l.findVarHandle(Core.class, "callCount", long.class);
     } catch (ReflectiveOperationException e) {
       throw new ExceptionInInitializerError(e);
     }
@@ -101,8 +104,18 @@ final class Core {
   volatile Policy<Object> policy;
   volatile Object policyState;
   volatile AdmissionMode mode;
-  /** The latest calls, newest first (at most BOARD_CALLS); an array is never written once published. */
-  volatile BoardView.Call[] calls = new BoardView.Call[0];
+  /*
+   * The board's latest calls: a ring of parallel arrays, so that a call allocates nothing for the
+   * board. The writer fills slot (count mod CALL_RING), then publishes count + 1 with release. A
+   * reader (calls()) takes count with acquire, copies the newest BOARD_CALLS slots with plain reads
+   * and takes count again: if the writer has not lapped the slots it read in between, they hold what
+   * the first count published (reference and int reads do not tear), else it reads again.
+   */
+  private final String[] callDisplay = new String[CALL_RING];
+  private final String[] callDesk = new String[CALL_RING];
+  private final Instant[] callAt = new Instant[CALL_RING];
+  private final int[] callRecalls = new int[CALL_RING];
+  private volatile long callCount;
   /** Per service index: moving mean and variance of service time; copied on write (a finish), never written once published. */
   volatile double[] serviceMean;
   volatile double[] serviceVar;
@@ -110,6 +123,8 @@ final class Core {
   final Slab<Booking> bookings = new Slab<>();
   /** Per desk index (desks sorted by id); elements stored with release, read with acquire. */
   final DeskSlot[] desks;
+  /** Per desk index: the ticket it called last and has not let go of (0: free); stored with release, read with acquire. */
+  final long[] deskCurrent;
 
   // ---- the writer's own
   LocalDate day;
@@ -145,6 +160,7 @@ final class Core {
     this.lineBreached = new boolean[services];
     this.desks = new DeskSlot[config.desks().size()];
     Arrays.fill(desks, DeskSlot.OPEN);
+    this.deskCurrent = new long[desks.length];
     double mean = config.estimation().defaultServiceTime().toMillis() / 1000.0;
     double[] m = new double[services];
     double[] v = new double[services];
@@ -167,6 +183,15 @@ final class Core {
 
   DeskSlot desk(String id) {
     return desk(config.deskIndexOf(id));
+  }
+
+  /** Any thread: the ticket the desk holds (0: free). */
+  long current(int index) {
+    return (long) CURRENT.getAcquire(deskCurrent, index);
+  }
+
+  private void hold(int index, long ticket) {
+    CURRENT.setRelease(deskCurrent, index, ticket); // a long element: no tearing with VarHandle access
   }
 
   int lineIndex(String service, String lineClass) {
@@ -206,21 +231,73 @@ final class Core {
     return null;
   }
 
-  /** The dispatch view of a desk: its services' lines with a callable head, in line order. */
-  View viewFor(Desk desk, Instant now) {
-    List<LineView> views = new ArrayList<>(4);
+  /**
+   * The dispatch view of a desk: its services' lines with a callable head, in line order. The
+   * writer reuses one view object and list for every call (the SPI says a view is valid only
+   * during the policy call it is passed to); only a line whose head or length changed since its
+   * last view gets a new LineView.
+   */
+  DispatchView<Object> viewFor(Desk desk, Instant now) {
+    ReusableView view = reusable;
+    List<LineView> views = view.list;
+    views.clear();
     for (Line l : lines) {
       if (l.waiting() > 0 && desk.serves(l.service)) {
         Ticket head = head(l, now);
         if (head != null) {
-          views.add(new LineView(l.service, l.lineClass, l.waiting(), head));
+          LineView v = l.view;
+          if (v == null || v.head() != head || v.waiting() != l.waiting()) {
+            v = new LineView(l.service, l.lineClass, l.waiting(), head); // immutable: reused until the line changes
+            l.view = v;
+          }
+          views.add(v);
         }
       }
     }
-    return new View(now, desk, views, policyState);
+    view.now = now;
+    view.desk = desk;
+    view.state = policyState;
+    return view;
   }
 
+  /** A view built by the estimator, which simulates calls on its own lists. */
   record View(Instant now, Desk desk, List<LineView> lines, Object state) implements DispatchView<Object> {}
+
+  /** The writer's one dispatch view, refilled for every call. */
+  private static final class ReusableView implements DispatchView<Object> {
+    final ArrayList<LineView> list = new ArrayList<>(8);
+    final List<LineView> readOnly = java.util.Collections.unmodifiableList(list);
+    Instant now;
+    Desk desk;
+    Object state;
+
+    @Override
+    public Instant now() {
+      return now;
+    }
+
+    @Override
+    public Desk desk() {
+      return desk;
+    }
+
+    @Override
+    public List<LineView> lines() {
+      return readOnly;
+    }
+
+    @Override
+    public Object state() {
+      return state;
+    }
+
+    @Override
+    public String toString() {
+      return "DispatchView[now=" + now + ", desk=" + desk + ", lines=" + list + ", state=" + state + "]";
+    }
+  }
+
+  private final ReusableView reusable = new ReusableView();
 
   int waitingFor(int service) {
     String code = config.services().get(service).code();
@@ -243,7 +320,7 @@ final class Core {
       if (t == null || desk == null) {
         throw new StorageException("history event " + e.seq() + " names an unknown ticket or desk: " + e);
       }
-      View view = viewFor(desk, c.at());
+      DispatchView<Object> view = viewFor(desk, c.at());
       LineView chosen = null;
       for (LineView lv : view.lines()) {
         if (lv.service().equals(t.service()) && lv.lineClass().equals(c.line())) {
@@ -328,11 +405,11 @@ final class Core {
     } else if (e instanceof DeskStateChanged d) {
       int i = config.deskIndexOf(d.desk());
       DeskSlot old = desks[i];
-      setDesk(i, new DeskSlot(d.state(), d.reason(), old.autoCall(), old.current()));
+      setDesk(i, new DeskSlot(d.state(), d.reason(), old.autoCall()));
     } else if (e instanceof AutoCallChanged a) {
       int i = config.deskIndexOf(a.desk());
       DeskSlot old = desks[i];
-      setDesk(i, new DeskSlot(old.state(), old.reason(), a.on(), old.current()));
+      setDesk(i, new DeskSlot(old.state(), old.reason(), a.on()));
     } else if (e instanceof HeadsUp h) {
       notified.add(h.ticketId());
     } else if (e instanceof ServiceLevelBreached b) {
@@ -408,7 +485,7 @@ final class Core {
     }
     put(copy(t, TicketState.CALLED, c.at(), c.desk(), t.recalls(), null, null, null));
     int d = config.deskIndexOf(c.desk());
-    setDesk(d, desks[d].holding(t.id()));
+    hold(d, t.id());
     addBoardCall(t.display(), c.desk(), c.at(), t.recalls());
     unflag(notified, t.id());
     unflag(breached, t.id());
@@ -498,9 +575,8 @@ final class Core {
       return;
     }
     int d = config.deskIndexOf(deskId);
-    DeskSlot old = desks[d];
-    if (old.current() == ticketId) {
-      setDesk(d, old.holding(0));
+    if (deskCurrent[d] == ticketId) {
+      hold(d, 0);
     }
   }
 
@@ -517,12 +593,38 @@ final class Core {
   }
 
   private void addBoardCall(String display, String desk, Instant at, int recalls) {
-    BoardView.Call[] old = calls;
-    int n = Math.min(old.length + 1, BOARD_CALLS);
-    BoardView.Call[] next = new BoardView.Call[n];
-    next[0] = new BoardView.Call(display, desk, at, recalls);
-    System.arraycopy(old, 0, next, 1, n - 1);
-    CALLS.setRelease(this, next); // a new array, filled before it is published
+    long n = callCount;
+    int slot = (int) (n & (CALL_RING - 1));
+    callDisplay[slot] = display; // plain: published by the release store of the count below
+    callDesk[slot] = desk;
+    callAt[slot] = at;
+    callRecalls[slot] = recalls;
+    CALL_COUNT.setRelease(this, n + 1);
+  }
+
+  /** Any thread: the latest calls, newest first (at most BOARD_CALLS); see the ring's comment. */
+  BoardView.Call[] calls() {
+    while (true) {
+      long n = (long) CALL_COUNT.getAcquire(this);
+      int k = (int) Math.min(n, BOARD_CALLS);
+      BoardView.Call[] out = new BoardView.Call[k];
+      for (int i = 0; i < k; i++) {
+        int slot = (int) ((n - 1 - i) & (CALL_RING - 1));
+        out[i] = new BoardView.Call(callDisplay[slot], callDesk[slot], callAt[slot], callRecalls[slot]);
+      }
+      VarHandle.acquireFence(); // the slot reads above happen before the second look at the count
+      if ((long) CALL_COUNT.getAcquire(this) - n <= CALL_RING - BOARD_CALLS) {
+        return out;
+      }
+    }
+  }
+
+  /** Restores the board's calls (newest first), when decoding a snapshot into a fresh core. */
+  void restoreCalls(BoardView.Call[] newestFirst) {
+    for (int i = newestFirst.length - 1; i >= 0; i--) {
+      BoardView.Call c = newestFirst[i];
+      addBoardCall(c.display(), c.desk(), c.at(), c.recalls());
+    }
   }
 
   /** A line-length breach ends, silently, once the line is back within its maximum. */

@@ -138,7 +138,7 @@ final class Estimator {
       DeskSlot status = d.desk(desk.id());
       if (desk.serves(service) && status.state() == DeskState.OPEN) {
         open++;
-        if (status.current() == 0) {
+        if (d.current(d.config.deskIndexOf(desk.id())) == 0) {
           free++;
         }
       }

@@ -10,6 +10,8 @@ final class Line {
   final String lineClass;
   final LongRing ids;
   long lastJoin;
+  /** The last dispatch view of this line; reused while its head and length are unchanged. */
+  dev.talon.queue.spi.LineView view;
 
   Line(String service, String lineClass, LongRing ids, long lastJoin) {
     this.service = service;

@@ -347,16 +347,18 @@ final class SnapshotCodec {
 
   private static void writeFloor(DataOutput out, Core f) throws IOException {
     out.writeInt(f.desks.length);
-    for (DeskSlot d : f.desks) {
+    for (int i = 0; i < f.desks.length; i++) {
+      DeskSlot d = f.desks[i];
       writeString(out, d.state().name());
       writeNullable(out, d.reason());
       out.writeBoolean(d.autoCall());
-      out.writeLong(d.current());
+      out.writeLong(f.deskCurrent[i]);
     }
     writeDoubles(out, f.serviceMean);
     writeDoubles(out, f.serviceVar);
-    out.writeInt(f.calls.length);
-    for (BoardView.Call c : f.calls) {
+    BoardView.Call[] calls = f.calls();
+    out.writeInt(calls.length);
+    for (BoardView.Call c : calls) {
       writeString(out, c.display());
       writeString(out, c.desk());
       writeInstant(out, c.at());
@@ -589,7 +591,8 @@ final class SnapshotCodec {
       throw new Unusable("it has " + desks + " desks and the configuration " + config.desks().size());
     }
     for (int i = 0; i < desks; i++) {
-      c.desks[i] = new DeskSlot(in.constant(DeskState.class), in.nullable(), in.readBoolean(), in.readLong());
+      c.desks[i] = new DeskSlot(in.constant(DeskState.class), in.nullable(), in.readBoolean());
+      c.deskCurrent[i] = in.readLong();
     }
     c.serviceMean = in.doubles(config.services().size());
     c.serviceVar = in.doubles(config.services().size());
@@ -597,7 +600,7 @@ final class SnapshotCodec {
     for (int i = 0; i < calls.length; i++) {
       calls[i] = new BoardView.Call(in.string(), in.string(), in.instant(), in.readInt());
     }
-    c.calls = calls;
+    c.restoreCalls(calls);
     for (int n = in.count("postponements", Integer.MAX_VALUE); n > 0; n--) {
       c.postponed.put(in.readLong(), in.instant());
     }

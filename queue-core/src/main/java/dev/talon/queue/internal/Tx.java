@@ -124,7 +124,7 @@ final class Tx {
     if (d.day == null || !now.isBefore(d.dayEndsAt) || d.window < 0 || !now.isBefore(d.windowEndsAt)) {
       return true;
     }
-    for (WindowBookings w : d.windows.values()) {
+    for (WindowBookings w : d.windows.isEmpty() ? List.<WindowBookings>of() : d.windows.values()) {
       if (w.expiresAt.isAfter(now)) {
         break;
       }
@@ -181,7 +181,7 @@ final class Tx {
     List<Desk> desks = d.config.desks();
     for (int i = 0; i < desks.size(); i++) {
       DeskSlot status = d.desks[i];
-      if (status.autoCall() && status.state() == DeskState.OPEN && status.current() == 0) {
+      if (status.autoCall() && status.state() == DeskState.OPEN && d.deskCurrent[i] == 0) {
         callNext(desks.get(i).id());
       }
     }
@@ -242,8 +242,8 @@ final class Tx {
         }
       }
       if (level.maxServiceTime() != null) {
-        for (DeskSlot desk : d.desks) {
-          Ticket t = d.ticket(desk.current());
+        for (long current : d.deskCurrent) {
+          Ticket t = d.ticket(current);
           if (t != null && t.service().equals(service) && t.state() == TicketState.SERVING
               && !d.breached.contains(t.id()) && now.isAfter(t.startedAt().plus(level.maxServiceTime()))) {
             emit(new ServiceLevelBreached(next(), now, service, ServiceLevel.Target.SERVICE_TIME, t.id(),
@@ -315,14 +315,11 @@ final class Tx {
   }
 
   static String display(String prefix, int number) {
-    StringBuilder sb = new StringBuilder(prefix.length() + 5).append(prefix).append('-');
-    if (number < 100) {
-      sb.append('0');
-    }
+    // one concatenation each: allocates only the resulting string
     if (number < 10) {
-      sb.append('0');
+      return prefix + "-00" + number;
     }
-    return sb.append(number).toString();
+    return number < 100 ? prefix + "-0" + number : prefix + "-" + number;
   }
 
   Booking book(BookRequest r) {
@@ -404,14 +401,14 @@ final class Tx {
 
   Ticket callNext(String deskId) {
     Desk desk = openDesk(deskId);
-    Core.View view = d.viewFor(desk, now);
+    dev.talon.queue.spi.DispatchView<Object> view = d.viewFor(desk, now);
     if (view.lines().isEmpty()) {
       return null;
     }
     LineView chosen = d.policy.select(view);
-    if (chosen == null || !view.lines().contains(chosen)) {
+    if (chosen == null || !offered(view.lines(), chosen)) {
       throw new IllegalStateException("policy " + d.policy.name() + " selected " + chosen
-          + ", which is not one of the lines it was offered: " + view.lines());
+          + ", which is not one of the lines it was offered: " + List.copyOf(view.lines()));
     }
     Object nextState = d.policy.afterCall(view, chosen);
     Ticket head = chosen.head();
@@ -419,6 +416,16 @@ final class Tx {
     d.applyCalled(e, nextState);
     events.add(e);
     return d.tickets.get(head.id());
+  }
+
+  /** Whether the policy chose one of the offered lines (by identity or, for a rebuilt view, by value). */
+  private static boolean offered(List<LineView> lines, LineView chosen) {
+    for (int i = 0; i < lines.size(); i++) {
+      if (lines.get(i) == chosen) {
+        return true;
+      }
+    }
+    return lines.contains(chosen);
   }
 
   Ticket recall(long id) {

@@ -6,7 +6,13 @@ import java.util.List;
 
 /**
  * The consistent snapshot a policy decides on when a desk calls next. Every value comes from the
- * same immutable engine state, so a decision made on it is linearizable.
+ * branch's state at the moment of the call, as its single writer has it, so a decision made on it
+ * is linearizable.
+ *
+ * <p>A view is valid only during the policy call it is passed to: the engine refills one view
+ * object for every call (so that a call allocates no view), so a policy must not keep the view or
+ * its {@link #lines()} list in its state or anywhere else. The {@link LineView}s themselves are
+ * immutable and may be kept.
  *
  * @param <S> the policy's state type
  */
