@@ -45,13 +45,22 @@ final class Validate {
     if (d.isZero() || d.isNegative()) {
       throw new PolicyConfigException(path, what + " must be a duration > 0, was " + d);
     }
-    return d;
+    return atMostMax(path, what, d);
   }
 
   static Duration nonNegative(String path, String what, Duration d) {
     required(path, d);
     if (d.isNegative()) {
       throw new PolicyConfigException(path, what + " must be a duration >= 0, was " + d);
+    }
+    return atMostMax(path, what, d);
+  }
+
+  /** Every policy duration is added to ticket times at run time: bounded so that it never overflows. */
+  private static Duration atMostMax(String path, String what, Duration d) {
+    if (d.compareTo(PolicyConfig.MAX_DURATION) > 0) {
+      throw new PolicyConfigException(path, what + " must be a duration of at most "
+          + PolicyConfig.MAX_DURATION.toDays() + " days (" + PolicyConfig.MAX_DURATION + "), was " + d);
     }
     return d;
   }
@@ -65,6 +74,10 @@ final class Validate {
     required(path, map);
     if (map.isEmpty()) {
       throw new PolicyConfigException(path, what + " must name at least one line class, was empty");
+    }
+    if (map.size() > PolicyConfig.MAX_CLASSES) {
+      throw new PolicyConfigException(path, what + " must name at most " + PolicyConfig.MAX_CLASSES
+          + " line classes, was " + map.size());
     }
     Map<String, V> copy = new LinkedHashMap<>();
     map.forEach((k, v) -> {
