@@ -107,6 +107,11 @@ public final class Simulator implements Callable<Integer> {
         return 2;
       }
       s = s.withDays(days);
+      try {
+        ScenarioReader.checkRun(s);
+      } catch (ScenarioException e) {
+        throw e.in(scenario + " with --days " + days);
+      }
     }
     stdout.printf(Locale.ROOT, "Talon day simulator: %s (seed %d, %d day%s from %s, %d polic%s, %s store)%n", s.name(),
         s.seed(), s.days(), s.days() == 1 ? "" : "s", s.date(), s.policies().size(),

@@ -77,6 +77,30 @@ class SimulatorTest {
   }
 
   @Test
+  void main_serviceMinutesOfTenMillion_exitsWith2BeforeSimulating(@TempDir Path dir) throws Exception {
+    Path file = dir.resolve("huge.json");
+    Files.writeString(file, ScenarioReaderTest.VALID.replace("\"serviceMinutes\": 6", "\"serviceMinutes\": 1e7"));
+
+    int code = run(file.toString(), "-o", dir.toString(), "-q");
+
+    assertThat(code).isEqualTo(2);
+    assertThat(stderr()).contains("Bad scenario: " + file + ": $.services[1].serviceMinutes: a time in a scenario must be "
+        + "between -1440 and 1440 minutes (one day either way), was 10000000");
+    assertThat(stdout()).doesNotContain("HTML report");
+  }
+
+  @Test
+  void main_daysOverrideThatBringsTooManyVisitors_exitsWith2(@TempDir Path dir) throws Exception {
+    Path file = dir.resolve("busy.json");
+    Files.writeString(file, ScenarioReaderTest.VALID.replace("\"10:00\": 20", "\"10:00\": 500"));
+
+    int code = run(file.toString(), "--days", "366", "-o", dir.toString(), "-q");
+
+    assertThat(code).isEqualTo(2);
+    assertThat(stderr()).contains("Bad scenario: " + file + " with --days 366: $.services: the run would bring about");
+  }
+
+  @Test
   void main_unknownStore_exitsNamingTheAvailableOnes(@TempDir Path dir) {
     int code = run("--store", "redis", "-o", dir.toString());
 
