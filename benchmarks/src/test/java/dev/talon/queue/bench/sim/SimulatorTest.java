@@ -101,6 +101,34 @@ class SimulatorTest {
   }
 
   @Test
+  void main_h2StoreUnderADirectoryWithSemicolon_exitsWith2AndOpensNoDatabase(@TempDir Path dir) throws Exception {
+    // before: the path went into the JDBC URL as it was, so ";MODE=Oracle" became an H2 setting
+    Path out = dir.resolve("out;MODE=Oracle");
+    Path scenario = dir.resolve("tiny.json");
+    Files.writeString(scenario, """
+        { "name": "tiny", "hours": { "opens": "09:00", "closes": "10:00" },
+          "services": [ { "code": "s", "prefix": "S", "serviceMinutes": 4, "arrivalsPerHour": { "09:00": 5 } } ],
+          "desks": [ { "id": "1", "services": ["s"] } ],
+          "policies": [ { "type": "fifo" } ] }
+        """);
+
+    int code = run(scenario.toString(), "--store", "h2", "-o", out.toString(), "--quiet");
+
+    assertThat(code).isEqualTo(2);
+    assertThat(stderr()).contains("-o " + out + ": an H2 database path must not contain ';'");
+    assertThat(out).doesNotExist();
+    assertThat(dir.resolve("out")).doesNotExist();
+  }
+
+  @Test
+  void h2FileUrl_pathWithSemicolon_isRefused(@TempDir Path dir) {
+    org.assertj.core.api.Assertions.assertThatThrownBy(() -> StoreFactory.h2File(dir.resolve("a;INIT=RUNSCRIPT FROM 'x'")))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageStartingWith("an H2 database path must not contain ';'");
+    assertThat(StoreFactory.h2FileUrl(dir.resolve("plain"))).isEqualTo("jdbc:h2:file:" + dir.resolve("plain") + ";WRITE_DELAY=0");
+  }
+
+  @Test
   void main_unknownStore_exitsNamingTheAvailableOnes(@TempDir Path dir) {
     int code = run("--store", "redis", "-o", dir.toString());
 
