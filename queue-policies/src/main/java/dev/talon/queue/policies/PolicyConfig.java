@@ -131,10 +131,10 @@ public sealed interface PolicyConfig {
     public Deficit {
       Map<String, BigDecimal> checked = Validate.classMap("$.weights", "a deficit ratio", weights, (at, w) -> {
         if (w.compareTo(MIN_WEIGHT) < 0 || w.compareTo(MAX_WEIGHT) > 0) {
-          throw new PolicyConfigException(at, "weight must be between 0.1 and 1000, was " + w.toPlainString());
+          throw new PolicyConfigException(at, "weight must be between 0.1 and 1000, was " + Validate.shown(w));
         }
         if (w.stripTrailingZeros().scale() > 3) {
-          throw new PolicyConfigException(at, "weight must have at most 3 decimals, was " + w.toPlainString());
+          throw new PolicyConfigException(at, "weight must have at most 3 decimals, was " + Validate.shown(w));
         }
       });
       Map<String, BigDecimal> normal = new LinkedHashMap<>();

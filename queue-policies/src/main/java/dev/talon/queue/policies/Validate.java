@@ -1,5 +1,6 @@
 package dev.talon.queue.policies;
 
+import java.math.BigDecimal;
 import java.time.Duration;
 import java.util.Collections;
 import java.util.LinkedHashMap;
@@ -87,6 +88,16 @@ final class Validate {
       copy.put(k, v);
     });
     return Collections.unmodifiableMap(copy);
+  }
+
+  /**
+   * A decimal as a message shows it: plainly when short, else in scientific notation, so that a
+   * value such as 1e999999999 never turns into a billion digits (found by PolicyJsonFuzzTest).
+   */
+  static String shown(BigDecimal d) {
+    boolean small = Math.abs((long) d.precision() - d.scale()) <= 40 && Math.abs((long) d.scale()) <= 40;
+    String s = small ? d.toPlainString() : d.toString();
+    return s.length() > 60 ? s.substring(0, 57) + "..." : s;
   }
 
   static <T> List<T> list(String path, List<T> list) {

@@ -259,6 +259,9 @@ class PolicyJsonTest {
             "$.inner.weights.booked: a number's exponent must fit in 32 bits, was 1e-2147483648"),
         Arguments.of("{\"type\":\"ratio\",\"weights\":{\"booked\":3,\"walk in\":[1e99999999999]}}",
             "$.weights['walk in'][0]: a number's exponent must fit in 32 bits, was 1e99999999999"),
+        // found by PolicyJsonFuzzTest: the message wrote the weight out plainly, a billion digits (out of memory)
+        Arguments.of("{\"type\":\"deficit\",\"weights\":{\"booked\":22221e999222251,\"walk-in\":2}}",
+            "$.weights.booked: weight must be between 0.1 and 1000, was 2.2221E+999222255"),
         // line classes per policy: the deficit bound is quadratic in them and overflowed an int
         Arguments.of(many.toString(), "$.weights: a deficit ratio must name at most 64 line classes, was 65"));
   }
