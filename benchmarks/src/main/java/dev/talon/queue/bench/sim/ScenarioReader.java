@@ -72,7 +72,7 @@ public final class ScenarioReader {
   /** Any time a scenario gives (a distribution's parameter, a recall delay): one day, either way. */
   static final double MAX_MINUTES = DAY_MINUTES;
   /** The most visitors one run may expect (arrivals per hour × opening hours × days, all services). */
-  static final long MAX_VISITORS = 500_000;
+  static final long MAX_VISITORS = 1_000_000;
   /** How long the desks may stay busy after the last closing, by the expected work of a service. */
   static final double MAX_OVERTIME_MINUTES = 7 * DAY_MINUTES;
   /** The most queue-length samples of one run. */

@@ -335,7 +335,7 @@ class ScenarioReaderTest {
       s.put("days", 366);
       rates(s).put("09:00", 1_000_000);
     }, "$.services", "the run would bring about 366029280 visitors (arrivals per hour × opening hours × 366 days, "
-        + "all services); a run simulates at most 500000");
+        + "all services); a run simulates at most 1000000");
   }
 
   @Test

@@ -92,7 +92,8 @@ class SimulatorTest {
   @Test
   void main_daysOverrideThatBringsTooManyVisitors_exitsWith2(@TempDir Path dir) throws Exception {
     Path file = dir.resolve("busy.json");
-    Files.writeString(file, ScenarioReaderTest.VALID.replace("\"10:00\": 20", "\"10:00\": 500"));
+    Files.writeString(file, ScenarioReaderTest.VALID.replace("\"10:00\": 20", "\"10:00\": 2000")
+        .replace("\"name\": \"small\",", "\"name\": \"small\", \"afterClosing\": \"send-home\","));
 
     int code = run(file.toString(), "--days", "366", "-o", dir.toString(), "-q");
 
