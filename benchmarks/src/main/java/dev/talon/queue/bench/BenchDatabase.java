@@ -6,6 +6,7 @@ import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
+import dev.talon.queue.bench.sim.StoreFactory;
 import java.nio.file.Path;
 import java.util.Comparator;
 import java.util.stream.Stream;
@@ -61,7 +62,7 @@ final class BenchDatabase implements AutoCloseable {
     }
     return switch (name) {
       case H2_FILE -> new BenchDatabase(name, dir, null,
-          "jdbc:h2:file:" + dir.resolve("talon").toAbsolutePath() + ";WRITE_DELAY=0");
+          StoreFactory.h2FileUrl(dir.resolve("talon")));
       case POSTGRES -> {
         EmbeddedPostgres pg = postgres(dir);
         yield new BenchDatabase(name, dir, pg, pg.getJdbcUrl("postgres", "postgres"));

@@ -45,11 +45,22 @@ public final class BanList implements AdmissionCheck, QueueListener {
     this.banFor = banFor;
   }
 
-  /** Bans the person until {@code until}, for the given reason. */
+  /**
+   * Bans the person until {@code until}, for the given reason. The reason is shown in the
+   * refusals (with a short reference, never the id): keep personal data out of it.
+   */
   public void ban(String personId, Instant until, String reason) {
-    if (personId == null || personId.isBlank() || until == null || reason == null || reason.isBlank()) {
-      throw new InvalidRequestException("a ban needs a person id, an end and a reason, were " + personId + ", "
-          + until + ", " + reason);
+    // the message says what is missing, never the person id itself
+    if (personId == null || personId.isBlank()) {
+      throw new InvalidRequestException("a ban needs a person id, an end and a reason; the person id was "
+          + (personId == null ? "null" : "blank"));
+    }
+    if (until == null) {
+      throw new InvalidRequestException("a ban needs a person id, an end and a reason; the end was null");
+    }
+    if (reason == null || reason.isBlank()) {
+      throw new InvalidRequestException("a ban needs a person id, an end and a reason; the reason was "
+          + (reason == null ? "null" : "blank"));
     }
     bans.put(personId, new Ban(until, reason));
   }
@@ -113,7 +124,8 @@ public final class BanList implements AdmissionCheck, QueueListener {
     }
     Ban b = bans.get(r.personId());
     if (b != null && r.at().isBefore(b.until())) {
-      return AdmissionDecision.refuse("person " + r.personId() + " is banned until " + b.until() + " (" + b.reason() + ")");
+      return AdmissionDecision.refuse(PersonLimits.reference(r.personId()) + " is banned until " + b.until() + " ("
+          + b.reason() + ")");
     }
     return AdmissionDecision.admit();
   }

@@ -14,9 +14,13 @@ import dev.talon.queue.spi.AdmissionCheck;
 import dev.talon.queue.spi.AdmissionDecision;
 import dev.talon.queue.spi.AdmissionRequest;
 import dev.talon.queue.spi.QueueListener;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
 import java.time.LocalDate;
 import java.time.ZoneId;
+import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -47,6 +51,21 @@ public abstract class PersonLimits implements AdmissionCheck, QueueListener {
   }
 
   abstract void observe(QueueEvent e);
+
+  /**
+   * How a refusal or any other message names a person: {@code person ref} and the first 8 hex
+   * digits of the SHA-256 of the id. Person ids are national ids in practice and never appear in
+   * a message or a log line; the reference lets staff match a refusal to a visitor who shows the
+   * id again, while 32 bits of a hash name no one person (many ids share each reference).
+   */
+  static String reference(String personId) {
+    try {
+      byte[] hash = MessageDigest.getInstance("SHA-256").digest(personId.getBytes(StandardCharsets.UTF_8));
+      return "person ref " + HexFormat.of().formatHex(hash, 0, 4);
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException("every JDK has SHA-256", e);
+    }
+  }
 
   public static AdmissionCheck bookings(int max, Duration period) {
     return new Bookings(max, period);
@@ -107,7 +126,7 @@ public abstract class PersonLimits implements AdmissionCheck, QueueListener {
       long count = byPerson.getOrDefault(r.personId(), new ConcurrentLinkedDeque<>()).stream()
           .filter(x -> x[1] > since).count();
       return count < max ? AdmissionDecision.admit()
-          : AdmissionDecision.refuse("person " + r.personId() + " already has " + count + " booking(s) within "
+          : AdmissionDecision.refuse(reference(r.personId()) + " already has " + count + " booking(s) within "
               + period.toDays() + " days; the limit is " + max);
     }
   }
@@ -150,7 +169,7 @@ public abstract class PersonLimits implements AdmissionCheck, QueueListener {
       LocalDate day = LocalDate.ofInstant(r.at(), zone);
       int count = byPerson.getOrDefault(r.personId(), Map.of()).getOrDefault(day, 0);
       return count < max ? AdmissionDecision.admit()
-          : AdmissionDecision.refuse("person " + r.personId() + " already has " + count + " ticket(s) on " + day
+          : AdmissionDecision.refuse(reference(r.personId()) + " already has " + count + " ticket(s) on " + day
               + "; the limit is " + max + " a day");
     }
   }

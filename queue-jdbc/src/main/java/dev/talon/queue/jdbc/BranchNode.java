@@ -3,6 +3,7 @@ package dev.talon.queue.jdbc;
 import dev.talon.queue.Branch;
 import dev.talon.queue.InvalidConfigurationException;
 import dev.talon.queue.QueueException;
+import dev.talon.queue.StorageException;
 import dev.talon.queue.Talon;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -11,7 +12,13 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.Callable;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Future;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -58,6 +65,15 @@ public final class BranchNode implements AutoCloseable {
    * branch's engine is closed before listeners hear of it. close() stops the heartbeat, closes
    * each engine (flushing its journal) and only then releases its lease, so the peer that takes the
    * branch over replays everything.
+   *
+   * Bounded waits. Every lease call (acquire, renew, release) runs on a lease I/O thread, and the
+   * heartbeat waits for it at most half the TTL (callBound): during a database outage the pool's
+   * getConnection alone can block for its connection timeout (10 s and more), and the driver's query
+   * timeout counts in whole seconds, so neither bounds the heartbeat. A call that does not answer
+   * in time is interrupted (a pool waiting for a connection gives up) and counts as failed; its
+   * statement, if already sent, is ended by the query timeout. A renewal or acquisition that
+   * still commits after being given up is harmless: the lease then simply runs out, and fencing
+   * never depended on it.
    */
   private static final Logger log = LoggerFactory.getLogger(BranchNode.class);
 
@@ -70,6 +86,8 @@ public final class BranchNode implements AutoCloseable {
   private final List<OwnershipListener> listeners;
   private final Map<String, Held> held = new ConcurrentHashMap<>();
   private final ScheduledExecutorService heartbeat;
+  private final ExecutorService leaseIo;
+  private final long callBoundMillis;
   private volatile boolean closed;
 
   private record Held(Lease lease, Branch branch, long validUntilNanos) {}
@@ -82,6 +100,12 @@ public final class BranchNode implements AutoCloseable {
     this.maxBranches = b.maxBranches;
     this.listeners = List.copyOf(b.listeners);
     this.leases = new Leases(store, (int) Math.max(1, b.leaseTtl.toSeconds() / 2));
+    this.callBoundMillis = Math.max(1, ttlMillis / 2);
+    this.leaseIo = Executors.newCachedThreadPool(r -> {
+      Thread t = new Thread(r, "talon-node-" + nodeId + "-lease-io");
+      t.setDaemon(true);
+      return t;
+    });
     this.heartbeat = Executors.newSingleThreadScheduledExecutor(r -> {
       Thread t = new Thread(r, "talon-node-" + nodeId);
       t.setDaemon(true);
@@ -141,7 +165,7 @@ public final class BranchNode implements AutoCloseable {
     long started = System.nanoTime();
     boolean ours;
     try {
-      ours = leases.renew(h.lease, ttlMillis);
+      ours = bounded("renewing the lease of branch " + h.lease.branchId(), () -> leases.renew(h.lease, ttlMillis));
     } catch (QueueException e) {
       if (System.nanoTime() - h.validUntilNanos > 0) {
         lose(h, "its lease could not be renewed within the TTL (" + e.getMessage() + ")");
@@ -159,7 +183,8 @@ public final class BranchNode implements AutoCloseable {
 
   private void tryAcquire(String branchId) {
     long started = System.nanoTime();
-    Optional<Lease> got = leases.acquire(branchId, nodeId, ttlMillis);
+    Optional<Lease> got = bounded("acquiring the lease of branch " + branchId,
+        () -> leases.acquire(branchId, nodeId, ttlMillis));
     if (got.isEmpty()) {
       return;
     }
@@ -171,7 +196,12 @@ public final class BranchNode implements AutoCloseable {
     } catch (RuntimeException e) {
       log.warn("node {}: opening branch {} under epoch {} failed, releasing its lease: {}", nodeId, branchId,
           lease.epoch(), e.toString());
-      leases.release(lease);
+      try {
+        bounded("releasing the lease of branch " + branchId, () -> leases.release(lease));
+      } catch (QueueException released) {
+        log.warn("node {}: releasing branch {} failed, peers take it over after the TTL: {}", nodeId, branchId,
+            released.getMessage());
+      }
       return;
     }
     Held h = new Held(lease, branch, started + ttlMillis * 1_000_000);
@@ -237,12 +267,43 @@ public final class BranchNode implements AutoCloseable {
       }
       closeQuietly(h);
       try {
-        leases.release(h.lease);
+        bounded("releasing the lease of branch " + h.lease.branchId(), () -> leases.release(h.lease));
       } catch (QueueException e) {
         log.warn("node {}: releasing branch {} failed, peers take it over after the TTL: {}", nodeId,
             h.lease.branchId(), e.getMessage());
       }
       tell(h, "node " + nodeId + " was closed and handed the branch over");
+    }
+    leaseIo.shutdownNow();
+  }
+
+  /**
+   * Runs a lease call on a lease I/O thread and waits at most half the TTL for it.
+   *
+   * @throws StorageException when it does not answer in time (it is interrupted) or is interrupted
+   */
+  private <T> T bounded(String what, Callable<T> call) {
+    Future<T> f;
+    try {
+      f = leaseIo.submit(call);
+    } catch (RejectedExecutionException e) {
+      throw new StorageException(what + " was not started: node " + nodeId + " is closed");
+    }
+    try {
+      return f.get(callBoundMillis, TimeUnit.MILLISECONDS);
+    } catch (TimeoutException e) {
+      f.cancel(true);
+      throw new StorageException(what + " did not answer within " + callBoundMillis
+          + " ms (half the lease TTL); the database may be unreachable");
+    } catch (InterruptedException e) {
+      f.cancel(true);
+      Thread.currentThread().interrupt();
+      throw new StorageException(what + " was interrupted");
+    } catch (ExecutionException e) {
+      if (e.getCause() instanceof RuntimeException r) {
+        throw r;
+      }
+      throw new StorageException(what + " failed: " + e.getCause(), e.getCause());
     }
   }
 

@@ -50,6 +50,7 @@ public final class EventCodec {
         .disable(SerializationFeature.WRITE_DURATIONS_AS_TIMESTAMPS)
         .disable(DeserializationFeature.ADJUST_DATES_TO_CONTEXT_TIME_ZONE)
         .enable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES)
+        .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
         .serializationInclusion(JsonInclude.Include.NON_NULL)
         .build();
   }
@@ -98,8 +99,19 @@ public final class EventCodec {
     if (json == null) {
       throw new StorageException("event JSON must not be null");
     }
+    // Jackson would also take a type id in array form (["TicketCalled", {...}]) and read
+    // ["TicketCalled"] or null as a null event (found by EventCodecFuzzTest): only an object is one
+    String start = json.stripLeading();
+    if (!start.startsWith("{")) {
+      throw new StorageException("event JSON must be a JSON object with a \"" + TYPE_PROPERTY + "\", was "
+          + (start.isEmpty() ? "empty" : "not one (it starts with '" + start.charAt(0) + "')"));
+    }
     try {
-      return mapper.readValue(json, QueueEvent.class);
+      QueueEvent event = mapper.readValue(json, QueueEvent.class);
+      if (event == null) {
+        throw new StorageException("event JSON must be a JSON object with a \"" + TYPE_PROPERTY + "\", was read as null");
+      }
+      return event;
     } catch (JsonMappingException e) {
       throw new StorageException("event JSON could not be read as a QueueEvent (known types: " + TYPES.keySet()
           + "); the problem is at " + path(e) + ": " + e.getClass().getSimpleName());

@@ -9,13 +9,19 @@ import dev.talon.queue.BranchLostException;
 import dev.talon.queue.InvalidConfigurationException;
 import dev.talon.queue.IssueRequest;
 import dev.talon.queue.Talon;
+import java.lang.reflect.Proxy;
+import java.sql.SQLTransientConnectionException;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Supplier;
 import java.util.stream.Stream;
+import javax.sql.DataSource;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
@@ -134,6 +140,57 @@ class BranchNodeTest {
           .isInstanceOf(InvalidConfigurationException.class).hasMessageContaining("PT0.01S");
       assertThatThrownBy(() -> BranchNode.builder(store).nodeId(" "))
           .isInstanceOf(InvalidConfigurationException.class).hasMessageContaining("node id");
+    }
+  }
+
+  @Test
+  void heartbeat_databaseOutage_losesTheBranchWithinTheTtlNotThePoolTimeout() throws Exception {
+    try (HikariDataSource h2 = TestDatabases.h2Memory()) {
+      // as a pool behaves while its database is down: getConnection waits for its timeout, then fails
+      AtomicBoolean down = new AtomicBoolean();
+      DataSource outage = (DataSource) Proxy.newProxyInstance(getClass().getClassLoader(),
+          new Class<?>[] {DataSource.class}, (proxy, m, args) -> {
+            if (m.getName().equals("getConnection") && down.get()) {
+              Thread.sleep(10_000);
+              throw new SQLTransientConnectionException("pool: connection is not available, request timed out after 10000ms");
+            }
+            try {
+              return m.invoke(h2, args);
+            } catch (java.lang.reflect.InvocationTargetException e) {
+              throw e.getCause();
+            }
+          });
+      JdbcEventStore store = JdbcEventStore.builder(outage).createSchema(true).build();
+      BlockingQueue<String> lost = new LinkedBlockingQueue<>();
+      BranchNode node = BranchNode.builder(store).nodeId("n1").leaseTtl(Duration.ofMillis(1_000))
+          .heartbeat(Duration.ofMillis(200)).branch("s1", Workload::configure)
+          .listener(new OwnershipListener() {
+            @Override
+            public void gained(String branchId, long epoch, Branch branch) {}
+
+            @Override
+            public void lost(String branchId, long epoch, String reason) {
+              lost.add(reason);
+            }
+          })
+          .build();
+      try {
+        awaitOwned(node, 1);
+        long start = System.nanoTime();
+        down.set(true);
+
+        String reason = lost.poll(5, TimeUnit.SECONDS);
+        long tookMillis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
+
+        // the TTL since the last renewal, a heartbeat to notice and half a TTL for the last attempt
+        assertThat(reason).as("lost within 5 s").isNotNull()
+            .contains("could not be renewed within the TTL").contains("did not answer within 500 ms");
+        assertThat(tookMillis).isLessThan(1_000 + 200 + 500 + 800);
+        assertThat(node.ownedBranches()).isEmpty();
+      } finally {
+        down.set(false);
+        node.close();
+      }
     }
   }
 

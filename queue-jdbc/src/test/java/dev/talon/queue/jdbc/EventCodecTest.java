@@ -93,4 +93,20 @@ class EventCodecTest {
     assertThatThrownBy(() -> codec.read("{\"seq\":1,\"at\":\"2026-11-24T10:00:00Z\",\"ticketId\":3}"))
         .isInstanceOf(StorageException.class);
   }
+
+  @Test
+  void read_typeNameInAnArray_isAStorageExceptionNotNull() {
+    // found by EventCodecFuzzTest: Jackson's array form of a type id read as a null event
+    assertThatThrownBy(() -> codec.read("[\"TicketCalled\"]"))
+        .isInstanceOf(StorageException.class).hasMessageContaining("must be a JSON object");
+    assertThatThrownBy(() -> codec.read("  null "))
+        .isInstanceOf(StorageException.class).hasMessageContaining("must be a JSON object");
+  }
+
+  @Test
+  void read_trailingContentAfterTheEvent_isAStorageException() {
+    assertThatThrownBy(() -> codec.read("{\"type\":\"TicketCancelled\",\"seq\":1,\"at\":\"2026-11-24T10:00:00Z\","
+        + "\"ticketId\":3}KL"))
+        .isInstanceOf(StorageException.class).hasMessageContaining("malformed").hasMessageNotContaining("KL");
+  }
 }

@@ -1,9 +1,13 @@
 package dev.talon.queue.policies;
 
+import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.JsonStreamContext;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.talon.queue.InvalidConfigurationException;
 import dev.talon.queue.spi.Policy;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.math.BigDecimal;
 import java.time.Duration;
 import java.time.Instant;
@@ -216,8 +220,14 @@ public final class Policies {
       throw new PolicyConfigException("$", "a policy configuration is required, was null");
     }
     JsonNode node;
-    try {
-      node = ConfigWriter.MAPPER.readTree(json);
+    try (JsonParser parser = ConfigWriter.MAPPER.createParser(json)) {
+      try {
+        node = ConfigWriter.MAPPER.readTree(parser);
+      } catch (NumberFormatException e) {
+        // A number JSON allows but a BigDecimal cannot hold (an exponent beyond 32 bits).
+        throw new PolicyConfigException(pathOf(parser.getParsingContext()),
+            "a number's exponent must fit in 32 bits, was " + shorten(parser.getText()));
+      }
     } catch (JsonProcessingException e) {
       String where = e.getLocation() == null ? ""
           : " at line " + e.getLocation().getLineNr() + ", column " + e.getLocation().getColumnNr();
@@ -226,8 +236,31 @@ public final class Policies {
       why = cut > 0 ? why.substring(0, cut) : why;
       cut = why.indexOf('\n');
       throw new PolicyConfigException("$", "malformed JSON" + where + ": " + (cut > 0 ? why.substring(0, cut) : why));
+    } catch (IOException e) {
+      throw new UncheckedIOException("reading a policy configuration from a string failed", e);
     }
     return parse(node);
+  }
+
+  /** The JSON path of the value the parser stands on, e.g. {@code $.inner.weights.booked}. */
+  private static String pathOf(JsonStreamContext context) {
+    List<JsonStreamContext> chain = new ArrayList<>();
+    for (JsonStreamContext c = context; c != null && !c.inRoot(); c = c.getParent()) {
+      chain.add(0, c);
+    }
+    String path = "$";
+    for (JsonStreamContext c : chain) {
+      if (c.inArray()) {
+        path = Validate.index(path, Math.max(0, c.getCurrentIndex()));
+      } else if (c.getCurrentName() != null) {
+        path = Validate.field(path, c.getCurrentName());
+      }
+    }
+    return path;
+  }
+
+  private static String shorten(String s) {
+    return s == null ? "nothing" : s.length() > 60 ? s.substring(0, 57) + "..." : s;
   }
 
   /** Reads a policy tree's configuration from a JSON node without building it. */

@@ -25,6 +25,19 @@ import java.util.TreeSet;
  */
 public sealed interface PolicyConfig {
 
+  /**
+   * The longest duration any policy takes (a wait limit, a service-level target, a late limit):
+   * 365 days. Larger values are refused when the configuration is loaded, so that adding one to
+   * a ticket's time can never overflow while the branch runs.
+   */
+  Duration MAX_DURATION = Duration.ofDays(365);
+
+  /**
+   * The most line classes one policy node may name (weights, ranks, limits or targets): 64.
+   * Bounds the work of computing a policy's declared bypass bound and keeps that bound an int.
+   */
+  int MAX_CLASSES = 64;
+
   /** The JSON type name, e.g. {@code ratio}. */
   String type();
 
@@ -47,6 +60,10 @@ public sealed interface PolicyConfig {
       order = Validate.list("$.order", order);
       if (order.size() < 2) {
         throw new PolicyConfigException("$.order", "strict priority must rank at least 2 line classes, was " + order);
+      }
+      if (order.size() > MAX_CLASSES) {
+        throw new PolicyConfigException("$.order", "strict priority must rank at most " + MAX_CLASSES
+            + " line classes, was " + order.size());
       }
       Set<String> seen = new HashSet<>();
       for (int i = 0; i < order.size(); i++) {
@@ -114,10 +131,10 @@ public sealed interface PolicyConfig {
     public Deficit {
       Map<String, BigDecimal> checked = Validate.classMap("$.weights", "a deficit ratio", weights, (at, w) -> {
         if (w.compareTo(MIN_WEIGHT) < 0 || w.compareTo(MAX_WEIGHT) > 0) {
-          throw new PolicyConfigException(at, "weight must be between 0.1 and 1000, was " + w.toPlainString());
+          throw new PolicyConfigException(at, "weight must be between 0.1 and 1000, was " + Validate.shown(w));
         }
         if (w.stripTrailingZeros().scale() > 3) {
-          throw new PolicyConfigException(at, "weight must have at most 3 decimals, was " + w.toPlainString());
+          throw new PolicyConfigException(at, "weight must have at most 3 decimals, was " + Validate.shown(w));
         }
       });
       Map<String, BigDecimal> normal = new LinkedHashMap<>();
@@ -141,8 +158,9 @@ public sealed interface PolicyConfig {
    * ticket that has waited longer than its class's limit is called next; otherwise the inner
    * policy decides.
    *
-   * @param limit  the limit of every line class not listed in {@code limits}; &gt; 0
-   * @param limits per-class limits (may be empty); each &gt; 0
+   * @param limit  the limit of every line class not listed in {@code limits}; &gt; 0 and at most
+   *               {@link #MAX_DURATION}
+   * @param limits per-class limits (may be empty); each &gt; 0 and at most {@link #MAX_DURATION}
    * @param inner  the policy that decides while nobody is overdue
    */
   record MaxWait(Duration limit, Map<String, Duration> limits, PolicyConfig inner) implements PolicyConfig {
@@ -173,7 +191,7 @@ public sealed interface PolicyConfig {
    * booked time and merges with walk-ins by that effective arrival.
    *
    * @param lateLimit a booked visitor checking in later than this after the booked start joins
-   *                  the walk-in line instead; &gt;= 0
+   *                  the walk-in line instead; &gt;= 0 and at most {@link #MAX_DURATION}
    */
   record BookedTime(Duration lateLimit) implements PolicyConfig {
     /** The late limit when the configuration gives none. */
@@ -193,7 +211,7 @@ public sealed interface PolicyConfig {
    * {@code {"type":"deadline","targets":{"booked":"PT10M","walk-in":"PT45M"}}}: earliest deadline
    * first, a ticket's deadline being the start of its wait plus its class's service-level target.
    *
-   * @param targets the target of each line class; each &gt;= 0
+   * @param targets the target of each line class; each &gt;= 0 and at most {@link #MAX_DURATION}
    */
   record Deadline(Map<String, Duration> targets) implements PolicyConfig {
     public Deadline {

@@ -1,5 +1,6 @@
 package dev.talon.queue.policies;
 
+import java.math.BigDecimal;
 import java.time.Duration;
 import java.util.Collections;
 import java.util.LinkedHashMap;
@@ -45,13 +46,22 @@ final class Validate {
     if (d.isZero() || d.isNegative()) {
       throw new PolicyConfigException(path, what + " must be a duration > 0, was " + d);
     }
-    return d;
+    return atMostMax(path, what, d);
   }
 
   static Duration nonNegative(String path, String what, Duration d) {
     required(path, d);
     if (d.isNegative()) {
       throw new PolicyConfigException(path, what + " must be a duration >= 0, was " + d);
+    }
+    return atMostMax(path, what, d);
+  }
+
+  /** Every policy duration is added to ticket times at run time: bounded so that it never overflows. */
+  private static Duration atMostMax(String path, String what, Duration d) {
+    if (d.compareTo(PolicyConfig.MAX_DURATION) > 0) {
+      throw new PolicyConfigException(path, what + " must be a duration of at most "
+          + PolicyConfig.MAX_DURATION.toDays() + " days (" + PolicyConfig.MAX_DURATION + "), was " + d);
     }
     return d;
   }
@@ -66,6 +76,10 @@ final class Validate {
     if (map.isEmpty()) {
       throw new PolicyConfigException(path, what + " must name at least one line class, was empty");
     }
+    if (map.size() > PolicyConfig.MAX_CLASSES) {
+      throw new PolicyConfigException(path, what + " must name at most " + PolicyConfig.MAX_CLASSES
+          + " line classes, was " + map.size());
+    }
     Map<String, V> copy = new LinkedHashMap<>();
     map.forEach((k, v) -> {
       String at = field(path, String.valueOf(k));
@@ -74,6 +88,16 @@ final class Validate {
       copy.put(k, v);
     });
     return Collections.unmodifiableMap(copy);
+  }
+
+  /**
+   * A decimal as a message shows it: plainly when short, else in scientific notation, so that a
+   * value such as 1e999999999 never turns into a billion digits (found by PolicyJsonFuzzTest).
+   */
+  static String shown(BigDecimal d) {
+    boolean small = Math.abs((long) d.precision() - d.scale()) <= 40 && Math.abs((long) d.scale()) <= 40;
+    String s = small ? d.toPlainString() : d.toString();
+    return s.length() > 60 ? s.substring(0, 57) + "..." : s;
   }
 
   static <T> List<T> list(String path, List<T> list) {

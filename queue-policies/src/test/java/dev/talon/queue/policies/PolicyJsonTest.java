@@ -221,6 +221,67 @@ class PolicyJsonTest {
         Arguments.of("{\"type\":\"schedule\",\"steps\":[]}", "$.steps: a schedule needs at least one step, was empty"));
   }
 
+  // ---------------------------------------------------------------- bounds checked at load
+
+  @ParameterizedTest(name = "[{index}] {1}")
+  @MethodSource("valuesBeyondTheirBounds")
+  void fromJson_valueBeyondItsBound_failsAtLoadWithPathRuleAndValue(String json, String message) {
+    assertThatThrownBy(() -> Policies.fromJson(json)).isInstanceOf(PolicyConfigException.class).hasMessage(message);
+  }
+
+  static Stream<Arguments> valuesBeyondTheirBounds() {
+    String fifo = ",\"inner\":{\"type\":\"fifo\"}}";
+    StringBuilder many = new StringBuilder("{\"type\":\"deficit\",\"weights\":{\"booked\":1,\"walk-in\":1");
+    for (int i = 0; i < 63; i++) {
+      many.append(",\"c").append(i).append("\":1");
+    }
+    many.append("}}");
+    return Stream.of(
+        // the reproductions: accepted once, then every callNext (or checkIn) threw
+        Arguments.of("{\"type\":\"max-wait\",\"limit\":\"PT9223372036854775807S\"" + fifo,
+            "$.limit: the wait limit must be a duration of at most 365 days (PT8760H), was PT2562047788015215H30M7S"),
+        Arguments.of("{\"type\":\"max-wait\",\"limit\":\"P365241780471D\"" + fifo,
+            "$.limit: the wait limit must be a duration of at most 365 days (PT8760H), was PT8765802731304H"),
+        Arguments.of("{\"type\":\"max-wait\",\"limit\":\"PT45M\",\"limits\":{\"booked\":\"P366D\"}" + fifo,
+            "$.limits.booked: the wait limit must be a duration of at most 365 days (PT8760H), was PT8784H"),
+        Arguments.of("{\"type\":\"deadline\",\"targets\":{\"booked\":\"PT10M\",\"walk-in\":\"PT9223372036854775807S\"}}",
+            "$.targets.walk-in: the service-level target must be a duration of at most 365 days (PT8760H), "
+                + "was PT2562047788015215H30M7S"),
+        Arguments.of("{\"type\":\"booked-time\",\"lateLimit\":\"PT9223372036854775807S\"}",
+            "$.lateLimit: the late limit must be a duration of at most 365 days (PT8760H), was PT2562047788015215H30M7S"),
+        Arguments.of("{\"type\":\"schedule\",\"steps\":[{\"policy\":{\"type\":\"booked-time\",\"lateLimit\":\"P400D\"}}]}",
+            "$.steps[0].policy.lateLimit: the late limit must be a duration of at most 365 days (PT8760H), was PT9600H"),
+        // numbers a decimal cannot hold: the JSON reader itself failed with NumberFormatException
+        Arguments.of("{\"type\":\"deficit\",\"weights\":{\"booked\":92233720e36854775808,\"walk-in\":1}}",
+            "$.weights.booked: a number's exponent must fit in 32 bits, was 92233720e36854775808"),
+        Arguments.of("{\"type\":\"max-wait\",\"limit\":\"PT45M\",\"inner\":{\"type\":\"deficit\","
+            + "\"weights\":{\"booked\":1e-2147483648,\"walk-in\":1}}}",
+            "$.inner.weights.booked: a number's exponent must fit in 32 bits, was 1e-2147483648"),
+        Arguments.of("{\"type\":\"ratio\",\"weights\":{\"booked\":3,\"walk in\":[1e99999999999]}}",
+            "$.weights['walk in'][0]: a number's exponent must fit in 32 bits, was 1e99999999999"),
+        // found by PolicyJsonFuzzTest: the message wrote the weight out plainly, a billion digits (out of memory)
+        Arguments.of("{\"type\":\"deficit\",\"weights\":{\"booked\":22221e999222251,\"walk-in\":2}}",
+            "$.weights.booked: weight must be between 0.1 and 1000, was 2.2221E+999222255"),
+        // line classes per policy: the deficit bound is quadratic in them and overflowed an int
+        Arguments.of(many.toString(), "$.weights: a deficit ratio must name at most 64 line classes, was 65"));
+  }
+
+  @Test
+  void callNext_policiesAtTheirLargestDurations_workAtRunTime() {
+    Duration max = PolicyConfig.MAX_DURATION;
+    for (Policy<?> policy : List.of(
+        Policies.maxWait(max, Policies.fifo()),
+        Policies.maxWait(max, Map.of("booked", max, "walk-in", Duration.ofMinutes(1)), Policies.fifo()),
+        Policies.deadline(Map.of("booked", max, "walk-in", max)),
+        Policies.bookedTime(max))) {
+      TestBranch b = new TestBranch(policy);
+      b.walkIn("a");
+      b.booked("a", "08:00");
+      b.advance(60);
+      assertThat(b.calls("1", 2)).as(policy.name()).hasSize(2);
+    }
+  }
+
   // ---------------------------------------------------------------- generated trees
 
   private static final List<String> CLASSES = List.of("booked", "walk-in", "privileged", "remote");

@@ -148,13 +148,22 @@ final class ArrivalPlan {
       }
     }
     boolean showsUp = spec.booking() == null || r.showUp.nextDouble() < spec.booking().showUp();
-    long offset = Math.round(behaviour.bookedArrivalMinutes().sample(r.offset) * 6e10);
+    long offset = Math.round(capped(behaviour.bookedArrivalMinutes().sample(r.offset)) * 6e10);
     return new Visitor(-1, day, svc, booked, at, service, walk, patience, cancels, Set.copyOf(categories), showsUp,
         offset);
   }
 
   private static long nanos(double minutes) {
-    return Math.max(0, Math.round(minutes * 6e10));
+    return Math.max(0, Math.round(capped(minutes) * 6e10));
+  }
+
+  /**
+   * A sample within one day either way ({@link ScenarioReader#MAX_MINUTES}): the reader bounds
+   * every parameter, and this bounds the tails of the unbounded distributions (normal, log-normal,
+   * exponential), so that no sample can push the simulated clock out of range.
+   */
+  private static double capped(double minutes) {
+    return Math.max(-ScenarioReader.MAX_MINUTES, Math.min(ScenarioReader.MAX_MINUTES, minutes));
   }
 
   // ---------------------------------------------------------------- time

@@ -88,6 +88,15 @@ final class JsonCursor {
     return out;
   }
 
+  /** The elements of this array, at most {@code max} of them. */
+  List<JsonCursor> elements(boolean nonEmpty, int max) {
+    List<JsonCursor> out = elements(nonEmpty);
+    if (out.size() > max) {
+      throw fail("must have at most " + max + " elements, was " + out.size());
+    }
+    return out;
+  }
+
   /** The fields of this object in document order. */
   Map<String, JsonCursor> fields() {
     if (!node.isObject()) {
@@ -117,15 +126,6 @@ final class JsonCursor {
     double v = number();
     if (v < min || v > max) {
       throw fail("must be between " + format(min) + " and " + format(max) + ", was " + format(v));
-    }
-    return v;
-  }
-
-  /** A number greater than zero. */
-  double positive() {
-    double v = number();
-    if (!(v > 0)) {
-      throw fail("must be > 0, was " + format(v));
     }
     return v;
   }

@@ -64,6 +64,27 @@ public final class ScenarioReader {
   private static final Pattern TIME = Pattern.compile("([01][0-9]|2[0-3]):[0-5][0-9]");
   private static final int DAY_MINUTES = 24 * 60;
 
+  /*
+   * Bounds. Every value has one, and the values are checked together, so that whatever is
+   * accepted runs to its end in bounded time and memory without overflowing the simulated clock
+   * (nanoseconds in a long, about 292 years).
+   */
+  /** Any time a scenario gives (a distribution's parameter, a recall delay): one day, either way. */
+  static final double MAX_MINUTES = DAY_MINUTES;
+  /** The most visitors one run may expect (arrivals per hour × opening hours × days, all services). */
+  static final long MAX_VISITORS = 1_000_000;
+  /** How long the desks may stay busy after the last closing, by the expected work of a service. */
+  static final double MAX_OVERTIME_MINUTES = 7 * DAY_MINUTES;
+  /** The most queue-length samples of one run. */
+  static final long MAX_SAMPLES = 10_000;
+  static final int MAX_SERVICES = 50;
+  static final int MAX_DESKS = 500;
+  static final int MAX_CHANGES = 200;
+  static final int MAX_POLICIES = 20;
+  static final int MAX_CATEGORIES = 50;
+  static final LocalDate FIRST_DATE = LocalDate.of(1900, 1, 1);
+  static final LocalDate LAST_DATE = LocalDate.of(2999, 12, 31);
+
   private static final JsonMapper MAPPER = JsonMapper.builder()
       .enable(JsonReadFeature.ALLOW_JAVA_COMMENTS)
       .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
@@ -176,7 +197,7 @@ public final class ScenarioReader {
       throw c.get("windowMinutes").fail("slot windows must divide the day evenly (1440 minutes), was " + window);
     }
     Limits limits = c.opt("limits").map(ScenarioReader::limits).orElse(Limits.defaults());
-    double recallAfter = c.opt("recallAfterMinutes").map(JsonCursor::positive).orElse(1.0);
+    double recallAfter = c.opt("recallAfterMinutes").map(ScenarioReader::positiveMinutes).orElse(1.0);
 
     List<ServiceSpec> services = services(c.get("services"), opensMinute, closes);
     List<DeskSpec> desks = desks(c.get("desks"), services);
@@ -192,15 +213,17 @@ public final class ScenarioReader {
       onTime = report.opt("onTimeMinutes").map(o -> o.number(0, DAY_MINUTES)).orElse(onTime);
       sample = report.opt("sampleMinutes").map(s -> s.number(0.1, spanMinutes)).orElse(sample);
     }
-    return new Scenario(name, description, seed, zone, date, days, opens, closes, afterClosing, warmUp, mode, limits,
-        window, recallAfter, services, desks, visitors, changes, policySpecs, onTime, sample);
+    Scenario scenario = new Scenario(name, description, seed, zone, date, days, opens, closes, afterClosing, warmUp,
+        mode, limits, window, recallAfter, services, desks, visitors, changes, policySpecs, onTime, sample);
+    checkRun(scenario);
+    return scenario;
   }
 
   private static List<ServiceSpec> services(JsonCursor c, int opens, int closes) {
     List<ServiceSpec> out = new ArrayList<>();
     Map<String, String> codes = new HashMap<>();
     Map<String, String> prefixes = new HashMap<>();
-    for (JsonCursor s : c.elements(true)) {
+    for (JsonCursor s : c.elements(true, MAX_SERVICES)) {
       s.object("code", "prefix", "name", "serviceMinutes", "arrivalsPerHour", "booking");
       String code = s.get("code").text();
       String prefix = s.get("prefix").text();
@@ -253,7 +276,7 @@ public final class ScenarioReader {
     List<DeskSpec> out = new ArrayList<>();
     Map<String, String> ids = new HashMap<>();
     Set<String> served = new HashSet<>();
-    for (JsonCursor d : c.elements(true)) {
+    for (JsonCursor d : c.elements(true, MAX_DESKS)) {
       d.object("id", "services");
       String id = d.get("id").text();
       List<String> serves = new ArrayList<>();
@@ -305,7 +328,11 @@ public final class ScenarioReader {
     Distribution walk = v.opt("walkToDeskMinutes").map(ScenarioReader::nonNegative).orElse(new Distribution.Fixed(0));
     Map<String, Double> categories = new TreeMap<>();
     if (v.opt("categories").isPresent()) {
-      for (Map.Entry<String, JsonCursor> e : v.get("categories").fields().entrySet()) {
+      Map<String, JsonCursor> fields = v.get("categories").fields();
+      if (fields.size() > MAX_CATEGORIES) {
+        throw v.get("categories").fail("must name at most " + MAX_CATEGORIES + " categories, was " + fields.size());
+      }
+      for (Map.Entry<String, JsonCursor> e : fields.entrySet()) {
         if (e.getKey().isBlank()) {
           throw e.getValue().fail("a category name must not be blank");
         }
@@ -321,7 +348,7 @@ public final class ScenarioReader {
     List<Change> out = new ArrayList<>();
     int last = -1;
     String lastPath = null;
-    for (JsonCursor ch : c.elements(false)) {
+    for (JsonCursor ch : c.elements(false, MAX_CHANGES)) {
       ch.object("at", "admissionMode", "closeDesks", "openDesks");
       JsonCursor atCursor = ch.get("at");
       LocalTime at = time(atCursor);
@@ -370,7 +397,7 @@ public final class ScenarioReader {
   private List<PolicySpec> policies(JsonCursor c) {
     List<PolicySpec> out = new ArrayList<>();
     Map<String, String> labels = new LinkedHashMap<>();
-    for (JsonCursor p : c.elements(true)) {
+    for (JsonCursor p : c.elements(true, MAX_POLICIES)) {
       if (!p.node().isObject()) {
         throw p.fail("a policy must be an object such as {\"type\":\"fifo\"}, was " + JsonCursor.describe(p.node()));
       }
@@ -412,7 +439,7 @@ public final class ScenarioReader {
    */
   static Distribution distribution(JsonCursor c) {
     if (c.node().isNumber()) {
-      return new Distribution.Fixed(c.number());
+      return new Distribution.Fixed(timeMinutes(c));
     }
     if (!c.node().isObject() || c.opt("type").isEmpty()) {
       throw c.fail("a distribution is a number or an object with a \"type\" (" + String.join(", ", DISTRIBUTIONS.keySet())
@@ -430,12 +457,12 @@ public final class ScenarioReader {
 
   private static Map<String, Function<JsonCursor, Distribution>> distributions() {
     Map<String, Function<JsonCursor, Distribution>> m = new TreeMap<>();
-    m.put("fixed", c -> new Distribution.Fixed(c.object("type", "value").get("value").number()));
-    m.put("exponential", c -> new Distribution.Exponential(c.object("type", "mean").get("mean").positive()));
+    m.put("fixed", c -> new Distribution.Fixed(timeMinutes(c.object("type", "value").get("value"))));
+    m.put("exponential", c -> new Distribution.Exponential(positiveMinutes(c.object("type", "mean").get("mean"))));
     m.put("uniform", c -> {
       c.object("type", "min", "max");
-      double min = c.get("min").number();
-      double max = c.get("max").number();
+      double min = timeMinutes(c.get("min"));
+      double max = timeMinutes(c.get("max"));
       if (max < min) {
         throw c.get("max").fail("max must be >= min " + JsonCursor.format(min) + ", was " + JsonCursor.format(max));
       }
@@ -443,22 +470,22 @@ public final class ScenarioReader {
     });
     m.put("normal", c -> {
       c.object("type", "mean", "sd", "min", "max");
-      double min = c.opt("min").map(JsonCursor::number).orElse(Double.NEGATIVE_INFINITY);
-      double max = c.opt("max").map(JsonCursor::number).orElse(Double.POSITIVE_INFINITY);
+      double min = c.opt("min").map(ScenarioReader::timeMinutes).orElse(Double.NEGATIVE_INFINITY);
+      double max = c.opt("max").map(ScenarioReader::timeMinutes).orElse(Double.POSITIVE_INFINITY);
       if (max < min) {
         throw c.get("max").fail("max must be >= min " + JsonCursor.format(min) + ", was " + JsonCursor.format(max));
       }
-      return new Distribution.Normal(c.get("mean").number(), c.get("sd").number(0, Double.MAX_VALUE), min, max);
+      return new Distribution.Normal(timeMinutes(c.get("mean")), spread(c.get("sd")), min, max);
     });
     m.put("lognormal", c -> {
       c.object("type", "mean", "sd");
-      return new Distribution.LogNormal(c.get("mean").positive(), c.get("sd").number(0, Double.MAX_VALUE));
+      return new Distribution.LogNormal(positiveMinutes(c.get("mean")), spread(c.get("sd")));
     });
     m.put("triangular", c -> {
       c.object("type", "min", "mode", "max");
-      double min = c.get("min").number();
-      double mode = c.get("mode").number();
-      double max = c.get("max").number();
+      double min = timeMinutes(c.get("min"));
+      double mode = timeMinutes(c.get("mode"));
+      double max = timeMinutes(c.get("max"));
       if (!(min <= mode && mode <= max && min < max)) {
         throw c.fail("a triangular distribution needs min <= mode <= max and min < max, was "
             + JsonCursor.format(min) + ", " + JsonCursor.format(mode) + ", " + JsonCursor.format(max));
@@ -466,6 +493,87 @@ public final class ScenarioReader {
       return new Distribution.Triangular(min, mode, max);
     });
     return m;
+  }
+
+  /** A time in minutes within one day either way: a parameter of a distribution. */
+  private static double timeMinutes(JsonCursor c) {
+    double v = c.number();
+    if (!(v >= -MAX_MINUTES && v <= MAX_MINUTES)) {
+      throw c.fail("a time in a scenario must be between -" + JsonCursor.format(MAX_MINUTES) + " and "
+          + JsonCursor.format(MAX_MINUTES) + " minutes (one day either way), was " + JsonCursor.format(v));
+    }
+    return v;
+  }
+
+  /** A time in minutes, > 0 and at most one day. */
+  private static double positiveMinutes(JsonCursor c) {
+    double v = spread(c);
+    if (!(v > 0)) {
+      throw c.fail("must be > 0, was " + JsonCursor.format(v));
+    }
+    return v;
+  }
+
+  /** A time in minutes, >= 0 and at most one day (a standard deviation, a mean, a delay). */
+  private static double spread(JsonCursor c) {
+    double v = c.number();
+    if (!(v >= 0 && v <= MAX_MINUTES)) {
+      throw c.fail("a time in a scenario must be between 0 and " + JsonCursor.format(MAX_MINUTES)
+          + " minutes (one day), was " + JsonCursor.format(v));
+    }
+    return v;
+  }
+
+  /**
+   * The checks of values taken together: how many visitors the run brings, and how long the
+   * desks stay busy after the last closing with the expected work of each service (its visitors
+   * times its mean service time, shared by the desks that serve it). Without them a valid-looking
+   * file could run for years of simulated time, overflow the clock or exhaust the memory. The
+   * simulator checks again after its overrides ({@code --days}).
+   */
+  static void checkRun(Scenario sc) {
+    List<ServiceSpec> services = sc.services();
+    int days = sc.days();
+    int closes = sc.closesMinute();
+    double spanMinutes = (days - 1) * (double) DAY_MINUTES + closes - minuteOfDay(sc.opens());
+    double sample = sc.sampleMinutes();
+    if (sample > 0 && spanMinutes / sample > MAX_SAMPLES) {
+      throw new ScenarioException("$.report.sampleMinutes", "a run is sampled at most " + MAX_SAMPLES
+          + " times: must be at least " + JsonCursor.format(spanMinutes / MAX_SAMPLES) + " minutes here, was "
+          + JsonCursor.format(sample));
+    }
+    double total = 0;
+    double[] visitors = new double[services.size()];
+    for (int i = 0; i < services.size(); i++) {
+      List<RateStep> steps = services.get(i).arrivals();
+      for (int k = 0; k < steps.size(); k++) {
+        int end = k + 1 < steps.size() ? minuteOfDay(steps.get(k + 1).from()) : closes;
+        visitors[i] += steps.get(k).perHour() * (end - minuteOfDay(steps.get(k).from())) / 60.0 * days;
+      }
+      total += visitors[i];
+    }
+    if (total > MAX_VISITORS) {
+      throw new ScenarioException("$.services", "the run would bring about " + Math.round(total)
+          + " visitors (arrivals per hour × opening hours × " + days + " days, all services); a run simulates at most "
+          + MAX_VISITORS);
+    }
+    if (sc.afterClosing() == AfterClosing.SEND_HOME) {
+      return; // nobody is served after closing
+    }
+    for (int i = 0; i < services.size(); i++) {
+      ServiceSpec s = services.get(i);
+      long serving = sc.desks().stream().filter(d -> d.services().contains(s.code())).count();
+      if (serving == 0) {
+        continue; // no arrivals (checked with the desks)
+      }
+      double busy = visitors[i] * s.serviceMinutes().mean() / serving;
+      if (busy > spanMinutes + MAX_OVERTIME_MINUTES) {
+        throw new ScenarioException("$.services[" + i + "].serviceMinutes", "service \"" + s.code()
+            + "\" would keep its " + serving + " desk(s) busy for about " + Math.round(busy) + " minutes, more than the run's "
+            + JsonCursor.format(spanMinutes) + " minutes plus 7 days (" + JsonCursor.format(spanMinutes + MAX_OVERTIME_MINUTES)
+            + "); lower its arrivals or its service time, add desks, or send the waiting home at closing");
+      }
+    }
   }
 
   /** A distribution of a duration, which can never be negative. */
@@ -532,11 +640,16 @@ public final class ScenarioReader {
   }
 
   private static LocalDate date(JsonCursor c) {
+    LocalDate d;
     try {
-      return LocalDate.parse(c.text());
+      d = LocalDate.parse(c.text());
     } catch (DateTimeException e) {
       throw c.fail("must be a date as YYYY-MM-DD, was \"" + c.text() + "\"");
     }
+    if (d.isBefore(FIRST_DATE) || d.isAfter(LAST_DATE)) {
+      throw c.fail("must be a date between " + FIRST_DATE + " and " + LAST_DATE + ", was \"" + c.text() + "\"");
+    }
+    return d;
   }
 
   private static LocalTime time(JsonCursor c) {

@@ -92,6 +92,10 @@ public final class Simulator implements Callable<Integer> {
       }
       return 0;
     }
+    if ("h2".equals(store) && out.toAbsolutePath().toString().indexOf(';') >= 0) {
+      stderr.println("-o " + out + ": " + StoreFactory.UNSAFE_H2_PATH + "; choose a directory without it for --store h2");
+      return 2;
+    }
     StoreFactory stores = stores(store, out.resolve("h2-stores"));
     if (stores == null) {
       stderr.println("Unknown store \"" + store + "\"; the available ones are: memory, h2");
@@ -107,6 +111,11 @@ public final class Simulator implements Callable<Integer> {
         return 2;
       }
       s = s.withDays(days);
+      try {
+        ScenarioReader.checkRun(s);
+      } catch (ScenarioException e) {
+        throw e.in(scenario + " with --days " + days);
+      }
     }
     stdout.printf(Locale.ROOT, "Talon day simulator: %s (seed %d, %d day%s from %s, %d polic%s, %s store)%n", s.name(),
         s.seed(), s.days(), s.days() == 1 ? "" : "s", s.date(), s.policies().size(),

@@ -38,6 +38,7 @@ public interface StoreFactory {
    * of the same run is replaced), through the JDBC store with schema creation on.
    */
   static StoreFactory h2File(Path dir) {
+    h2FileUrl(dir.resolve("check"));
     return new StoreFactory() {
       @Override
       public String name() {
@@ -55,9 +56,28 @@ public interface StoreFactory {
           throw new java.io.UncheckedIOException("cannot prepare the H2 file " + db, e);
         }
         JdbcDataSource ds = new JdbcDataSource();
-        ds.setURL("jdbc:h2:file:" + db + ";WRITE_DELAY=0");
+        ds.setURL(h2FileUrl(db));
         return JdbcEventStore.builder(ds).createSchema(true).build();
       }
     };
   }
+
+  /**
+   * The JDBC URL of the H2 file database at {@code db}, with durable writes. H2 has no escape in
+   * its URL: everything after a {@code ;} is read as a connection setting, so a path with one
+   * would break the store or inject settings (for example {@code INIT=...}). Such a path is
+   * refused.
+   *
+   * @throws IllegalArgumentException when the absolute path contains {@code ;}
+   */
+  static String h2FileUrl(Path db) {
+    String path = db.toAbsolutePath().toString();
+    if (path.indexOf(';') >= 0) {
+      throw new IllegalArgumentException(UNSAFE_H2_PATH + ", was " + path);
+    }
+    return "jdbc:h2:file:" + path + ";WRITE_DELAY=0";
+  }
+
+  /** Why a path is refused for an H2 file. */
+  String UNSAFE_H2_PATH = "an H2 database path must not contain ';' (H2 reads what follows as connection settings)";
 }

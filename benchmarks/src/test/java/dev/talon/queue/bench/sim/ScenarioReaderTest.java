@@ -282,6 +282,99 @@ class ScenarioReaderTest {
         .hasMessage("small.json: $.policies[0]: weights must be positive");
   }
 
+  // ---------------------------------------------------------------- bounds, checked at load
+
+  @Test
+  void parse_serviceMinutesOfTenMillion_failsWithTheOneDayBound() {
+    // ran out of memory and then did not exit
+    assertFails(s -> service(s, 1).put("serviceMinutes", 1e7), "$.services[1].serviceMinutes",
+        "a time in a scenario must be between -1440 and 1440 minutes (one day either way), was 10000000");
+  }
+
+  @Test
+  void parse_serviceMinutesOfAHundredMillion_failsWithTheOneDayBound() {
+    // overflowed the simulated clock: ClockWentBackwardsException, exit 1
+    assertFails(s -> service(s, 1).put("serviceMinutes", 1e8), "$.services[1].serviceMinutes",
+        "a time in a scenario must be between -1440 and 1440 minutes (one day either way), was 100000000");
+  }
+
+  @Test
+  void parse_distributionParameterBeyondADay_failsAtTheParameter() {
+    assertFails(s -> service(s, 0).set("serviceMinutes", JSON.createObjectNode().put("type", "lognormal")
+            .put("mean", 8).put("sd", 1e300)), "$.services[0].serviceMinutes.sd",
+        "a time in a scenario must be between 0 and 1440 minutes (one day), was 1.0E300");
+    assertFails(s -> s.putObject("visitors").set("bookedArrivalMinutes", JSON.createObjectNode().put("type", "uniform")
+            .put("min", -1e9).put("max", 0)), "$.visitors.bookedArrivalMinutes.min",
+        "a time in a scenario must be between -1440 and 1440 minutes (one day either way), was -1000000000");
+    assertFails(s -> s.putObject("visitors").putObject("patienceMinutes").set("walk-in", JSON.createObjectNode()
+            .put("type", "exponential").put("mean", 1e6)), "$.visitors.patienceMinutes['walk-in'].mean",
+        "a time in a scenario must be between 0 and 1440 minutes (one day), was 1000000");
+  }
+
+  @Test
+  void parse_infiniteNumber_failsWithTheBound() {
+    assertFails(s -> ((ObjectNode) s.get("services").get(0)).put("serviceMinutes", new java.math.BigDecimal("1e400")),
+        "$.services[0].serviceMinutes", "was Infinity");
+  }
+
+  @Test
+  void parse_recallAfterBeyondADay_fails() {
+    assertFails(s -> s.put("recallAfterMinutes", 1e12), "$.recallAfterMinutes",
+        "a time in a scenario must be between 0 and 1440 minutes (one day), was 1000000000000");
+  }
+
+  @Test
+  void parse_dateBeyondTheYear2999_fails() {
+    assertFails(s -> s.put("date", "+999999999-12-31"), "$.date",
+        "must be a date between 1900-01-01 and 2999-12-31, was \"+999999999-12-31\"");
+  }
+
+  @Test
+  void parse_moreVisitorsThanOneRunHolds_failsCountingThem() {
+    assertFails(s -> {
+      s.put("days", 366);
+      rates(s).put("09:00", 1_000_000);
+    }, "$.services", "the run would bring about 366029280 visitors (arrivals per hour × opening hours × 366 days, "
+        + "all services); a run simulates at most 1000000");
+  }
+
+  @Test
+  void parse_workThatOutlastsTheRunByAWeek_failsNamingTheService() {
+    // 5 visitors an hour for 4 hours, 1440 minutes each, on the one desk serving benefits
+    assertFails(s -> service(s, 1).put("serviceMinutes", 1440), "$.services[1].serviceMinutes",
+        "service \"benefits\" would keep its 1 desk(s) busy for about 28800 minutes, more than the run's 240 minutes "
+            + "plus 7 days (10320)");
+  }
+
+  @Test
+  void parse_workThatOutlastsTheRun_isAcceptedWhenTheWaitingAreSentHome() {
+    ObjectNode root = valid();
+    service(root, 1).put("serviceMinutes", 1440);
+    root.put("afterClosing", "send-home");
+
+    assertThat(READER.parse(root.toString(), "case.json").afterClosing()).isEqualTo(Scenario.AfterClosing.SEND_HOME);
+  }
+
+  @Test
+  void parse_samplingTooFineForTheRun_failsWithTheSmallestInterval() {
+    assertFails(s -> {
+      s.put("days", 366);
+      rates(s).put("09:00", 1);
+      rates(s).put("10:00", 1);
+      s.putObject("report").put("sampleMinutes", 0.1);
+    }, "$.report.sampleMinutes", "a run is sampled at most 10000 times: must be at least 52.584 minutes here, was 0.1");
+  }
+
+  @Test
+  void parse_tooManyPolicies_failsWithTheLimit() {
+    assertFails(s -> {
+      ArrayNode policies = s.putArray("policies");
+      for (int i = 0; i < 21; i++) {
+        policies.addObject().put("type", "fifo").put("label", "fifo " + i);
+      }
+    }, "$.policies", "must have at most 20 elements, was 21");
+  }
+
   // ---------------------------------------------------------------- helpers
 
   private static void assertFails(Consumer<ObjectNode> breakIt, String path, String... rule) {

@@ -77,6 +77,59 @@ class SimulatorTest {
   }
 
   @Test
+  void main_serviceMinutesOfTenMillion_exitsWith2BeforeSimulating(@TempDir Path dir) throws Exception {
+    Path file = dir.resolve("huge.json");
+    Files.writeString(file, ScenarioReaderTest.VALID.replace("\"serviceMinutes\": 6", "\"serviceMinutes\": 1e7"));
+
+    int code = run(file.toString(), "-o", dir.toString(), "-q");
+
+    assertThat(code).isEqualTo(2);
+    assertThat(stderr()).contains("Bad scenario: " + file + ": $.services[1].serviceMinutes: a time in a scenario must be "
+        + "between -1440 and 1440 minutes (one day either way), was 10000000");
+    assertThat(stdout()).doesNotContain("HTML report");
+  }
+
+  @Test
+  void main_daysOverrideThatBringsTooManyVisitors_exitsWith2(@TempDir Path dir) throws Exception {
+    Path file = dir.resolve("busy.json");
+    Files.writeString(file, ScenarioReaderTest.VALID.replace("\"10:00\": 20", "\"10:00\": 2000")
+        .replace("\"name\": \"small\",", "\"name\": \"small\", \"afterClosing\": \"send-home\","));
+
+    int code = run(file.toString(), "--days", "366", "-o", dir.toString(), "-q");
+
+    assertThat(code).isEqualTo(2);
+    assertThat(stderr()).contains("Bad scenario: " + file + " with --days 366: $.services: the run would bring about");
+  }
+
+  @Test
+  void main_h2StoreUnderADirectoryWithSemicolon_exitsWith2AndOpensNoDatabase(@TempDir Path dir) throws Exception {
+    // before: the path went into the JDBC URL as it was, so ";MODE=Oracle" became an H2 setting
+    Path out = dir.resolve("out;MODE=Oracle");
+    Path scenario = dir.resolve("tiny.json");
+    Files.writeString(scenario, """
+        { "name": "tiny", "hours": { "opens": "09:00", "closes": "10:00" },
+          "services": [ { "code": "s", "prefix": "S", "serviceMinutes": 4, "arrivalsPerHour": { "09:00": 5 } } ],
+          "desks": [ { "id": "1", "services": ["s"] } ],
+          "policies": [ { "type": "fifo" } ] }
+        """);
+
+    int code = run(scenario.toString(), "--store", "h2", "-o", out.toString(), "--quiet");
+
+    assertThat(code).isEqualTo(2);
+    assertThat(stderr()).contains("-o " + out + ": an H2 database path must not contain ';'");
+    assertThat(out).doesNotExist();
+    assertThat(dir.resolve("out")).doesNotExist();
+  }
+
+  @Test
+  void h2FileUrl_pathWithSemicolon_isRefused(@TempDir Path dir) {
+    org.assertj.core.api.Assertions.assertThatThrownBy(() -> StoreFactory.h2File(dir.resolve("a;INIT=RUNSCRIPT FROM 'x'")))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageStartingWith("an H2 database path must not contain ';'");
+    assertThat(StoreFactory.h2FileUrl(dir.resolve("plain"))).isEqualTo("jdbc:h2:file:" + dir.resolve("plain") + ";WRITE_DELAY=0");
+  }
+
+  @Test
   void main_unknownStore_exitsNamingTheAvailableOnes(@TempDir Path dir) {
     int code = run("--store", "redis", "-o", dir.toString());
 
