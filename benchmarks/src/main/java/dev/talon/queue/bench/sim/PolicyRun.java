@@ -81,6 +81,8 @@ final class PolicyRun {
   private static final int RECALL = 6;
   private static final int ARRIVE = 7;
   private static final int PATIENCE = 8;
+  /** The reason the engine is given for a desk closed by a change and reopened later the same day. */
+  static final String BREAK_REASON = "scheduled break";
 
   private record Event(long at, int kind, long seq, int a, int b) {}
 
@@ -114,6 +116,8 @@ final class PolicyRun {
     long staffed;
     int visitor = -1;
     long busySince;
+    /** What the engine was last told: open, paused (a scheduled break) or closed. */
+    dev.talon.queue.DeskState told = dev.talon.queue.DeskState.OPEN;
 
     DeskState(int index, String id, Set<Integer> services) {
       this.index = index;
@@ -239,6 +243,9 @@ final class PolicyRun {
       }
       schedule(plan.closesAt(day), CLOSE, day, 0);
     }
+    for (DeskState d : desks) {
+      tell(d, dev.talon.queue.DeskState.CLOSED, null); // nobody staffs a desk before the first opening
+    }
     long spanStart = plan.opensAt(0);
     long spanEnd = plan.closesAt(sc.days() - 1);
     Event e;
@@ -276,7 +283,7 @@ final class PolicyRun {
       case CLOSE -> close();
       case BOOK -> book(e.a());
       case OPEN -> open();
-      case CHANGE -> change(sc.changes().get(e.b()));
+      case CHANGE -> change(e.b());
       case DONE -> done(desks[e.a()]);
       case START -> startService(desks[e.a()]);
       case RECALL -> recall(desks[e.a()]);
@@ -363,13 +370,21 @@ final class PolicyRun {
     }
   }
 
-  private void change(Change c) {
+  private void change(int index) {
+    Change c = sc.changes().get(index);
     if (c.admissionMode() != null && c.admissionMode() != branch.admissionMode()) {
       branch.setAdmissionMode(c.admissionMode());
     }
     for (String id : c.closeDesks()) {
       DeskState d = deskById.get(id);
       d.closed = true;
+      // The engine learns at once that the desk calls nobody more (it still finishes its visitor):
+      // paused for a break when a later change of the day reopens it, closed otherwise.
+      if (reopensLater(index, id)) {
+        tell(d, dev.talon.queue.DeskState.PAUSED, BREAK_REASON);
+      } else {
+        tell(d, dev.talon.queue.DeskState.CLOSED, null);
+      }
       if (d.mode == DeskMode.IDLE) {
         turnOff(d);
       }
@@ -377,11 +392,39 @@ final class PolicyRun {
     for (String id : c.openDesks()) {
       DeskState d = deskById.get(id);
       d.closed = false;
-      if (d.mode == DeskMode.OFF && doorsOpen) {
+      if (!doorsOpen) {
+        continue;
+      }
+      tell(d, dev.talon.queue.DeskState.OPEN, null);
+      if (d.mode == DeskMode.OFF) {
         turnOn(d);
         call(d);
       }
     }
+  }
+
+  /** True when a change after {@code index} on the same day opens desk {@code id} again. */
+  private boolean reopensLater(int index, String id) {
+    for (int i = index + 1; i < sc.changes().size(); i++) {
+      if (sc.changes().get(i).openDesks().contains(id)) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /** Tells the engine the desk's state, when it differs from what it was last told. */
+  private void tell(DeskState d, dev.talon.queue.DeskState state, String reason) {
+    if (d.told == state) {
+      return;
+    }
+    switch (state) {
+      case OPEN -> branch.openDesk(d.id);
+      case PAUSED -> branch.pauseDesk(d.id, reason);
+      case CLOSED -> branch.closeDesk(d.id);
+      default -> throw new IllegalStateException("unknown desk state " + state);
+    }
+    d.told = state;
   }
 
   private void close() {
@@ -394,6 +437,9 @@ final class PolicyRun {
     for (DeskState d : desks) {
       if (d.mode == DeskMode.IDLE) {
         turnOff(d);
+      }
+      if (d.mode == DeskMode.OFF) {
+        tell(d, dev.talon.queue.DeskState.CLOSED, null); // also a desk on a break: the day is over
       }
     }
   }
@@ -558,6 +604,7 @@ final class PolicyRun {
   }
 
   private void turnOn(DeskState d) {
+    tell(d, dev.talon.queue.DeskState.OPEN, null);
     d.mode = DeskMode.IDLE;
     d.idleSince = now;
     d.onSince = now;
@@ -567,6 +614,9 @@ final class PolicyRun {
     if (d.mode != DeskMode.OFF) {
       d.staffed += now - d.onSince;
       d.mode = DeskMode.OFF;
+    }
+    if (d.told == dev.talon.queue.DeskState.OPEN) {
+      tell(d, dev.talon.queue.DeskState.CLOSED, null); // closing time, nobody left for it
     }
   }
 
