@@ -6,6 +6,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.Locale;
 import java.util.concurrent.Callable;
+import java.util.function.BooleanSupplier;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -47,12 +48,16 @@ public final class Simulator implements Callable<Integer> {
       description = "The engine's event store: memory, or h2 (an H2 file per run under the output directory). Default: ${DEFAULT-VALUE}.")
   private String store;
 
-  @Option(names = {"-q", "--quiet"}, description = "No progress bar.")
+  @Option(names = {"-q", "--quiet"}, description = "No progress bar (there is none either when the output is not a terminal).")
   private boolean quiet;
+
+  @Option(names = "--visitors", description = "Also writes visitors.csv: one row per visitor and policy (large for long runs).")
+  private boolean visitors;
 
   @Option(names = "--list", description = "Lists the bundled scenarios and exits.")
   private boolean list;
 
+  private BooleanSupplier terminal = Simulator::onTerminal;
   private PrintStream stdout = System.out;
   private PrintStream stderr = System.err;
 
@@ -65,9 +70,15 @@ public final class Simulator implements Callable<Integer> {
 
   /** Runs the command line; returns the exit code (0 ok, 1 failure, 2 bad usage or scenario). */
   static int run(String[] args, PrintStream out, PrintStream err) {
+    return run(args, out, err, Simulator::onTerminal);
+  }
+
+  /** As {@link #run(String[], PrintStream, PrintStream)}; {@code terminal} says whether the output is a terminal. */
+  static int run(String[] args, PrintStream out, PrintStream err, BooleanSupplier terminal) {
     Simulator sim = new Simulator();
     sim.stdout = out;
     sim.stderr = err;
+    sim.terminal = terminal;
     CommandLine cl = new CommandLine(sim)
         .setOut(new PrintWriter(out, true, StandardCharsets.UTF_8))
         .setErr(new PrintWriter(err, true, StandardCharsets.UTF_8))
@@ -115,15 +126,24 @@ public final class Simulator implements Callable<Integer> {
       stdout.println(s.description());
     }
     long started = System.nanoTime();
-    SimulationResult result = new DaySimulation(stores, WaitEstimator.engine(),
-        quiet ? Progress.none() : Progress.bar(stderr)).run(s);
+    DaySimulation simulation = new DaySimulation(stores, WaitEstimator.engine(),
+        quiet || !terminal.getAsBoolean() ? Progress.none() : Progress.bar(stderr), visitors);
+    SimulationResult result = simulation.run(s);
     double seconds = (System.nanoTime() - started) / 1e9;
-    Reports.Written files = Reports.write(result, out);
+    Reports.Written files = Reports.write(result, out, simulation.visitorRows());
 
     stdout.println();
     stdout.println("Arrivals: " + Reports.arrivalsText(result.arrivals()));
     stdout.println();
     stdout.print(ResultTable.console(result));
+    stdout.println();
+    stdout.println("Wait estimators, MAE (minutes) / coverage, stated coverage in brackets:");
+    stdout.print(ResultTable.estimatorsConsole(result));
+    stdout.println();
+    stdout.println("Verdict: " + result.verdict().summary());
+    for (Verdict.Standing st : result.verdict().standings()) {
+      stdout.println("  " + st.place() + ". " + st.trade());
+    }
     stdout.println();
     for (int i = 0; i < result.notes().size(); i++) {
       stdout.println((i + 1) + ". " + result.notes().get(i));
@@ -133,7 +153,27 @@ public final class Simulator implements Callable<Integer> {
     stdout.println("HTML report: " + files.html());
     stdout.println("CSV:         " + files.csv());
     stdout.println("JSON:        " + files.json());
+    stdout.println("Estimators:  " + files.estimators());
+    if (files.visitors() != null) {
+      stdout.println("Visitors:    " + files.visitors());
+    }
     return 0;
+  }
+
+  /**
+   * True when this JVM writes to a terminal: {@link System#console()} is there and, on JDK 22 and
+   * later (where a console exists also for redirected output), says it is a terminal.
+   */
+  static boolean onTerminal() {
+    java.io.Console console = System.console();
+    if (console == null) {
+      return false;
+    }
+    try {
+      return (Boolean) java.io.Console.class.getMethod("isTerminal").invoke(console);
+    } catch (ReflectiveOperationException olderJdk) {
+      return true; // before JDK 22 a console exists only for a terminal
+    }
   }
 
   /** The store factory for a {@code --store} value, or null when unknown. */
