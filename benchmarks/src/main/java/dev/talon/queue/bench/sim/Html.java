@@ -29,6 +29,7 @@ final class Html {
       tbody { border-top: 2px solid #999; } tr.all td { font-weight: 600; }
       td.best { background: #e3f4e1; font-weight: 600; } td.worst { background: #fbe7e4; }
       .scroll { overflow-x: auto; }
+      table.wrap th { white-space: normal; max-width: 8.5em; vertical-align: bottom; }
       #verdict { border: 2px solid #2c7a2c; border-radius: 6px; padding: .2em 1.2em 1em; background: #fafdf9; }
       #verdict h2 { margin-top: .6em; } #verdict p.summary { font-size: 1.1em; max-width: 70em; }
       #verdict ul.trades li { margin: .25em 0; max-width: 80em; }
@@ -79,23 +80,19 @@ final class Html {
         .append("</h2>\n<p class=\"note\">Time of day on the horizontal axis; each value is the average of the samples"
             + " taken in that part of the day").append(r.days() > 1 ? " on every day" : "").append(".</p>\n");
     h.append("<div class=\"multiples\">\n");
-    double queueMax = 0;
-    double deskMax = 0;
-    for (PolicyResult p : r.policies()) {
-      for (ProfileSeries s : p.profile().series()) {
-        double m = s.values().stream().mapToDouble(Double::doubleValue).max().orElse(0);
-        if (s.unit().equals("tickets")) {
-          queueMax = Math.max(queueMax, m);
-        } else {
-          deskMax = Math.max(deskMax, m);
+    for (String unit : PROFILE_UNITS) {
+      double max = 0;
+      for (PolicyResult p : r.policies()) {
+        for (ProfileSeries s : p.profile().series()) {
+          if (s.unit().equals(unit)) {
+            max = Math.max(max, smoothed(s, p.profile().binMinutes(), unit).stream().mapToDouble(Double::doubleValue)
+                .max().orElse(0));
+          }
         }
       }
-    }
-    for (PolicyResult p : r.policies()) {
-      figure(h, profileChart(p, true, queueMax));
-    }
-    for (PolicyResult p : r.policies()) {
-      figure(h, profileChart(p, false, deskMax));
+      for (PolicyResult p : r.policies()) {
+        figure(h, profileChart(p, unit, max));
+      }
     }
     h.append("</div>\n");
 
@@ -152,7 +149,8 @@ final class Html {
   private static void verdict(StringBuilder h, SimulationResult r) {
     Verdict v = r.verdict();
     h.append("<section id=\"verdict\">\n<h2>Verdict: which policy for this branch?</h2>\n<p class=\"summary\">")
-        .append(escape(v.summary())).append("</p>\n<div class=\"scroll\"><table>\n<thead><tr><th>#</th><th>policy</th>");
+        .append(escape(v.summary())).append("</p>\n<div class=\"scroll\"><table class=\"wrap\">\n<thead><tr><th>#</th>")
+        .append("<th>policy</th>");
     for (Verdict.Question q : v.questions()) {
       h.append("<th class=\"n\">").append(escape(q.text())).append(q.higherIsBetter() ? " ↑" : " ↓").append("</th>");
     }
@@ -191,7 +189,8 @@ final class Html {
     h.append("<h2 id=\"estimators\">Wait estimates: MAE / coverage per estimator</h2>\n<p class=\"note\">Estimates"
         + " given at issue to every ticket that then waited, against the wait until its call (minutes); coverage is"
         + " the share of actual waits inside the estimator's range, its stated coverage in brackets. Censored: tickets"
-        + " cancelled or sent home before a call, left out.</p>\n<div class=\"scroll\"><table>\n<thead><tr>");
+        + " cancelled or sent home before a call, left out.</p>\n<div class=\"scroll\"><table class=\"wrap\">\n"
+        + "<thead><tr>");
     for (int i = 0; i < rows.get(0).size(); i++) {
       h.append(i >= 1 ? "<th class=\"n\">" : "<th>").append(escape(rows.get(0).get(i))).append("</th>");
     }
@@ -210,37 +209,85 @@ final class Html {
     h.append("</dl>\n");
   }
 
+  /** The minutes, with one more point at the shared axis end, where every curve stays at its last value. */
+  private static double[] extended(List<Double> minutes, double end) {
+    double[] x = new double[minutes.size() + 1];
+    for (int i = 0; i < minutes.size(); i++) {
+      x[i] = minutes.get(i);
+    }
+    x[minutes.size()] = Math.max(end, minutes.isEmpty() ? 0 : minutes.get(minutes.size() - 1));
+    return x;
+  }
+
+  private static double[] percents(List<Double> shares) {
+    double[] y = new double[shares.size() + 1];
+    for (int i = 0; i < shares.size(); i++) {
+      y[i] = shares.get(i) * 100;
+    }
+    y[shares.size()] = shares.isEmpty() ? 0 : y[shares.size() - 1];
+    return y;
+  }
+
   private static String waitChart(PolicyResult p, double waitMax) {
     List<Series> series = new ArrayList<>();
     for (WaitCurve c : p.waitCurves()) {
-      double[] x = c.minutes().stream().mapToDouble(Double::doubleValue).toArray();
-      series.add(new Series(c.cls() + " called", x, c.calledShare().stream().mapToDouble(d -> d * 100).toArray()));
+      series.add(new Series(c.cls() + " called", extended(c.minutes(), waitMax), percents(c.calledShare())));
     }
     for (WaitCurve c : p.waitCurves()) {
-      double[] x = c.minutes().stream().mapToDouble(Double::doubleValue).toArray();
-      series.add(new Series(c.cls() + " gone", x, c.goneShare().stream().mapToDouble(d -> d * 100).toArray(), true));
+      series.add(new Series(c.cls() + " gone", extended(c.minutes(), waitMax), percents(c.goneShare()), true));
     }
     return SvgChart.lines("Waits: " + p.label(), Axis.numeric("wait (minutes)"),
         new Axis("share of everyone with a ticket (%)", SvgChart::number, null), series,
         new SvgChart.Scale(waitMax, 100.0));
   }
 
-  private static String profileChart(PolicyResult p, boolean queue, double yMax) {
+  /** The profile charts, one row of small multiples per unit. */
+  private static final List<String> PROFILE_UNITS = List.of("tickets", "desks", "visitors per hour");
+  private static final double SMOOTH_MINUTES = 30;
+
+  private static String profileChart(PolicyResult p, String unit, double yMax) {
     DayProfile d = p.profile();
     double[] x = d.minuteOfDay().stream().mapToDouble(Double::doubleValue).toArray();
     List<Series> series = new ArrayList<>();
     for (ProfileSeries s : d.series()) {
-      if (s.unit().equals("tickets") == queue) {
-        series.add(new Series(s.name(), x, s.values().stream().mapToDouble(Double::doubleValue).toArray(),
-            s.name().equals("desks open")));
+      if (s.unit().equals(unit)) {
+        series.add(new Series(s.name(), x, smoothed(s, d.binMinutes(), unit).stream().mapToDouble(Double::doubleValue)
+            .toArray(), s.name().equals("desks open")));
       }
     }
     double from = x.length == 0 ? 0 : x[0];
     double to = x.length == 0 ? 1 : x[x.length - 1] + d.binMinutes();
     Axis time = new Axis("time of day", m -> clock(m, false), SvgChart.clockTicks(from, to));
-    return SvgChart.lines((queue ? "Waiting tickets: " : "Desks and leavers: ") + p.label(), time,
-        Axis.numeric(queue ? "tickets waiting (average)" : "desks / visitors leaving per hour"), series,
-        new SvgChart.Scale(null, yMax));
+    String title = switch (unit) {
+      case "tickets" -> "Waiting tickets: ";
+      case "desks" -> "Desks open and busy: ";
+      default -> "Visitors leaving (30-min average): ";
+    };
+    String yTitle = switch (unit) {
+      case "tickets" -> "tickets waiting (average)";
+      case "desks" -> "desks (average)";
+      default -> "visitors giving up per hour";
+    };
+    return SvgChart.lines(title + p.label(), time, Axis.numeric(yTitle), series, new SvgChart.Scale(null, yMax));
+  }
+
+  /** Leavers are few per bin: shown as a moving average over about half an hour; the rest as they are. */
+  private static List<Double> smoothed(ProfileSeries s, double binMinutes, String unit) {
+    if (!unit.equals("visitors per hour")) {
+      return s.values();
+    }
+    int half = (int) Math.max(0, Math.round(SMOOTH_MINUTES / binMinutes / 2));
+    List<Double> out = new ArrayList<>();
+    for (int i = 0; i < s.values().size(); i++) {
+      double sum = 0;
+      int n = 0;
+      for (int k = Math.max(0, i - half); k <= Math.min(s.values().size() - 1, i + half); k++) {
+        sum += s.values().get(k);
+        n++;
+      }
+      out.add(sum / n);
+    }
+    return out;
   }
 
   /** Minutes since the first day's midnight as {@code HH:mm}, or {@code d3 HH:mm} over several days. */

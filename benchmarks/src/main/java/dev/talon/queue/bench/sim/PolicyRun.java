@@ -849,7 +849,7 @@ final class PolicyRun {
     }
     List<ProfileSeries> series = new ArrayList<>();
     for (Map.Entry<String, double[]> e : profileSums.entrySet()) {
-      String unit = e.getKey().startsWith("waiting") ? "tickets" : "desks";
+      String unit = e.getKey().startsWith("waiting") ? "tickets" : "desks"; // the units Html groups charts by
       series.add(new ProfileSeries(e.getKey(), unit, averaged(e.getValue(), first, last)));
     }
     List<Double> left = new ArrayList<>();

@@ -146,6 +146,7 @@ public record Verdict(
       return p.label() + ": " + tail + ", " + served + unbounded + ".";
     }
     String booked = pct(onTime) + " of bookings on time";
+    String bookedShort = pct(onTime);
     boolean isBestBooked = onTime >= bestBooked.row("all").onTimeShare() - 1e-9;
     boolean isBestWalkIn = bestWalkIn == null || w.everyoneP95() <= bestWalkIn.row(walkIn).everyoneP95() + 1e-9;
     if (isBestBooked && isBestWalkIn) {
@@ -154,7 +155,7 @@ public record Verdict(
     }
     if (isBestBooked) {
       ClassResult bw = bestWalkIn.row(walkIn);
-      return p.label() + " keeps the most bookings on time (" + booked + "); walk-ins pay for it: " + tail
+      return p.label() + " keeps the most bookings on time (" + bookedShort + "); walk-ins pay for it: " + tail
           + " against " + min(bw.everyoneP95(), bw.everyoneP95AtLeast()) + " under " + bestWalkIn.label() + "; " + served
           + unbounded + ".";
     }
