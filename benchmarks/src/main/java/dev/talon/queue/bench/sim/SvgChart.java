@@ -80,9 +80,6 @@ final class SvgChart {
       xMax = Math.max(xMax, p.x());
       yMax = Math.max(yMax, p.y());
     }
-    if (!points.isEmpty()) {
-      xMin = Math.min(xMin, 0);
-    }
     if (scale.xMax() != null) {
       xMax = Math.max(xMax, scale.xMax());
     }
@@ -150,28 +147,43 @@ final class SvgChart {
           Html.escape(name)));
       legend(svg, i, colour, dash, name);
     }
-    for (int i = 0; i < points.size(); i++) {
-      Point p = points.get(i);
-      if (p.linked() && i + 1 < points.size() && points.get(i + 1).linked()) {
-        Point q = points.get(i + 1);
-        svg.append(String.format(Locale.ROOT, "<line x1=\"%.1f\" y1=\"%.1f\" x2=\"%.1f\" y2=\"%.1f\""
-            + " class=\"frontier\"/>\n", f.x(p.x()), f.y(p.y()), f.x(q.x()), f.y(q.y())));
-      }
+    List<Point> linked = new ArrayList<>(points.stream().filter(Point::linked).toList());
+    linked.sort(java.util.Comparator.comparingDouble(Point::x));
+    for (int i = 0; i + 1 < linked.size(); i++) {
+      Point p = linked.get(i);
+      Point q = linked.get(i + 1);
+      svg.append(String.format(Locale.ROOT, "<line x1=\"%.1f\" y1=\"%.1f\" x2=\"%.1f\" y2=\"%.1f\""
+          + " class=\"frontier\"/>\n", f.x(p.x()), f.y(p.y()), f.x(q.x()), f.y(q.y())));
     }
     int marked = 0;
+    List<Point> drawn = new ArrayList<>();
     for (Point p : points) {
       double x = f.x(p.x());
       double y = f.y(p.y());
       if (p.marked()) {
         String colour = COLOURS[(marked + 1) % COLOURS.length];
-        svg.append(String.format(Locale.ROOT, "<path d=\"M%.1f %.1fl6 6l-6 6l-6 -6z\" fill=\"%s\"><title>%s</title>"
-            + "</path>\n", x, y - 6, colour, Html.escape(p.label())));
-        legend(svg, marked, colour, null, p.label());
+        Point same = drawn.stream().filter(d -> d.x() == p.x() && d.y() == p.y()).findFirst().orElse(null);
+        if (same == null) {
+          svg.append(String.format(Locale.ROOT, "<path d=\"M%.1f %.1fl6 6l-6 6l-6 -6z\" fill=\"%s\"%s><title>%s"
+              + "</title></path>\n", x, y - 6, colour, p.linked() ? " stroke=\"#000\" stroke-width=\"1.5\"" : "",
+              Html.escape(p.label())));
+        } else { // on top of an earlier one: a larger hollow diamond around it, so both stay visible
+          svg.append(String.format(Locale.ROOT, "<path d=\"M%.1f %.1fl10 10l-10 10l-10 -10z\" fill=\"none\""
+              + " stroke=\"%s\" stroke-width=\"2\"><title>%s</title></path>\n", x, y - 10, colour,
+              Html.escape(p.label())));
+        }
+        legend(svg, marked, colour, null, same == null ? p.label() : p.label() + " (= " + same.label() + ")");
+        drawn.add(p);
         marked++;
       } else {
         svg.append(String.format(Locale.ROOT, "<circle cx=\"%.1f\" cy=\"%.1f\" r=\"%s\" class=\"%s\"><title>%s"
             + "</title></circle>\n", x, y, p.linked() ? "4" : "3", p.linked() ? "pareto" : "point",
             Html.escape(p.label())));
+        if (p.linked()) {
+          String[] words = p.label().split(" ");
+          svg.append(String.format(Locale.ROOT, "<text x=\"%.1f\" y=\"%.1f\" class=\"tick\">%s</text>\n", x + 6,
+              y + 12, Html.escape(words[words.length - 1])));
+        }
       }
     }
     svg.append("</svg>\n");
