@@ -91,7 +91,7 @@ public final class DaySimulation {
     notes.add("On time: n/a in the walk-in line, where bookings checked in too late end up.");
     notes.add("Desk: the share of staffed desk time spent serving the class; in the 'all' row, the desks' utilisation."
         + " Time spent calling and recalling visitors who had gone is not in it; it is shown per policy as"
-        + " 'recalling'.");
+        + " 'recalling' below the table.");
     boolean anyEstimate = results.stream().flatMap(r -> r.classes().stream()).mapToInt(ClassResult::estimated).sum() > 0;
     if (anyEstimate) {
       notes.add("Est. MAE / in range: the engine's wait estimate, given at issue (or check-in) to a ticket that then"

@@ -4,6 +4,8 @@ import java.io.PrintStream;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 import java.util.function.BooleanSupplier;
@@ -149,6 +151,11 @@ public final class Simulator implements Callable<Integer> {
     stdout.println("Arrivals: " + Reports.arrivalsText(result.arrivals()));
     stdout.println();
     stdout.print(ResultTable.console(result));
+    List<String> recall = new ArrayList<>();
+    for (SimulationResult.PolicyResult p : result.policies()) {
+      recall.add(p.label() + " " + (p.recallShare() == null ? "n/a" : Verdict.pct(p.recallShare())));
+    }
+    stdout.println("Recalling (desk time spent calling visitors who had gone): " + String.join(", ", recall) + ".");
     stdout.println();
     stdout.println("Wait estimators, MAE (minutes) / coverage, stated coverage in brackets:");
     stdout.print(ResultTable.estimatorsConsole(result));
