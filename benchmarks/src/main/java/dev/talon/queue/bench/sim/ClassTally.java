@@ -94,7 +94,8 @@ final class ClassTally {
 
   ClassResult result(long staffedNanos) {
     boolean any = served > 0;
-    Censored c = new Censored(java.util.Arrays.copyOf(everyone, ticketed), java.util.Arrays.copyOf(censoredWait, ticketed));
+    Censored c = new Censored(java.util.Arrays.copyOf(everyone, ticketed),
+        java.util.Arrays.copyOf(censoredWait, ticketed));
     return new ClassResult(cls, arrived, served, left, refused, sentHome, ticketed, censoredCount,
         c.percentile(50), c.atLeast(50), c.percentile(95), c.atLeast(95), c.percentile(99), c.atLeast(99),
         ticketed == 0 ? null : round((double) waitedAtAll / ticketed),

@@ -98,7 +98,8 @@ final class Html {
 
     estimators(h, r);
 
-    h.append("<h2 id=\"table\">Results per policy and class</h2>\n<div class=\"scroll\"><table>\n<thead><tr>");
+    h.append("<h2 id=\"table\">Results per policy and class</h2>\n<div class=\"scroll\"><table class=\"wrap\">\n")
+        .append("<thead><tr>");
     for (int i = 0; i < ResultTable.HEADER.size(); i++) {
       h.append(i >= ResultTable.FIRST_NUMERIC ? "<th class=\"n\">" : "<th>").append(escape(ResultTable.HEADER.get(i)))
           .append("</th>");

@@ -37,7 +37,8 @@ final class ResultTable {
         minutes(c.waitMax()), atLeast(c.everyoneP95(), c.everyoneP95AtLeast()),
         atLeast(c.everyoneP99(), c.everyoneP99AtLeast()),
         (c.bypassMax() == null ? "-" : c.bypassMax().toString()) + "/" + bound(bound),
-        c.onTimeShare() == null && c.cls().equals(dev.talon.queue.spi.Policy.WALK_IN) ? "n/a" : percent(c.onTimeShare()), percent(c.deskShare()), estimated ? minutes(c.estimateMae()) : "n/a",
+        c.onTimeShare() == null && c.cls().equals(dev.talon.queue.spi.Policy.WALK_IN) ? "n/a" : percent(c.onTimeShare()),
+        percent(c.deskShare()), estimated ? minutes(c.estimateMae()) : "n/a",
         estimated ? percent(c.estimateInRange()) : "n/a");
   }
 
