@@ -172,6 +172,21 @@ final class ArrivalPlan {
     return scenario;
   }
 
+  /**
+   * The same visitors for a scenario that differs only in its policies (a sweep); refused when
+   * anything that shaped the draw differs.
+   */
+  ArrivalPlan withScenario(Scenario other) {
+    if (other == scenario) {
+      return this;
+    }
+    if (!other.withPolicies(scenario.policies()).equals(scenario)) {
+      throw new IllegalArgumentException("arrivals of scenario " + scenario.name() + " cannot be replayed for "
+          + other.name() + ": they differ in more than their policies");
+    }
+    return new ArrivalPlan(other, visitors);
+  }
+
   List<Visitor> visitors() {
     return visitors;
   }

@@ -24,10 +24,10 @@ import dev.talon.queue.bench.sim.Scenario.PolicySpec;
 import dev.talon.queue.bench.sim.Scenario.ServiceSpec;
 import dev.talon.queue.bench.sim.SimulationResult.Arrivals;
 import dev.talon.queue.bench.sim.SimulationResult.ClassResult;
-import dev.talon.queue.bench.sim.SimulationResult.ClassSeries;
+import dev.talon.queue.bench.sim.SimulationResult.DayProfile;
+import dev.talon.queue.bench.sim.SimulationResult.ProfileSeries;
 import dev.talon.queue.bench.sim.SimulationResult.PolicyResult;
-import dev.talon.queue.bench.sim.SimulationResult.QueueSeries;
-import dev.talon.queue.bench.sim.SimulationResult.WaitPercentiles;
+import dev.talon.queue.bench.sim.SimulationResult.WaitCurve;
 import dev.talon.queue.spi.ManualClock;
 import dev.talon.queue.spi.Policy;
 import dev.talon.queue.spi.QueueClock;
@@ -81,6 +81,8 @@ final class PolicyRun {
   private static final int RECALL = 6;
   private static final int ARRIVE = 7;
   private static final int PATIENCE = 8;
+  /** The reason the engine is given for a desk closed by a change and reopened later the same day. */
+  static final String BREAK_REASON = "scheduled break";
 
   private record Event(long at, int kind, long seq, int a, int b) {}
 
@@ -98,6 +100,7 @@ final class PolicyRun {
     String cls;
     long issuedAt;
     long calledAt = -1;
+    long endedAt = -1;
     WaitEstimator.Estimate estimate;
   }
 
@@ -114,6 +117,8 @@ final class PolicyRun {
     long staffed;
     int visitor = -1;
     long busySince;
+    /** What the engine was last told: open, paused (a scheduled break) or closed. */
+    dev.talon.queue.DeskState told = dev.talon.queue.DeskState.OPEN;
 
     DeskState(int index, String id, Set<Integer> services) {
       this.index = index;
@@ -145,6 +150,10 @@ final class PolicyRun {
   private final DeskState[] desks;
   private final Map<String, DeskState> deskById = new HashMap<>();
   private final Map<String, Long> busyByClass = new TreeMap<>();
+  private long recallNanos;
+  private final EstimatorPanel panel;
+  private final boolean keepVisitors;
+  private final List<String> visitorRows = new ArrayList<>();
   private boolean doorsOpen;
 
   private int booked;
@@ -154,13 +163,21 @@ final class PolicyRun {
 
   private final long sampleEvery;
   private long nextSample;
-  private final List<Double> sampleMinutes = new ArrayList<>();
-  private final List<Map<String, Integer>> samples = new ArrayList<>();
+  private final int bins;
+  private final Map<String, double[]> profileSums = new TreeMap<>();
+  private final int[] profileSamples;
+  private final double[] leftByBin;
   private int progressStep = -1;
-  private long lastActivity;
 
   PolicyRun(ArrivalPlan plan, PolicySpec policy, StoreFactory stores, WaitEstimator estimator, Progress progress,
       int runIndex, int runs) {
+    this(plan, policy, stores, estimator, progress, runIndex, runs, false);
+  }
+
+  /** As above; {@code keepVisitors} keeps one CSV row per visitor (see {@link #visitorRows()}). */
+  PolicyRun(ArrivalPlan plan, PolicySpec policy, StoreFactory stores, WaitEstimator estimator, Progress progress,
+      int runIndex, int runs, boolean keepVisitors) {
+    this.keepVisitors = keepVisitors;
     this.sc = plan.scenario();
     this.plan = plan;
     this.policy = policy;
@@ -193,10 +210,29 @@ final class PolicyRun {
       deskById.put(spec.id(), desks[i]);
     }
     this.branch = build(stores);
-    double spanMinutes = (plan.closesAt(sc.days() - 1) - plan.opensAt(0)) / 6e10;
-    double every = sc.sampleMinutes() > 0 ? sc.sampleMinutes() : Math.max(1, Math.ceil(spanMinutes / 360));
+    double dayMinutes = sc.closesMinute() - ScenarioReader.minuteOfDay(sc.opens());
+    double every = sc.sampleMinutes() > 0 ? Math.min(sc.sampleMinutes(), 60) : Math.max(1, Math.ceil(dayMinutes / 144));
     this.sampleEvery = Math.round(every * 6e10);
     this.nextSample = plan.opensAt(0);
+    this.bins = (int) Math.ceil(24 * 60 / every);
+    this.profileSamples = new int[bins];
+    this.leftByBin = new double[bins];
+    this.panel = new EstimatorPanel(sc.services().size(), new EstimatorPanel.Desks() {
+      @Override
+      public int count() {
+        return desks.length;
+      }
+
+      @Override
+      public boolean open(int desk) {
+        return desks[desk].mode != DeskMode.OFF && !desks[desk].closed;
+      }
+
+      @Override
+      public boolean serves(int desk, int service) {
+        return desks[desk].services.contains(service);
+      }
+    });
   }
 
   private Branch build(StoreFactory stores) {
@@ -239,18 +275,19 @@ final class PolicyRun {
       }
       schedule(plan.closesAt(day), CLOSE, day, 0);
     }
+    for (DeskState d : desks) {
+      tell(d, dev.talon.queue.DeskState.CLOSED, null); // nobody staffs a desk before the first opening
+    }
     long spanStart = plan.opensAt(0);
     long spanEnd = plan.closesAt(sc.days() - 1);
     Event e;
     while ((e = queue.poll()) != null) {
-      while (nextSample <= e.at()) {
+      while (nextSample < e.at()) { // the state after everything that happened at the sample time
         sample();
       }
       now = e.at();
       clock.set(plan.instant(now));
-      if (handle(e)) {
-        lastActivity = now;
-      }
+      handle(e);
       int step = (int) (200 * Math.min(1.0, Math.max(0.0, (double) (now - spanStart) / (spanEnd - spanStart))));
       if (step != progressStep) {
         progressStep = step;
@@ -276,7 +313,7 @@ final class PolicyRun {
       case CLOSE -> close();
       case BOOK -> book(e.a());
       case OPEN -> open();
-      case CHANGE -> change(sc.changes().get(e.b()));
+      case CHANGE -> change(e.b());
       case DONE -> done(desks[e.a()]);
       case START -> startService(desks[e.a()]);
       case RECALL -> recall(desks[e.a()]);
@@ -347,6 +384,7 @@ final class PolicyRun {
 
   private void open() {
     doorsOpen = true;
+    panel.newDay();
     if (branch.admissionMode() != sc.admissionMode()) {
       branch.setAdmissionMode(sc.admissionMode());
     }
@@ -363,13 +401,21 @@ final class PolicyRun {
     }
   }
 
-  private void change(Change c) {
+  private void change(int index) {
+    Change c = sc.changes().get(index);
     if (c.admissionMode() != null && c.admissionMode() != branch.admissionMode()) {
       branch.setAdmissionMode(c.admissionMode());
     }
     for (String id : c.closeDesks()) {
       DeskState d = deskById.get(id);
       d.closed = true;
+      // The engine learns at once that the desk calls nobody more (it still finishes its visitor):
+      // paused for a break when a later change of the day reopens it, closed otherwise.
+      if (reopensLater(index, id)) {
+        tell(d, dev.talon.queue.DeskState.PAUSED, BREAK_REASON);
+      } else {
+        tell(d, dev.talon.queue.DeskState.CLOSED, null);
+      }
       if (d.mode == DeskMode.IDLE) {
         turnOff(d);
       }
@@ -377,11 +423,39 @@ final class PolicyRun {
     for (String id : c.openDesks()) {
       DeskState d = deskById.get(id);
       d.closed = false;
-      if (d.mode == DeskMode.OFF && doorsOpen) {
+      if (!doorsOpen) {
+        continue;
+      }
+      tell(d, dev.talon.queue.DeskState.OPEN, null);
+      if (d.mode == DeskMode.OFF) {
         turnOn(d);
         call(d);
       }
     }
+  }
+
+  /** True when a change after {@code index} on the same day opens desk {@code id} again. */
+  private boolean reopensLater(int index, String id) {
+    for (int i = index + 1; i < sc.changes().size(); i++) {
+      if (sc.changes().get(i).openDesks().contains(id)) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /** Tells the engine the desk's state, when it differs from what it was last told. */
+  private void tell(DeskState d, dev.talon.queue.DeskState state, String reason) {
+    if (d.told == state) {
+      return;
+    }
+    switch (state) {
+      case OPEN -> branch.openDesk(d.id);
+      case PAUSED -> branch.pauseDesk(d.id, reason);
+      case CLOSED -> branch.closeDesk(d.id);
+      default -> throw new IllegalStateException("unknown desk state " + state);
+    }
+    d.told = state;
   }
 
   private void close() {
@@ -395,6 +469,9 @@ final class PolicyRun {
       if (d.mode == DeskMode.IDLE) {
         turnOff(d);
       }
+      if (d.mode == DeskMode.OFF) {
+        tell(d, dev.talon.queue.DeskState.CLOSED, null); // also a desk on a break: the day is over
+      }
     }
   }
 
@@ -403,6 +480,8 @@ final class PolicyRun {
     branch.cancel(p.ticketId);
     waiting.remove(v);
     p.outcome = p.gone ? Outcome.LEFT : Outcome.SENT_HOME;
+    p.endedAt = now;
+    panel.ended(v, plan.visitors().get(v).service(), p.cls, now - p.issuedAt, false);
   }
 
   // ---------------------------------------------------------------- visitors
@@ -448,8 +527,6 @@ final class PolicyRun {
     p.cls = ticket.line();
     p.checkedInWithBooking = ticket.origin() == Origin.BOOKED;
     p.issuedAt = now;
-    Optional<WaitEstimator.Estimate> estimate = estimator.estimate(branch, ticket);
-    p.estimate = estimate.orElse(null);
     if (ticket.id() >= visitorOfTicket.length) {
       visitorOfTicket = Arrays.copyOf(visitorOfTicket, (int) Math.max(ticket.id() + 1, visitorOfTicket.length * 2L));
     }
@@ -459,6 +536,22 @@ final class PolicyRun {
       schedule(now + v.patienceNanos(), PATIENCE, id, 0);
     }
     wakeDeskFor(v.service());
+    if (p.outcome == Outcome.WAITING) {
+      // Still waiting after a free desk (if any) called: the ticket gets its estimates now.
+      Optional<WaitEstimator.Estimate> estimate = estimator.estimate(branch, ticket);
+      p.estimate = estimate.orElse(null);
+      double[] engine = p.estimate == null ? null : new double[] {minutes(p.estimate.expected()),
+          minutes(p.estimate.optimistic()), minutes(p.estimate.pessimistic())};
+      panel.waits(id, v.service(), p.cls, now, engine, counted(p));
+    }
+  }
+
+  private static double minutes(Duration d) {
+    return d.toNanos() / 6e10;
+  }
+
+  private boolean counted(Person p) {
+    return Math.max(p.arrivedAt, plan.opensAt(0)) >= plan.countedFrom();
   }
 
   private void refuse(Person p) {
@@ -471,10 +564,13 @@ final class PolicyRun {
     if (p.outcome != Outcome.WAITING || p.gone) {
       return false;
     }
+    leftByBin[bin(now)]++;
     if (plan.visitors().get(id).cancelsWhenLeaving()) {
       branch.cancel(p.ticketId);
       waiting.remove(id);
       p.outcome = Outcome.LEFT;
+      p.endedAt = now;
+      panel.ended(id, plan.visitors().get(id).service(), p.cls, now - p.issuedAt, true);
     } else {
       p.gone = true; // leaves without a word; a desk will call in vain
     }
@@ -511,6 +607,7 @@ final class PolicyRun {
     waiting.remove(id);
     p.outcome = Outcome.CALLED;
     p.calledAt = now;
+    panel.called(id, plan.visitors().get(id).service(), p.cls, now - p.issuedAt);
     d.mode = DeskMode.BUSY;
     d.visitor = id;
     d.busySince = now;
@@ -546,7 +643,13 @@ final class PolicyRun {
   }
 
   private void release(DeskState d) {
-    busyByClass.merge(people[d.visitor].cls, now - d.busySince, Long::sum);
+    Person p = people[d.visitor];
+    if (p.outcome == Outcome.SERVED) {
+      busyByClass.merge(p.cls, now - d.busySince, Long::sum);
+    } else {
+      recallNanos += now - d.busySince; // calling and recalling someone who had gone: not service
+    }
+    panel.deskTime(plan.visitors().get(d.visitor).service(), now - d.busySince);
     d.visitor = -1;
     if (d.closed) {
       turnOff(d);
@@ -558,6 +661,7 @@ final class PolicyRun {
   }
 
   private void turnOn(DeskState d) {
+    tell(d, dev.talon.queue.DeskState.OPEN, null);
     d.mode = DeskMode.IDLE;
     d.idleSince = now;
     d.onSince = now;
@@ -568,6 +672,9 @@ final class PolicyRun {
       d.staffed += now - d.onSince;
       d.mode = DeskMode.OFF;
     }
+    if (d.told == dev.talon.queue.DeskState.OPEN) {
+      tell(d, dev.talon.queue.DeskState.CLOSED, null); // closing time, nobody left for it
+    }
   }
 
   private long recallAfter() {
@@ -575,10 +682,31 @@ final class PolicyRun {
   }
 
 
+  /** Adds the state at the next sample time to the time-of-day profile. */
   private void sample() {
-    sampleMinutes.add(ClassTally.round(nextSample / 6e10));
-    samples.add(new TreeMap<>(observer.waitingByClass()));
+    int bin = bin(nextSample);
+    profileSamples[bin]++;
+    int all = 0;
+    for (Map.Entry<String, Integer> w : observer.waitingByClass().entrySet()) {
+      profileSums.computeIfAbsent("waiting " + w.getKey(), k -> new double[bins])[bin] += w.getValue();
+      all += w.getValue();
+    }
+    profileSums.computeIfAbsent("waiting all", k -> new double[bins])[bin] += all;
+    int open = 0;
+    int busy = 0;
+    for (DeskState d : desks) {
+      open += d.mode != DeskMode.OFF && !d.closed ? 1 : 0;
+      busy += d.mode == DeskMode.BUSY ? 1 : 0;
+    }
+    profileSums.computeIfAbsent("desks open", k -> new double[bins])[bin] += open;
+    profileSums.computeIfAbsent("desks busy", k -> new double[bins])[bin] += busy;
     nextSample += sampleEvery;
+  }
+
+  /** The time-of-day bin of a sim time. */
+  private int bin(long simNanos) {
+    LocalDateTime t = plan.local(simNanos);
+    return Math.min(bins - 1, (int) ((t.getHour() * 60 + t.getMinute() + t.getSecond() / 60.0) * 6e10 / sampleEvery));
   }
 
   // ---------------------------------------------------------------- results
@@ -598,6 +726,7 @@ final class PolicyRun {
     long countedFrom = plan.countedFrom();
     long firstOpening = plan.opensAt(0);
     long onTime = Math.round(sc.onTimeMinutes() * 6e10);
+    long serviceLevel = Math.round(sc.serviceLevelMinutes() * 6e10);
     for (int id = 0; id < people.length; id++) {
       Person p = people[id];
       if (p.outcome == Outcome.NOT_COME) {
@@ -624,7 +753,14 @@ final class PolicyRun {
         if (p.checkedInWithBooking) {
           t.booking(p.outcome == Outcome.SERVED && p.calledAt <= p.bookedStart + onTime);
         }
-        if (p.outcome == Outcome.SERVED && p.estimate != null) {
+        if (p.ticketId > 0) {
+          boolean uncalled = p.calledAt < 0;
+          t.waited((uncalled ? p.endedAt : p.calledAt) - p.issuedAt, uncalled);
+        }
+        if (p.outcome == Outcome.SERVED && p.calledAt - p.issuedAt <= serviceLevel) {
+          t.withinTarget();
+        }
+        if (p.calledAt >= 0 && p.estimate != null) {
           t.estimate(p.calledAt - p.issuedAt, p.estimate);
         }
       }
@@ -638,33 +774,97 @@ final class PolicyRun {
       all.busy(nanos);
     });
     List<ClassResult> rows = new ArrayList<>();
-    List<WaitPercentiles> waits = new ArrayList<>();
+    List<WaitCurve> curves = new ArrayList<>();
     for (ClassTally t : tallies.values()) {
       rows.add(t.result(staffed));
-      waits.add(t.percentiles());
+      curves.add(t.curve());
     }
     rows.add(all.result(staffed));
-    waits.add(all.percentiles());
+    curves.add(all.curve());
+    if (keepVisitors) {
+      visitorRows.clear();
+      for (int id = 0; id < people.length; id++) {
+        visitorRows.add(visitorRow(id));
+      }
+    }
     Policy<?> p = policy.policy();
-    return new PolicyResult(policy.label(), p.name(), policy.json(), p.bypass().bound(), rows, queueSeries(), waits);
+    return new PolicyResult(policy.label(), p.name(), policy.json(), p.bypass().bound(), rows, panel.results(),
+        panel.compared(), panel.censored(), staffed == 0 ? null : ClassTally.round((double) recallNanos / staffed),
+        profile(), curves);
   }
 
-  /** The samples up to the first one after the last real activity (idle patience timers may run on for hours). */
-  private QueueSeries queueSeries() {
-    int keep = 0;
-    while (keep < sampleMinutes.size() && plan.opensAt(0) + keep * sampleEvery <= lastActivity + sampleEvery) {
-      keep++;
+  /** The header of {@link #visitorRows()}. */
+  static final String VISITOR_HEADER = "policy,visitor,day,service,class,booked,outcome,arrived_min,ticket_min,"
+      + "called_min,ended_min,engine_estimate_min";
+
+  /** One CSV row per visitor, when asked for: the per-visitor dump behind {@code --visitors}. */
+  List<String> visitorRows() {
+    return visitorRows;
+  }
+
+  private String visitorRow(int id) {
+    Person p = people[id];
+    Visitor v = plan.visitors().get(id);
+    return String.join(",", csvCell(policy.label()), Integer.toString(id), Integer.toString(v.day() + 1),
+        csvCell(sc.services().get(v.service()).code()), p.cls == null ? "" : csvCell(p.cls),
+        Boolean.toString(p.bookingCode != null), p.outcome.name().toLowerCase(java.util.Locale.ROOT),
+        minute(p.arrivedAt), p.ticketId > 0 ? minute(p.issuedAt) : "", minute(p.calledAt), minute(p.endedAt),
+        p.estimate == null ? "" : JsonCursor.format(ClassTally.round(minutes(p.estimate.expected()))));
+  }
+
+  private static String minute(long simNanos) {
+    return simNanos < 0 ? "" : JsonCursor.format(ClassTally.round(simNanos / 6e10));
+  }
+
+  private static String csvCell(String c) {
+    return c.contains(",") || c.contains("\"") ? '"' + c.replace("\"", "\"\"") + '"' : c;
+  }
+
+  /**
+   * The time-of-day profile: each series averaged over the samples that fell in a bin (one per
+   * day and bin), the leavers as a rate per hour averaged over the days; only the bins from the
+   * first to the last with anything in them.
+   */
+  private DayProfile profile() {
+    double every = sampleEvery / 6e10;
+    double[] leftPerHour = new double[bins];
+    for (int b = 0; b < bins; b++) {
+      leftPerHour[b] = leftByBin[b] / sc.days() * 60 / every;
     }
-    List<Double> minutes = sampleMinutes.subList(0, keep);
-    List<Map<String, Integer>> samples = this.samples.subList(0, keep);
-    Set<String> classes = new TreeSet<>();
-    samples.forEach(s -> classes.addAll(s.keySet()));
-    List<ClassSeries> series = new ArrayList<>();
-    for (String cls : classes) {
-      series.add(new ClassSeries(cls, samples.stream().map(s -> s.getOrDefault(cls, 0)).toList()));
+    int first = bins;
+    int last = -1;
+    for (int b = 0; b < bins; b++) {
+      boolean any = leftByBin[b] > 0;
+      for (double[] sums : profileSums.values()) {
+        any |= profileSamples[b] > 0 && sums[b] > 0;
+      }
+      if (any) {
+        first = Math.min(first, b);
+        last = b;
+      }
     }
-    series.add(new ClassSeries("all", samples.stream().map(s -> s.values().stream().mapToInt(Integer::intValue).sum())
-        .toList()));
-    return new QueueSeries(minutes, series);
+    List<Double> minutes = new ArrayList<>();
+    for (int b = first; b <= last; b++) {
+      minutes.add(ClassTally.round(b * every));
+    }
+    List<ProfileSeries> series = new ArrayList<>();
+    for (Map.Entry<String, double[]> e : profileSums.entrySet()) {
+      String unit = e.getKey().startsWith("waiting") ? "tickets" : "desks"; // the units Html groups charts by
+      series.add(new ProfileSeries(e.getKey(), unit, averaged(e.getValue(), first, last)));
+    }
+    List<Double> left = new ArrayList<>();
+    for (int b = first; b <= last; b++) {
+      left.add(ClassTally.round(leftPerHour[b]));
+    }
+    series.add(new ProfileSeries("left per hour", "visitors per hour", left));
+    return new DayProfile(ClassTally.round(every), minutes, series);
+  }
+
+  private List<Double> averaged(double[] sums, int first, int last) {
+    List<Double> out = new ArrayList<>();
+    for (int b = first; b <= last; b++) {
+      out.add(profileSamples[b] == 0 ? 0.0 : ClassTally.round(sums[b] / profileSamples[b]));
+    }
+    return out;
   }
 }

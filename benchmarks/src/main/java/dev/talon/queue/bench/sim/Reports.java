@@ -26,6 +26,8 @@ final class Reports {
   static final String CSV = "results.csv";
   static final String JSON = "results.json";
   static final String HTML = "report.html";
+  static final String ESTIMATORS_CSV = "estimators.csv";
+  static final String VISITORS_CSV = "visitors.csv";
 
   private static final ObjectWriter JSON_WRITER = JsonMapper.builder().build()
       .writer(new DefaultPrettyPrinter()
@@ -35,17 +37,32 @@ final class Reports {
   private Reports() {}
 
   /** The paths of the written files. */
-  record Written(Path directory, Path csv, Path json, Path html) {}
+  record Written(Path directory, Path csv, Path json, Path html, Path estimators, Path visitors) {}
 
-  /** Writes the three files into {@code <outDir>/<scenario>/}, replacing earlier ones. */
+  /**
+   * Writes the files into {@code <outDir>/<scenario>/}, replacing earlier ones: CSV, estimators CSV,
+   * JSON, HTML, and the per-visitor CSV only when {@code visitorRows} holds rows.
+   */
   static Written write(SimulationResult r, Path outDir) {
+    return write(r, outDir, List.of());
+  }
+
+  static Written write(SimulationResult r, Path outDir, List<String> visitorRows) {
     Path dir = outDir.resolve(r.scenario()).toAbsolutePath().normalize();
-    Written w = new Written(dir, dir.resolve(CSV), dir.resolve(JSON), dir.resolve(HTML));
+    Written w = new Written(dir, dir.resolve(CSV), dir.resolve(JSON), dir.resolve(HTML), dir.resolve(ESTIMATORS_CSV),
+        visitorRows.isEmpty() ? null : dir.resolve(VISITORS_CSV));
     try {
       Files.createDirectories(dir);
       Files.writeString(w.csv(), csv(r), StandardCharsets.UTF_8);
+      Files.writeString(w.estimators(), estimatorsCsv(r), StandardCharsets.UTF_8);
       Files.writeString(w.json(), json(r), StandardCharsets.UTF_8);
       Files.writeString(w.html(), Html.report(r), StandardCharsets.UTF_8);
+      if (w.visitors() != null) {
+        Files.writeString(w.visitors(), PolicyRun.VISITOR_HEADER + "\n" + String.join("\n", visitorRows) + "\n",
+            StandardCharsets.UTF_8);
+      } else {
+        Files.deleteIfExists(dir.resolve(VISITORS_CSV)); // a stale dump of an earlier run would mislead
+      }
     } catch (IOException e) {
       throw new UncheckedIOException("cannot write the reports to " + dir + ": " + e.getMessage(), e);
     }
@@ -63,14 +80,18 @@ final class Reports {
   static String csv(SimulationResult r) {
     StringBuilder sb = new StringBuilder();
     row(sb, List.of("scenario", "seed", "policy", "policy_name", "bypass_bound", "class", "arrived", "served", "left",
-        "refused", "sent_home", "wait_mean_min", "wait_p50_min", "wait_p95_min", "wait_p99_min", "wait_max_min",
+        "refused", "sent_home", "ticketed", "censored", "everyone_p50_min", "everyone_p50_at_least", "everyone_p95_min",
+        "everyone_p95_at_least", "everyone_p99_min", "everyone_p99_at_least", "waited_share", "within_target_share",
+        "wait_mean_min", "wait_p50_min", "wait_p95_min", "wait_p99_min", "wait_max_min",
         "bypass_max", "with_booking", "on_time_share", "desk_share", "estimated", "estimate_mae_min",
         "estimate_in_range"));
     for (PolicyResult p : r.policies()) {
       for (ClassResult c : p.classes()) {
         List<String> cells = new ArrayList<>(List.of(r.scenario(), Long.toString(r.seed()), p.label(), p.policy(),
             Integer.toString(p.bypassBound()), c.cls()));
-        for (Object v : new Object[] {c.arrived(), c.served(), c.left(), c.refused(), c.sentHome(), c.waitMean(),
+        for (Object v : new Object[] {c.arrived(), c.served(), c.left(), c.refused(), c.sentHome(), c.ticketed(),
+            c.censored(), c.everyoneP50(), c.everyoneP50AtLeast(), c.everyoneP95(), c.everyoneP95AtLeast(),
+            c.everyoneP99(), c.everyoneP99AtLeast(), c.waitedShare(), c.withinTargetShare(), c.waitMean(),
             c.waitP50(), c.waitP95(), c.waitP99(), c.waitMax(), c.bypassMax(), c.withBooking(), c.onTimeShare(),
             c.deskShare(), c.estimated(), c.estimateMae(), c.estimateInRange()}) {
           cells.add(v == null ? "" : v.toString());
@@ -81,7 +102,25 @@ final class Reports {
     return sb.toString();
   }
 
-  private static void row(StringBuilder sb, List<String> cells) {
+  /** One row per policy and estimator: MAE, coverage and stated coverage. */
+  static String estimatorsCsv(SimulationResult r) {
+    StringBuilder sb = new StringBuilder();
+    row(sb, List.of("scenario", "seed", "policy", "estimator", "mae_min", "coverage", "stated_coverage", "compared",
+        "censored"));
+    for (PolicyResult p : r.policies()) {
+      for (SimulationResult.EstimatorResult e : p.estimators()) {
+        row(sb, List.of(r.scenario(), Long.toString(r.seed()), p.label(), e.name(), text(e.mae()), text(e.coverage()),
+            text(e.statedCoverage()), Integer.toString(p.estimatesCompared()), Integer.toString(p.estimatesCensored())));
+      }
+    }
+    return sb.toString();
+  }
+
+  private static String text(Double v) {
+    return v == null ? "" : v.toString();
+  }
+
+  static void row(StringBuilder sb, List<String> cells) {
     for (int i = 0; i < cells.size(); i++) {
       String c = cells.get(i);
       if (i > 0) {

@@ -35,7 +35,9 @@ import java.util.Map;
  * @param changes       regime changes during each day, in time order
  * @param policies      the policies to compare, in report order
  * @param onTimeMinutes a booked visitor called within this many minutes of the booked time counts as on time
- * @param sampleMinutes how often the queue lengths are sampled for the charts; 0 to choose from the length of the run
+ * @param sampleMinutes how often the queue lengths are sampled for the time-of-day profiles; 0 to choose from the
+ *                      length of the day
+ * @param serviceLevelMinutes the wait target of the verdict's "served within target" question
  */
 public record Scenario(
     String name,
@@ -58,7 +60,8 @@ public record Scenario(
     List<Change> changes,
     List<PolicySpec> policies,
     double onTimeMinutes,
-    double sampleMinutes) {
+    double sampleMinutes,
+    double serviceLevelMinutes) {
 
   public Scenario {
     services = List.copyOf(services);
@@ -167,7 +170,17 @@ public record Scenario(
   public Scenario withSeed(long newSeed) {
     return new Scenario(name, description, newSeed, zone, date, days, opens, closesMinute, afterClosing, warmUpMinutes,
         admissionMode, limits, windowMinutes, recallAfterMinutes, services, desks, visitors, changes, policies,
-        onTimeMinutes, sampleMinutes);
+        onTimeMinutes, sampleMinutes, serviceLevelMinutes);
+  }
+
+  /** A copy that compares other policies (e.g. a sweep's grid) on the same arrivals. */
+  public Scenario withPolicies(List<PolicySpec> newPolicies) {
+    if (newPolicies.isEmpty()) {
+      throw new IllegalArgumentException("a scenario needs at least one policy");
+    }
+    return new Scenario(name, description, seed, zone, date, days, opens, closesMinute, afterClosing, warmUpMinutes,
+        admissionMode, limits, windowMinutes, recallAfterMinutes, services, desks, visitors, changes, newPolicies,
+        onTimeMinutes, sampleMinutes, serviceLevelMinutes);
   }
 
   /** A copy that simulates {@code n} days (e.g. fewer, to shorten a long validation run). */
@@ -177,6 +190,6 @@ public record Scenario(
     }
     return new Scenario(name, description, seed, zone, date, n, opens, closesMinute, afterClosing, warmUpMinutes,
         admissionMode, limits, windowMinutes, recallAfterMinutes, services, desks, visitors, changes, policies,
-        onTimeMinutes, sampleMinutes);
+        onTimeMinutes, sampleMinutes, serviceLevelMinutes);
   }
 }

@@ -207,14 +207,17 @@ public final class ScenarioReader {
     List<PolicySpec> policySpecs = policies(c.get("policies"));
 
     double onTime = 10;
-    double sample = 0; // chosen from the length of the run
+    double sample = 0; // chosen from the length of the day
+    double serviceLevel = 30;
     if (c.opt("report").isPresent()) {
-      JsonCursor report = c.get("report").object("onTimeMinutes", "sampleMinutes");
+      JsonCursor report = c.get("report").object("onTimeMinutes", "sampleMinutes", "serviceLevelMinutes");
       onTime = report.opt("onTimeMinutes").map(o -> o.number(0, DAY_MINUTES)).orElse(onTime);
       sample = report.opt("sampleMinutes").map(s -> s.number(0.1, spanMinutes)).orElse(sample);
+      serviceLevel = report.opt("serviceLevelMinutes").map(s -> s.number(0, DAY_MINUTES)).orElse(serviceLevel);
     }
     Scenario scenario = new Scenario(name, description, seed, zone, date, days, opens, closes, afterClosing, warmUp,
-        mode, limits, window, recallAfter, services, desks, visitors, changes, policySpecs, onTime, sample);
+        mode, limits, window, recallAfter, services, desks, visitors, changes, policySpecs, onTime, sample,
+        serviceLevel);
     checkRun(scenario);
     return scenario;
   }

@@ -4,8 +4,11 @@ import java.io.PrintStream;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
+import java.util.function.BooleanSupplier;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -47,12 +50,26 @@ public final class Simulator implements Callable<Integer> {
       description = "The engine's event store: memory, or h2 (an H2 file per run under the output directory). Default: ${DEFAULT-VALUE}.")
   private String store;
 
-  @Option(names = {"-q", "--quiet"}, description = "No progress bar.")
+  @Option(names = {"-q", "--quiet"}, description = "No progress bar (there is none either when the output is not a terminal).")
   private boolean quiet;
+
+  @Option(names = "--visitors", description = "Also writes visitors.csv: one row per visitor and policy (large for long runs).")
+  private boolean visitors;
+
+  @Option(names = "--sweep", paramLabel = "FAMILY", description = "Sweeps a policy family over --range on the same"
+      + " arrivals and reports the Pareto frontier of booked on time against walk-in p95/p99: max-wait (limit, strict"
+      + " priority inside), ratio (booked weight), deadline (walk-in target, booked 10 min), booked-time (late limit).")
+  private String sweep;
+
+  @Option(names = "--range", paramLabel = "FROM:TO:STEP", description = "The sweep's parameter values, in minutes"
+      + " or (ratio) the booked weight. Default per family: max-wait 15:180:15, ratio 1:10:1, deadline 10:180:10,"
+      + " booked-time 0:60:5.")
+  private String range;
 
   @Option(names = "--list", description = "Lists the bundled scenarios and exits.")
   private boolean list;
 
+  private BooleanSupplier terminal = Simulator::onTerminal;
   private PrintStream stdout = System.out;
   private PrintStream stderr = System.err;
 
@@ -65,9 +82,15 @@ public final class Simulator implements Callable<Integer> {
 
   /** Runs the command line; returns the exit code (0 ok, 1 failure, 2 bad usage or scenario). */
   static int run(String[] args, PrintStream out, PrintStream err) {
+    return run(args, out, err, Simulator::onTerminal);
+  }
+
+  /** As {@link #run(String[], PrintStream, PrintStream)}; {@code terminal} says whether the output is a terminal. */
+  static int run(String[] args, PrintStream out, PrintStream err, BooleanSupplier terminal) {
     Simulator sim = new Simulator();
     sim.stdout = out;
     sim.stderr = err;
+    sim.terminal = terminal;
     CommandLine cl = new CommandLine(sim)
         .setOut(new PrintWriter(out, true, StandardCharsets.UTF_8))
         .setErr(new PrintWriter(err, true, StandardCharsets.UTF_8))
@@ -123,16 +146,33 @@ public final class Simulator implements Callable<Integer> {
     if (!s.description().isBlank()) {
       stdout.println(s.description());
     }
+    if (sweep != null || range != null) {
+      return sweep(s, stores);
+    }
     long started = System.nanoTime();
-    SimulationResult result = new DaySimulation(stores, WaitEstimator.engine(),
-        quiet ? Progress.none() : Progress.bar(stderr)).run(s);
+    DaySimulation simulation = new DaySimulation(stores, WaitEstimator.engine(),
+        quiet || !terminal.getAsBoolean() ? Progress.none() : Progress.bar(stderr), visitors);
+    SimulationResult result = simulation.run(s);
     double seconds = (System.nanoTime() - started) / 1e9;
-    Reports.Written files = Reports.write(result, out);
+    Reports.Written files = Reports.write(result, out, simulation.visitorRows());
 
     stdout.println();
     stdout.println("Arrivals: " + Reports.arrivalsText(result.arrivals()));
     stdout.println();
     stdout.print(ResultTable.console(result));
+    List<String> recall = new ArrayList<>();
+    for (SimulationResult.PolicyResult p : result.policies()) {
+      recall.add(p.label() + " " + (p.recallShare() == null ? "n/a" : Verdict.pct(p.recallShare())));
+    }
+    stdout.println("Recalling (desk time spent calling visitors who had gone): " + String.join(", ", recall) + ".");
+    stdout.println();
+    stdout.println("Wait estimators, MAE (minutes) / coverage, stated coverage in brackets:");
+    stdout.print(ResultTable.estimatorsConsole(result));
+    stdout.println();
+    stdout.println("Verdict: " + result.verdict().summary());
+    for (Verdict.Standing st : result.verdict().standings()) {
+      stdout.println("  " + st.place() + ". " + st.trade());
+    }
     stdout.println();
     for (int i = 0; i < result.notes().size(); i++) {
       stdout.println((i + 1) + ". " + result.notes().get(i));
@@ -142,7 +182,60 @@ public final class Simulator implements Callable<Integer> {
     stdout.println("HTML report: " + files.html());
     stdout.println("CSV:         " + files.csv());
     stdout.println("JSON:        " + files.json());
+    stdout.println("Estimators:  " + files.estimators());
+    if (files.visitors() != null) {
+      stdout.println("Visitors:    " + files.visitors());
+    }
     return 0;
+  }
+
+  private int sweep(Scenario s, StoreFactory stores) {
+    Sweep.Family family;
+    Sweep.Range values;
+    try {
+      if (sweep == null) {
+        throw new IllegalArgumentException("--range needs --sweep FAMILY");
+      }
+      family = Sweep.Family.of(sweep);
+      values = Sweep.Range.parse(range == null ? family.defaultRange : range);
+    } catch (IllegalArgumentException e) {
+      stderr.println(e.getMessage());
+      return 2;
+    }
+    long started = System.nanoTime();
+    Sweep.SweepResult r = Sweep.run(s, family, values, POLICIES, new DaySimulation(stores, WaitEstimator.engine(),
+        quiet || !terminal.getAsBoolean() ? Progress.none() : Progress.bar(stderr)));
+    double seconds = (System.nanoTime() - started) / 1e9;
+    Path html = Sweep.write(r, out.resolve(s.name()).resolve("sweep-" + family.id).toAbsolutePath().normalize());
+    stdout.println();
+    stdout.printf(Locale.ROOT, "Sweep of %s (%s) over %s, %d policies on the same arrivals:%n", family.id,
+        family.parameter, range == null ? family.defaultRange : range, r.points().size());
+    stdout.println();
+    stdout.print(Sweep.console(r));
+    stdout.println();
+    stdout.println(Sweep.summary(r));
+    stdout.println();
+    stdout.printf(Locale.ROOT, "Simulated in %.1f s.%n", seconds);
+    stdout.println("HTML report: " + html);
+    stdout.println("CSV:         " + html.resolveSibling("sweep.csv"));
+    stdout.println("JSON:        " + html.resolveSibling("sweep.json"));
+    return 0;
+  }
+
+  /**
+   * True when this JVM writes to a terminal: {@link System#console()} is there and, on JDK 22 and
+   * later (where a console exists also for redirected output), says it is a terminal.
+   */
+  static boolean onTerminal() {
+    java.io.Console console = System.console();
+    if (console == null) {
+      return false;
+    }
+    try {
+      return (Boolean) java.io.Console.class.getMethod("isTerminal").invoke(console);
+    } catch (ReflectiveOperationException olderJdk) {
+      return true; // before JDK 22 a console exists only for a terminal
+    }
   }
 
   /** The store factory for a {@code --store} value, or null when unknown. */

@@ -11,17 +11,30 @@ import java.util.function.DoubleFunction;
  * is printed with a fixed format, so the same data gives the same bytes.
  */
 final class SvgChart {
-  private static final int WIDTH = 760;
-  private static final int HEIGHT = 300;
-  private static final int LEFT = 60;
-  private static final int RIGHT = 170;
+  private static final int WIDTH = 560;
+  private static final int HEIGHT = 320;
+  private static final int LEFT = 56;
+  private static final int RIGHT = 150;
   private static final int TOP = 30;
   private static final int BOTTOM = 46;
   private static final String[] COLOURS = {
       "#1f77b4", "#d62728", "#2ca02c", "#ff7f0e", "#9467bd", "#8c564b", "#e377c2", "#7f7f7f", "#17becf", "#bcbd22"};
 
-  /** One line: points {@code (x[i], y[i])}. */
-  record Series(String name, double[] x, double[] y) {}
+  /**
+   * One line: points {@code (x[i], y[i])}, dashed or solid. Lines are drawn thickest first, so a
+   * line lying on top of another leaves the one below visible at its edges; a line identical to
+   * an earlier one says so in the legend.
+   */
+  record Series(String name, double[] x, double[] y, boolean dashed) {
+    Series(String name, double[] x, double[] y) {
+      this(name, x, y, false);
+    }
+  }
+
+  /** Fixed axis ends, so that small multiples share their scales; null leaves an end to the data. */
+  record Scale(Double xMax, Double yMax) {
+    static final Scale AUTO = new Scale(null, null);
+  }
 
   /** An axis: the title and how a tick value is printed; {@code ticks} null means rounded numeric ticks. */
   record Axis(String title, DoubleFunction<String> format, double[] ticks) {
@@ -33,6 +46,25 @@ final class SvgChart {
   private SvgChart() {}
 
   static String lines(String title, Axis xAxis, Axis yAxis, List<Series> series) {
+    return lines(title, xAxis, yAxis, series, Scale.AUTO);
+  }
+
+  static String lines(String title, Axis xAxis, Axis yAxis, List<Series> series, Scale scale) {
+    return chart(title, xAxis, yAxis, series, List.of(), scale);
+  }
+
+  /**
+   * A point of a scatter chart: {@code marked} points are drawn as filled diamonds with their label,
+   * the others as small circles; {@code linked} points are joined in order by a line (a frontier).
+   */
+  record Point(String label, double x, double y, boolean marked, boolean linked) {}
+
+  static String scatter(String title, Axis xAxis, Axis yAxis, List<Point> points) {
+    return chart(title, xAxis, yAxis, List.of(), points, Scale.AUTO);
+  }
+
+  private static String chart(String title, Axis xAxis, Axis yAxis, List<Series> series, List<Point> points,
+      Scale scale) {
     double xMin = Double.POSITIVE_INFINITY;
     double xMax = Double.NEGATIVE_INFINITY;
     double yMax = 0;
@@ -42,6 +74,17 @@ final class SvgChart {
         xMax = Math.max(xMax, s.x()[i]);
         yMax = Math.max(yMax, s.y()[i]);
       }
+    }
+    for (Point p : points) {
+      xMin = Math.min(xMin, p.x());
+      xMax = Math.max(xMax, p.x());
+      yMax = Math.max(yMax, p.y());
+    }
+    if (scale.xMax() != null) {
+      xMax = Math.max(xMax, scale.xMax());
+    }
+    if (scale.yMax() != null) {
+      yMax = Math.max(yMax, scale.yMax());
     }
     if (!(xMax > xMin)) {
       xMin = Double.isInfinite(xMin) ? 0 : xMin;
@@ -57,8 +100,8 @@ final class SvgChart {
     Frame f = new Frame(xMin, xMax, yTop);
 
     StringBuilder svg = new StringBuilder();
-    svg.append(String.format(Locale.ROOT, "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"%d\" height=\"%d\""
-        + " viewBox=\"0 0 %d %d\" role=\"img\" aria-label=\"%s\">\n", WIDTH, HEIGHT, WIDTH, HEIGHT, Html.escape(title)));
+    svg.append(String.format(Locale.ROOT, "<svg xmlns=\"http://www.w3.org/2000/svg\" class=\"chart\""
+        + " viewBox=\"0 0 %d %d\" role=\"img\" aria-label=\"%s\">\n", WIDTH, HEIGHT, Html.escape(title)));
     svg.append(String.format(Locale.ROOT, "<text x=\"%d\" y=\"18\" class=\"title\">%s</text>\n", LEFT,
         Html.escape(title)));
     for (double t : yTicks) {
@@ -86,19 +129,79 @@ final class SvgChart {
     for (int i = 0; i < series.size(); i++) {
       Series s = series.get(i);
       String colour = COLOURS[i % COLOURS.length];
-      StringBuilder points = new StringBuilder();
+      StringBuilder path = new StringBuilder();
       for (int k = 0; k < s.x().length; k++) {
-        points.append(k == 0 ? "" : " ").append(String.format(Locale.ROOT, "%.1f,%.1f", f.x(s.x()[k]), f.y(s.y()[k])));
+        path.append(k == 0 ? "" : " ").append(String.format(Locale.ROOT, "%.1f,%.1f", f.x(s.x()[k]), f.y(s.y()[k])));
       }
-      svg.append(String.format(Locale.ROOT, "<polyline fill=\"none\" stroke=\"%s\" stroke-width=\"1.6\" points=\"%s\">"
-          + "<title>%s</title></polyline>\n", colour, points, Html.escape(s.name())));
-      int ly = TOP + 8 + 18 * i;
-      svg.append(String.format(Locale.ROOT, "<line x1=\"%d\" y1=\"%d\" x2=\"%d\" y2=\"%d\" stroke=\"%s\""
-          + " stroke-width=\"3\"/><text x=\"%d\" y=\"%d\" class=\"legend\">%s</text>\n", WIDTH - RIGHT + 12, ly,
-          WIDTH - RIGHT + 32, ly, colour, WIDTH - RIGHT + 38, ly + 4, Html.escape(s.name())));
+      double width = Math.max(1.4, 4.2 - 0.8 * i); // thickest first: a line on top leaves the one below visible
+      String dash = s.dashed() ? " stroke-dasharray=\"6 4\"" : "";
+      String name = s.name();
+      for (int k = 0; k < i; k++) {
+        if (java.util.Arrays.equals(series.get(k).x(), s.x()) && java.util.Arrays.equals(series.get(k).y(), s.y())) {
+          name += " (= " + series.get(k).name() + ")";
+          break;
+        }
+      }
+      svg.append(String.format(Locale.ROOT, "<polyline fill=\"none\" stroke=\"%s\" stroke-width=\"%.1f\"%s"
+          + " stroke-linejoin=\"round\" points=\"%s\"><title>%s</title></polyline>\n", colour, width, dash, path,
+          Html.escape(name)));
+      legend(svg, i, colour, dash, name);
+    }
+    List<Point> linked = new ArrayList<>(points.stream().filter(Point::linked).toList());
+    linked.sort(java.util.Comparator.comparingDouble(Point::x));
+    for (int i = 0; i + 1 < linked.size(); i++) {
+      Point p = linked.get(i);
+      Point q = linked.get(i + 1);
+      svg.append(String.format(Locale.ROOT, "<line x1=\"%.1f\" y1=\"%.1f\" x2=\"%.1f\" y2=\"%.1f\""
+          + " class=\"frontier\"/>\n", f.x(p.x()), f.y(p.y()), f.x(q.x()), f.y(q.y())));
+    }
+    int marked = 0;
+    List<Point> drawn = new ArrayList<>();
+    for (Point p : points) {
+      double x = f.x(p.x());
+      double y = f.y(p.y());
+      if (p.marked()) {
+        String colour = COLOURS[(marked + 1) % COLOURS.length];
+        Point same = drawn.stream().filter(d -> d.x() == p.x() && d.y() == p.y()).findFirst().orElse(null);
+        if (same == null) {
+          svg.append(String.format(Locale.ROOT, "<path d=\"M%.1f %.1fl6 6l-6 6l-6 -6z\" fill=\"%s\"%s><title>%s"
+              + "</title></path>\n", x, y - 6, colour, p.linked() ? " stroke=\"#000\" stroke-width=\"1.5\"" : "",
+              Html.escape(p.label())));
+        } else { // on top of an earlier one: a larger hollow diamond around it, so both stay visible
+          svg.append(String.format(Locale.ROOT, "<path d=\"M%.1f %.1fl10 10l-10 10l-10 -10z\" fill=\"none\""
+              + " stroke=\"%s\" stroke-width=\"2\"><title>%s</title></path>\n", x, y - 10, colour,
+              Html.escape(p.label())));
+        }
+        legend(svg, marked, colour, null, same == null ? p.label() : p.label() + " (= " + same.label() + ")");
+        drawn.add(p);
+        marked++;
+      } else {
+        svg.append(String.format(Locale.ROOT, "<circle cx=\"%.1f\" cy=\"%.1f\" r=\"%s\" class=\"%s\"><title>%s"
+            + "</title></circle>\n", x, y, p.linked() ? "4" : "3", p.linked() ? "pareto" : "point",
+            Html.escape(p.label())));
+        if (p.linked()) {
+          String[] words = p.label().split(" ");
+          svg.append(String.format(Locale.ROOT, "<text x=\"%.1f\" y=\"%.1f\" class=\"tick\">%s</text>\n", x + 6,
+              y + 12, Html.escape(words[words.length - 1])));
+        }
+      }
     }
     svg.append("</svg>\n");
     return svg.toString();
+  }
+
+  private static void legend(StringBuilder svg, int i, String colour, String dash, String name) {
+    int ly = TOP + 8 + 18 * i;
+    String shown = name.length() > 24 ? name.substring(0, 23) + "…" : name;
+    if (dash == null) {
+      svg.append(String.format(Locale.ROOT, "<path d=\"M%d %dl6 6l-6 6l-6 -6z\" fill=\"%s\"/>", WIDTH - RIGHT + 22,
+          ly - 6, colour));
+    } else {
+      svg.append(String.format(Locale.ROOT, "<line x1=\"%d\" y1=\"%d\" x2=\"%d\" y2=\"%d\" stroke=\"%s\""
+          + " stroke-width=\"3\"%s/>", WIDTH - RIGHT + 12, ly, WIDTH - RIGHT + 32, ly, colour, dash));
+    }
+    svg.append(String.format(Locale.ROOT, "<text x=\"%d\" y=\"%d\" class=\"legend\">%s<title>%s</title></text>\n",
+        WIDTH - RIGHT + 38, ly + 4, Html.escape(shown), Html.escape(name)));
   }
 
   private record Frame(double xMin, double xMax, double yMax) {

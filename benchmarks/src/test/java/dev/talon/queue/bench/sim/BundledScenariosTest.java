@@ -53,7 +53,13 @@ class BundledScenariosTest {
       if (scenario.warmUpMinutes() == 0) {
         assertThat(all.arrived() + r.arrivals().bookingsNotKept()).isEqualTo(r.arrivals().visitors());
       }
-      assertThat(p.queue().minutes()).isNotEmpty();
+      assertThat(p.profile().minuteOfDay()).isNotEmpty().hasSizeLessThanOrEqualTo(24 * 60);
+      assertThat(p.estimators()).extracting(SimulationResult.EstimatorResult::name)
+          .startsWith("engine", "queue-length");
+      for (ClassResult c : p.classes()) {
+        assertThat(c.ticketed()).as("%s/%s", p.label(), c.cls()).isEqualTo(c.arrived() - c.refused());
+        assertThat(c.censored()).isLessThanOrEqualTo(c.ticketed());
+      }
     }
   }
 

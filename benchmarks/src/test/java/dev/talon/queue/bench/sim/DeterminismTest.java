@@ -43,6 +43,7 @@ class DeterminismTest {
 
     assertThat(fifo.row("all").served()).isGreaterThan(1000);
     assertThat(bookedFirst.classes()).isEqualTo(fifo.classes());
-    assertThat(bookedFirst.queue()).isEqualTo(fifo.queue());
+    assertThat(bookedFirst.profile()).isEqualTo(fifo.profile());
+    assertThat(bookedFirst.estimators()).isEqualTo(fifo.estimators());
   }
 }

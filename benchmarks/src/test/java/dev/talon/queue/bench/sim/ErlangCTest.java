@@ -50,6 +50,24 @@ class ErlangCTest {
   }
 
   /**
+   * The bundled validation scenario as the README runs it (200 days, about 173,000 visitors): its
+   * mean wait stays within 2% of Erlang C's 1.125 minutes, and the estimator comparison runs along.
+   */
+  @Test
+  void meanWait_bundledMmcValidationScenario_withinTwoPercentOfErlangC() {
+    Scenario mmc = TestScenarios.READER.bundled("mmc-validation");
+
+    SimulationResult.PolicyResult fifo = new DaySimulation(TestScenarios.DISCARDING, WaitEstimator.engine(),
+        Progress.none()).run(mmc).policies().get(0);
+
+    double expected = erlangCMeanWait(36 / 60.0, 1 / 2.0, 2);
+    assertThat(expected).isCloseTo(1.125, within(1e-9));
+    assertThat(fifo.row("all").served()).isGreaterThan(170_000);
+    assertThat(fifo.row("all").waitMean()).isCloseTo(expected, withinPercentage(2));
+    assertThat(fifo.estimator("queue-length").coverage()).isCloseTo(0.8, within(0.03));
+  }
+
+  /**
    * With one desk and FIFO, the wait of each visitor follows from the arrival and service times
    * alone (Lindley's recursion: W[n+1] = max(0, W[n] + S[n] - (A[n+1] - A[n]))). The waits the
    * engine's history shows must equal it to the nanosecond, for every visitor.

@@ -2,9 +2,11 @@ package dev.talon.queue.bench.sim;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.talon.queue.DeskState;
 import dev.talon.queue.QueueEvent;
 import dev.talon.queue.QueueEvent.BookingCheckedIn;
 import dev.talon.queue.QueueEvent.BookingMade;
+import dev.talon.queue.QueueEvent.DeskStateChanged;
 import dev.talon.queue.QueueEvent.ServiceFinished;
 import dev.talon.queue.QueueEvent.TicketCalled;
 import dev.talon.queue.QueueEvent.TicketCancelled;
@@ -77,6 +79,74 @@ class PolicyRunTest {
     assertThat(byDesk1).anyMatch(c -> c.at().isBefore(closes));
     assertThat(byDesk1).anyMatch(c -> !c.at().isBefore(opens));
     assertThat(byDesk1).noneMatch(c -> !c.at().isBefore(closes) && c.at().isBefore(opens));
+  }
+
+  @Test
+  void deskClosedForLunch_engineIsToldPausedThenOpenAndEveryDeskClosedAfterClosing() {
+    Scenario s = scenario(50, 4, """
+        , "changes": [ { "at": "11:00", "closeDesks": ["1"] }, { "at": "12:00", "openDesks": ["1"] },
+                       { "at": "12:30", "closeDesks": ["2"] } ]""");
+    ArrivalPlan plan = ArrivalPlan.generate(s);
+    Instant opening = plan.instant(plan.opensAt(0));
+    Instant lunch = plan.instant(plan.at(0, LocalTime.of(11, 0)));
+    Instant back = plan.instant(plan.at(0, LocalTime.of(12, 0)));
+    Instant gone = plan.instant(plan.at(0, LocalTime.of(12, 30)));
+    Instant closing = plan.instant(plan.closesAt(0));
+
+    run(s);
+
+    List<DeskStateChanged> desk1 = deskStates(stores.events(0), "1");
+    assertThat(desk1).extracting(DeskStateChanged::state)
+        .containsExactly(DeskState.CLOSED, DeskState.OPEN, DeskState.PAUSED, DeskState.OPEN, DeskState.CLOSED);
+    assertThat(desk1.get(1).at()).isEqualTo(opening);
+    assertThat(desk1.get(2).at()).isEqualTo(lunch);
+    assertThat(desk1.get(2).reason()).isEqualTo(PolicyRun.BREAK_REASON);
+    assertThat(desk1.get(3).at()).isEqualTo(back);
+    assertThat(desk1.get(4).at()).isAfterOrEqualTo(closing);
+    List<DeskStateChanged> desk2 = deskStates(stores.events(0), "2");
+    assertThat(desk2).extracting(DeskStateChanged::state)
+        .containsExactly(DeskState.CLOSED, DeskState.OPEN, DeskState.CLOSED); // never reopens: closed, not paused
+    assertThat(desk2.get(2).at()).isEqualTo(gone);
+  }
+
+  @Test
+  void deskClosures_reachTheEngine_soSixOfTenDesksEstimateLikeSixDesks() {
+    // The repro pair of issue 13 in small: the same load served by six desks, declared as ten of
+    // which four close at 00:01, or as six. The waits are the same, and so must be the estimates.
+    Scenario tenClosingFour = TestScenarios.READER.parse("""
+        { "name": "ten", "seed": 9, "days": 1, "hours": { "opens": "00:00", "closes": "24:00" }, "warmUpMinutes": 120,
+          "services": [ { "code": "s", "prefix": "M", "serviceMinutes": { "type": "exponential", "mean": 5 },
+                          "arrivalsPerHour": { "00:00": 60 } } ],
+          "desks": [ %s ],
+          "changes": [ { "at": "00:01", "closeDesks": ["7", "8", "9", "10"] } ],
+          "policies": [ { "type": "fifo" } ] }""".formatted(desks(10)), "ten");
+    Scenario six = TestScenarios.READER.parse("""
+        { "name": "six", "seed": 9, "days": 1, "hours": { "opens": "00:00", "closes": "24:00" }, "warmUpMinutes": 120,
+          "services": [ { "code": "s", "prefix": "M", "serviceMinutes": { "type": "exponential", "mean": 5 },
+                          "arrivalsPerHour": { "00:00": 60 } } ],
+          "desks": [ %s ],
+          "policies": [ { "type": "fifo" } ] }""".formatted(desks(6)), "six");
+
+    ClassResult ten = all(run(tenClosingFour));
+    ClassResult sixDesks = all(run(six));
+
+    assertThat(ten.waitMean()).isEqualTo(sixDesks.waitMean());
+    assertThat(ten.estimated()).isPositive().isEqualTo(sixDesks.estimated());
+    assertThat(ten.estimateMae()).isEqualTo(sixDesks.estimateMae());
+    assertThat(ten.estimateInRange()).isEqualTo(sixDesks.estimateInRange());
+  }
+
+  private static String desks(int n) {
+    StringBuilder sb = new StringBuilder();
+    for (int i = 1; i <= n; i++) {
+      sb.append(i > 1 ? "," : "").append("{\"id\":\"").append(i).append("\",\"services\":[\"s\"]}");
+    }
+    return sb.toString();
+  }
+
+  private static List<DeskStateChanged> deskStates(List<QueueEvent> events, String desk) {
+    return events.stream().filter(e -> e instanceof DeskStateChanged d && d.desk().equals(desk))
+        .map(e -> (DeskStateChanged) e).toList();
   }
 
   @Test

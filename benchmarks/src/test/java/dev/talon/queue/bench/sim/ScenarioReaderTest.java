@@ -71,6 +71,15 @@ class ScenarioReaderTest {
     assertThat(s.policies()).extracting(Scenario.PolicySpec::label).containsExactly("fifo", "booked first");
     assertThat(s.windowMinutes()).isEqualTo(15);
     assertThat(s.onTimeMinutes()).isEqualTo(10);
+    assertThat(s.serviceLevelMinutes()).isEqualTo(30); // the verdict's default wait target
+  }
+
+  @Test
+  void parse_serviceLevelMinutes_isReadAndANegativeOneIsRefusedWithItsPath() {
+    ObjectNode root = valid();
+    root.putObject("report").put("serviceLevelMinutes", 20);
+    assertThat(READER.parse(root.toString(), "case.json").serviceLevelMinutes()).isEqualTo(20);
+    assertFails(s -> s.putObject("report").put("serviceLevelMinutes", -5), "$.report.serviceLevelMinutes", "-5");
   }
 
   @Test

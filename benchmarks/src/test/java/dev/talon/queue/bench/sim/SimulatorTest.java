@@ -37,21 +37,54 @@ class SimulatorTest {
         .contains("Talon day simulator: booking-dropped-morning")
         .containsPattern("policy +class +arrived +served")
         .containsPattern("booked-first +booked")
-        .contains("HTML report: " + html);
+        .contains("HTML report: " + html)
+        .containsPattern("policy +compared +censored +engine \\(90%\\) +queue-length \\(80%\\)")
+        .contains("Verdict: On this scenario ");
     String report = Files.readString(html);
-    assertThat(report).startsWith("<!DOCTYPE html>").contains("<svg").contains("Wait distribution: walk-in")
-        .contains("Waiting tickets: booked-first").doesNotContain("<script");
+    assertThat(report).startsWith("<!DOCTYPE html>").contains("<svg").contains("<section id=\"verdict\">")
+        .contains("Waits: fifo", "Waits: booked-first", "Waiting tickets: booked-first").doesNotContain("<script");
+    assertThat(report.indexOf("id=\"verdict\"")).isLessThan(report.indexOf("<svg"));
     assertThat(dir.resolve("booking-dropped-morning").resolve("results.csv")).exists();
+    assertThat(dir.resolve("booking-dropped-morning").resolve("estimators.csv")).exists();
+    assertThat(dir.resolve("booking-dropped-morning").resolve("visitors.csv")).doesNotExist();
+    assertThat(Files.readString(dir.resolve("booking-dropped-morning").resolve("results.json")))
+        .containsPattern("\"estimators\" : \\[\\s+\\{\\s+\"name\" : \"engine\",\\s+\"mae\" : [0-9.]+,\\s+"
+            + "\"coverage\" : [0-9.]+,\\s+\"statedCoverage\" : 0\\.[0-9]+\\s+\\}")
+        .contains("\"name\" : \"queue-length\"");
     assertThat(stderr()).isEmpty(); // --quiet: no progress bar
   }
 
   @Test
-  void main_withoutQuiet_drawsAProgressBarOnStandardError(@TempDir Path dir) {
-    int code = run("booking-only-day", "-o", dir.toString());
+  void main_withoutQuietOnATerminal_drawsAProgressBarOnStandardError(@TempDir Path dir) {
+    int code = Simulator.run(new String[] {"booking-only-day", "-o", dir.toString()},
+        new PrintStream(out, true, StandardCharsets.UTF_8), new PrintStream(err, true, StandardCharsets.UTF_8),
+        () -> true);
 
     assertThat(code).isZero();
     assertThat(stderr()).contains("policy 2/2 booked-first").contains("100%");
     assertThat(stdout()).doesNotContain("[#");
+  }
+
+  @Test
+  void main_withoutQuietNotOnATerminal_writesNoProgressBar(@TempDir Path dir) {
+    int code = Simulator.run(new String[] {"booking-only-day", "-o", dir.toString()},
+        new PrintStream(out, true, StandardCharsets.UTF_8), new PrintStream(err, true, StandardCharsets.UTF_8),
+        () -> false);
+
+    assertThat(code).isZero();
+    assertThat(stderr()).doesNotContain("\r").doesNotContain("[#").isEmpty();
+  }
+
+  @Test
+  void main_visitorsFlag_writesOneRowPerVisitorAndPolicy(@TempDir Path dir) throws Exception {
+    int code = run("booking-only-day", "-o", dir.toString(), "--quiet", "--visitors");
+
+    assertThat(code).as(stderr()).isZero();
+    java.util.List<String> lines = Files.readAllLines(dir.resolve("booking-only-day").resolve("visitors.csv"));
+    assertThat(lines.get(0)).startsWith("policy,visitor,day,service,class");
+    assertThat(lines.stream().filter(l -> l.startsWith("fifo,")).count())
+        .isEqualTo(lines.stream().filter(l -> l.startsWith("booked-first,")).count())
+        .isGreaterThan(100);
   }
 
   @Test

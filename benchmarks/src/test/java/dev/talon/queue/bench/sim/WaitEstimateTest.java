@@ -45,15 +45,16 @@ class WaitEstimateTest {
     SimulationResult r = run((branch, ticket) -> Optional.of(new WaitEstimator.Estimate(five, Duration.ZERO, five)));
 
     ArrivalPlan plan = ArrivalPlan.generate(scenario);
-    List<Double> waits = actualWaits(plan.instant(plan.countedFrom()));
+    // Only tickets that waited at issue get estimates (one called at once has no wait to estimate).
+    List<Double> waits = actualWaits(plan.instant(plan.countedFrom())).stream().filter(w -> w > 0).toList();
     double mae = waits.stream().mapToDouble(w -> Math.abs(w - 5)).average().orElseThrow();
     double inRange = waits.stream().filter(w -> w <= 5).count() / (double) waits.size();
     ClassResult all = r.policies().get(0).row("all");
-    assertThat(all.estimated()).isEqualTo(all.served()).isEqualTo(waits.size());
+    assertThat(all.estimated()).isEqualTo(waits.size()).isLessThan(all.served()).isGreaterThan(100);
     assertThat(all.estimateMae()).isCloseTo(mae, offset(0.001));
     assertThat(all.estimateInRange()).isCloseTo(inRange, offset(0.001));
     assertThat(inRange).isBetween(0.05, 0.995); // the check can fail both ways
-    assertThat(r.notes()).noneMatch(n -> n.contains("n/a"));
+    assertThat(r.notes()).noneMatch(n -> n.startsWith("Est. MAE / in range: n/a"));
   }
 
   @Test
