@@ -7,6 +7,7 @@ import dev.talon.queue.Branch;
 import dev.talon.queue.Desk;
 import dev.talon.queue.IssueRequest;
 import dev.talon.queue.QueueEvent;
+import dev.talon.queue.Talon;
 import dev.talon.queue.Ticket;
 import dev.talon.queue.TicketState;
 import dev.talon.queue.TransferRequest;
@@ -49,11 +50,19 @@ public final class Driver {
   private final TreeMap<Long, String> codes = new TreeMap<>();
   private final List<Op> applied = new ArrayList<>();
 
+  /** Told of every op this driver applied (for running a second engine in lockstep); null for none. */
+  private java.util.function.Consumer<Step> follower;
+
   private Driver(Scenario sc, EventStore store, ManualClock clock, boolean withModel) {
+    this(sc, store, clock, withModel, Talon::build);
+  }
+
+  private Driver(Scenario sc, EventStore store, ManualClock clock, boolean withModel,
+      java.util.function.Function<Talon, Branch> build) {
     this.sc = sc;
     this.store = store;
     this.clock = clock;
-    this.branch = sc.open(store, clock);
+    this.branch = build.apply(sc.builder(store, clock));
     this.model = withModel ? sc.model(codes::get) : null;
     this.checker = new InvariantChecker(sc.slots(), sc.limits(), sc.desks());
   }
@@ -66,6 +75,20 @@ public final class Driver {
   /** A new or recovered branch on the store, without a model. */
   public static Driver engineOnly(Scenario sc, EventStore store) {
     return new Driver(sc, store, QueueClock.manual(sc.start()), false);
+  }
+
+  /**
+   * A new or recovered branch on the store, without a model, built by {@code build} from the
+   * scenario's builder (which may set more options, such as the durability, or open another engine
+   * with the same configuration).
+   */
+  public static Driver engineOnly(Scenario sc, EventStore store, java.util.function.Function<Talon, Branch> build) {
+    return new Driver(sc, store, QueueClock.manual(sc.start()), false, build);
+  }
+
+  /** Calls {@code follower} after every op this driver applies (also those of {@link #drain()}); null for none. */
+  public void follow(java.util.function.Consumer<Step> follower) {
+    this.follower = follower;
   }
 
   /**
@@ -138,7 +161,11 @@ public final class Driver {
     learn(engine.value());
     Outcome expected = model == null ? null : model.apply(op);
     applied.add(op);
-    return new Step(op, engine, expected);
+    Step step = new Step(op, engine, expected);
+    if (follower != null) {
+      follower.accept(step);
+    }
+    return step;
   }
 
   /** Applies the op and checks the result against the model and the invariants. */

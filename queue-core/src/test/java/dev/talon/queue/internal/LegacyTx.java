@@ -1,0 +1,593 @@
+// Test-scope oracle: the engine before issue 12, kept only for DifferentialTest.
+package dev.talon.queue.internal;
+
+import dev.talon.queue.AdmissionMode;
+import dev.talon.queue.AdmissionRefusedException;
+import dev.talon.queue.BookRequest;
+import dev.talon.queue.Booking;
+import dev.talon.queue.BookingState;
+import dev.talon.queue.CapacityExceededException;
+import dev.talon.queue.CheckInRefusedException;
+import dev.talon.queue.ClockWentBackwardsException;
+import dev.talon.queue.Desk;
+import dev.talon.queue.DeskState;
+import dev.talon.queue.PostponeReturn;
+import dev.talon.queue.ServiceLevel;
+import dev.talon.queue.TransferRequest;
+import dev.talon.queue.IllegalTransitionException;
+import dev.talon.queue.InvalidRequestException;
+import dev.talon.queue.IssueRequest;
+import dev.talon.queue.LateArrival;
+import dev.talon.queue.OpeningHours;
+import dev.talon.queue.Origin;
+import dev.talon.queue.OutOfHoursException;
+import dev.talon.queue.QueueEvent;
+import dev.talon.queue.QueueEvent.AdmissionModeChanged;
+import dev.talon.queue.QueueEvent.AutoCallChanged;
+import dev.talon.queue.QueueEvent.DeskStateChanged;
+import dev.talon.queue.QueueEvent.HeadsUp;
+import dev.talon.queue.QueueEvent.ServiceLevelBreached;
+import dev.talon.queue.QueueEvent.TicketPostponed;
+import dev.talon.queue.QueueEvent.TicketResumed;
+import dev.talon.queue.QueueEvent.TicketTransferred;
+import dev.talon.queue.QueueEvent.BookingCancelled;
+import dev.talon.queue.QueueEvent.BookingCheckedIn;
+import dev.talon.queue.QueueEvent.BookingExpired;
+import dev.talon.queue.QueueEvent.BookingMade;
+import dev.talon.queue.QueueEvent.CallReturned;
+import dev.talon.queue.QueueEvent.DayStarted;
+import dev.talon.queue.QueueEvent.ServiceFinished;
+import dev.talon.queue.QueueEvent.ServiceStarted;
+import dev.talon.queue.QueueEvent.TicketCalled;
+import dev.talon.queue.QueueEvent.TicketCancelled;
+import dev.talon.queue.QueueEvent.TicketIssued;
+import dev.talon.queue.QueueEvent.TicketNoShow;
+import dev.talon.queue.QueueEvent.TicketRecalled;
+import dev.talon.queue.QueueEvent.WindowRotated;
+import dev.talon.queue.Ticket;
+import dev.talon.queue.TicketState;
+import dev.talon.queue.UnknownBookingException;
+import dev.talon.queue.UnknownDeskException;
+import dev.talon.queue.UnknownServiceException;
+import dev.talon.queue.UnknownTicketException;
+import dev.talon.queue.spi.LineView;
+import dev.talon.queue.spi.TicketFacts;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.time.LocalDateTime;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * One attempt of one operation: reads the draft, validates, and emits the events of the
+ * operation (after the clock catch-up events), applying each to the draft as it goes. A
+ * validation failure throws before anything is published, so a refused operation changes
+ * nothing. Pure with respect to the engine: the only outside input is {@code now}.
+ */
+final class LegacyTx {
+  final LegacyDraft d;
+  final Instant now;
+  final List<QueueEvent> events = new ArrayList<>(2);
+
+  LegacyTx(LegacyDraft d, Instant now) {
+    this.d = d;
+    this.now = now;
+  }
+
+  private long next() {
+    return d.seq + 1;
+  }
+
+  private void emit(QueueEvent e) {
+    d.apply(e);
+    events.add(e);
+  }
+
+  // ---------------------------------------------------------------- the clock
+
+  /** Emits the events that the passage of time implies: a new day, a new window, expiries. */
+  void catchUp() {
+    if (d.lastAt != null && now.isBefore(d.lastAt)) {
+      throw new ClockWentBackwardsException("the clock went backwards: it reads " + now
+          + " but branch " + d.config.branchId() + " has already acted at " + d.lastAt);
+    }
+    if (d.day == null || !now.isBefore(d.dayEndsAt)) {
+      emit(new DayStarted(next(), now, d.calendar.dayOf(now)));
+    }
+    if (d.window < 0 || !now.isBefore(d.windowEndsAt)) {
+      long w = d.calendar.windowIndex(now);
+      emit(new WindowRotated(next(), now, w, d.calendar.windowStart(w)));
+    }
+    if (!d.windows.isEmpty() && !d.windows.get(d.windows.firstKey()).expiresAt().isAfter(now)) {
+      expireDue(); // windows are keyed in time order: nothing expires before the first one does
+    }
+    if (!d.postponed.isEmpty()) {
+      resumeDue();
+    }
+  }
+
+  private void resumeDue() {
+    List<Long> due = new ArrayList<>(0); // no backing array until a postponement is actually due
+    d.postponed.forEach((id, until) -> {
+      if (!until.isAfter(now)) {
+        due.add(id);
+      }
+    });
+    for (long id : due) {
+      resumed(d.tickets.get(id));
+    }
+  }
+
+  private void resumed(Ticket t) {
+    PostponeReturn rule = d.config.limits().postponeReturn();
+    String line = rule == PostponeReturn.RAISE_CLASS ? d.config.limits().postponeRaiseTo() : t.line();
+    long joinSeq = rule == PostponeReturn.KEEP_PLACE ? t.joinSeq() : d.nextJoinSeq;
+    emit(new TicketResumed(next(), now, t.id(), line, joinSeq));
+  }
+
+  // ---------------------------------------------------------------- after every operation
+
+  /**
+   * What follows any operation: free desks with auto-call call, then heads-up and service-level
+   * events fire once for what crossed their thresholds. Runs only when configured.
+   */
+  void afterOp() {
+    autoCall();
+    if (d.config.limits().headsUpAhead() > 0 || !d.config.limits().headsUpWait().isZero()) {
+      headsUp();
+    }
+    if (!d.config.serviceLevels().isEmpty()) {
+      serviceLevels();
+    }
+  }
+
+  private void autoCall() {
+    List<Desk> desks = d.config.desks();
+    for (int i = 0; i < desks.size(); i++) {
+      LegacyFloor.Desk status = d.desks[i];
+      if (status.autoCall() && status.state() == DeskState.OPEN && status.current() == 0) {
+        callNext(desks.get(i).id());
+      }
+    }
+  }
+
+  private void headsUp() {
+    int maxAhead = d.config.limits().headsUpAhead();
+    double maxWait = d.config.limits().headsUpWait().toMillis() / 1000.0;
+    for (int s = 0; s < d.config.services().size(); s++) {
+      String service = d.config.services().get(s).code();
+      if (d.waitingFor(s) == 0) {
+        continue;
+      }
+      Desk desk = LegacyEstimator.virtualDesk(d, service);
+      int[] open = LegacyEstimator.desks(d, service);
+      int limit = Math.max(maxAhead + 1, 1);
+      if (maxWait > 0) {
+        double perTicket = d.serviceMean[s] / Math.max(1, open[0]);
+        limit = Math.max(limit, (int) Math.min(10_000, Math.ceil(maxWait / Math.max(perTicket, 1e-3)) + open[1] + 1));
+      }
+      List<Ticket> order = LegacyEstimator.callOrder(d, desk, now, limit, -1);
+      for (int k = 0; k < order.size(); k++) {
+        Ticket t = order.get(k);
+        if (!t.service().equals(service) || d.notified.containsKey(t.id())) {
+          continue;
+        }
+        double expected = LegacyEstimator.waitSeconds(d, service, order.subList(0, k), open[0], open[1])[0];
+        if ((maxAhead > 0 && k <= maxAhead) || (maxWait > 0 && expected <= maxWait)) {
+          emit(new HeadsUp(next(), now, t.id(), k, LegacyEstimator.seconds(expected)));
+        }
+      }
+    }
+  }
+
+  private void serviceLevels() {
+    for (var entry : d.config.serviceLevels().entrySet()) {
+      String service = entry.getKey();
+      ServiceLevel level = entry.getValue();
+      int s = d.config.indexOf(service);
+      if (level.maxWait() != null) {
+        List<Ticket> late = new ArrayList<>();
+        for (LegacyLine l : d.lines) {
+          if (l.service().equals(service) && l.waiting() > 0) {
+            l.ids().forEach(id -> {
+              Ticket t = d.tickets.get(id);
+              if (t.state() == TicketState.WAITING && !d.breached.containsKey(id)
+                  && now.isAfter(t.issuedAt().plus(level.maxWait()))) {
+                late.add(t);
+              }
+            });
+          }
+        }
+        late.sort((a, b) -> Long.compare(a.id(), b.id()));
+        for (Ticket t : late) {
+          emit(new ServiceLevelBreached(next(), now, service, ServiceLevel.Target.WAIT, t.id(),
+              Duration.between(t.issuedAt(), now).toSeconds(), level.maxWait().toSeconds()));
+        }
+      }
+      if (level.maxServiceTime() != null) {
+        for (LegacyFloor.Desk desk : d.desks) {
+          Ticket t = d.ticket(desk.current());
+          if (t != null && t.service().equals(service) && t.state() == TicketState.SERVING
+              && !d.breached.containsKey(t.id()) && now.isAfter(t.startedAt().plus(level.maxServiceTime()))) {
+            emit(new ServiceLevelBreached(next(), now, service, ServiceLevel.Target.SERVICE_TIME, t.id(),
+                Duration.between(t.startedAt(), now).toSeconds(), level.maxServiceTime().toSeconds()));
+          }
+        }
+      }
+      if (level.maxLineLength() > 0 && !d.lineBreached[s] && d.waitingFor(s) > level.maxLineLength()) {
+        emit(new ServiceLevelBreached(next(), now, service, ServiceLevel.Target.LINE_LENGTH, 0, d.waitingFor(s),
+            level.maxLineLength()));
+      }
+    }
+  }
+
+  private void expireDue() {
+    List<Long> due = null;
+    var it = d.windows.values();
+    while (it.hasNext()) {
+      LegacyWindowBookings w = it.next();
+      if (w.expiresAt().isAfter(now)) {
+        break;
+      }
+      if (!w.pending().isEmpty()) {
+        if (due == null) {
+          due = new ArrayList<>();
+        }
+        for (long id : w.pending().toArray()) {
+          due.add(id);
+        }
+      }
+    }
+    if (due != null) {
+      for (long id : due) {
+        emit(new BookingExpired(next(), now, id));
+      }
+    }
+  }
+
+  // ---------------------------------------------------------------- commands
+
+  Ticket issue(IssueRequest r) {
+    int svc = service(r.service());
+    if (d.mode == AdmissionMode.BOOKING_ONLY) {
+      throw new AdmissionRefusedException("admission-mode",
+          "the branch admits booked visitors only; walk-in tickets are not issued (mode BOOKING_ONLY)");
+    }
+    OpeningHours hours = d.config.hours();
+    if (!hours.isAlwaysOpen() && !hours.isOpen(d.calendar.local(now))) {
+      LocalDateTime local = d.calendar.local(now);
+      throw new OutOfHoursException("branch " + d.config.branchId() + " is closed at " + local
+          + "; it is open " + d.config.hours().opens() + "–" + d.config.hours().closes()
+          + (d.config.hours().closedDays().isEmpty() ? "" : " except " + d.config.hours().closedDays()));
+    }
+    TicketFacts facts = new TicketFacts(r.service(), r.origin(), r.categories(), r.personId(), false, null, now);
+    return issueTicket(svc, facts, 0, r.requestId(), null, d.nextJoinSeq, 0, null);
+  }
+
+  private Ticket issueTicket(int svc, TicketFacts facts, long bookingId, String requestId, String lineOverride,
+      long joinSeq, long parentId, String returnTo) {
+    String lineClass = lineOverride != null ? lineOverride : d.policy.classify(facts);
+    if (lineClass == null || lineClass.isBlank()) {
+      throw new IllegalStateException("policy " + d.policy.name() + " classified a ticket into a blank line: " + facts);
+    }
+    int number = d.numbers[svc] + 1;
+    String prefix = d.config.services().get(svc).prefix();
+    long id = d.nextTicketId;
+    emit(new TicketIssued(next(), now, id, d.day, facts.service(), number, display(prefix, number), facts.origin(),
+        lineClass, facts.categories(), facts.personId(), bookingId, facts.bookedStart(), joinSeq, requestId, parentId,
+        returnTo));
+    return d.tickets.get(id);
+  }
+
+  static String display(String prefix, int number) {
+    StringBuilder sb = new StringBuilder(prefix.length() + 5).append(prefix).append('-');
+    if (number < 100) {
+      sb.append('0');
+    }
+    if (number < 10) {
+      sb.append('0');
+    }
+    return sb.append(number).toString();
+  }
+
+  Booking book(BookRequest r) {
+    int svc = service(r.service());
+    if (d.mode == AdmissionMode.WALK_IN_ONLY) {
+      throw new AdmissionRefusedException("admission-mode",
+          "the branch admits walk-ins only; new bookings are not taken (mode WALK_IN_ONLY)");
+    }
+    int capacity = d.config.slots().capacityOf(r.service());
+    if (capacity == 0) {
+      throw new CapacityExceededException("service " + r.service() + " takes no bookings: its capacity per window is 0");
+    }
+    LocalDateTime start = r.windowStart();
+    if (!d.calendar.isBoundary(start)) {
+      throw new InvalidRequestException("window start must be on a " + d.calendar.windowMinutes()
+          + "-minute boundary of the branch's local time, was " + start);
+    }
+    long w = d.calendar.windowIndex(start);
+    LocalDateTime end = start.plusMinutes(d.calendar.windowMinutes());
+    if (!d.calendar.endOf(w).isAfter(now)) {
+      throw new OutOfHoursException("window " + start + " has already ended (branch time is " + d.calendar.local(now) + ")");
+    }
+    LocalDate last = d.day.plusDays(d.config.slots().bookingHorizonDays());
+    if (start.toLocalDate().isAfter(last)) {
+      throw new OutOfHoursException("window " + start + " lies beyond the booking horizon of "
+          + d.config.slots().bookingHorizonDays() + " days (last bookable day " + last + ")");
+    }
+    if (!d.config.hours().covers(start, end)) {
+      throw new OutOfHoursException("window " + start + "–" + end.toLocalTime() + " lies outside opening hours "
+          + d.config.hours().opens() + "–" + d.config.hours().closes()
+          + (d.config.hours().closedDays().isEmpty() ? "" : " or on a closed day " + d.config.hours().closedDays()));
+    }
+    LegacyWindowBookings wb = d.windows.get(w);
+    int taken = wb == null ? 0 : wb.taken(svc);
+    if (taken >= capacity) {
+      throw new CapacityExceededException("window " + start + " of service " + r.service() + " is full: "
+          + taken + " of " + capacity + " places booked");
+    }
+    long id = d.nextBookingId;
+    emit(new BookingMade(next(), now, id, BookingCodes.encode(id), r.service(), w, start, r.personId(), r.requestId()));
+    return d.bookings.get(id);
+  }
+
+  Booking cancelBooking(String code) {
+    Booking b = booking(code);
+    if (b.state() != BookingState.BOOKED) {
+      throw new IllegalTransitionException("booking " + b.code() + " cannot be cancelled: it is " + b.state()
+          + " (only BOOKED can be cancelled)");
+    }
+    emit(new BookingCancelled(next(), now, b.id()));
+    return d.bookings.get(b.id());
+  }
+
+  Ticket checkIn(String code) {
+    Booking b = booking(code);
+    if (b.state() != BookingState.BOOKED) {
+      String ticket = b.ticketId() > 0 ? " as ticket " + d.tickets.get(b.ticketId()).display() : "";
+      throw new IllegalTransitionException("booking " + b.code() + " cannot check in: it is " + b.state() + ticket
+          + " (only BOOKED can check in)");
+    }
+    Duration early = d.config.limits().earlyCheckIn();
+    Instant opens = b.startsAt().minus(early);
+    if (now.isBefore(opens)) {
+      throw new CheckInRefusedException("booking " + b.code() + " is too early: check-in opens at "
+          + d.calendar.local(opens) + ", " + early.toMinutes() + " minutes before its window " + b.windowStart());
+    }
+    boolean late = now.isAfter(b.startsAt().plus(d.config.limits().lateCheckIn()));
+    if (late && d.config.limits().lateArrival() == LateArrival.REFUSE) {
+      throw new CheckInRefusedException("booking " + b.code() + " is too late: check-in closed at "
+          + d.calendar.local(b.startsAt().plus(d.config.limits().lateCheckIn())) + ", "
+          + d.config.limits().lateCheckIn().toMinutes() + " minutes after its window " + b.windowStart());
+    }
+    int svc = service(b.service());
+    long ticketId = d.nextTicketId;
+    emit(new BookingCheckedIn(next(), now, b.id(), ticketId, late));
+    TicketFacts facts = new TicketFacts(b.service(), Origin.BOOKED, Set.of(), b.personId(), late, b.startsAt(), now);
+    return issueTicket(svc, facts, b.id(), null, null, d.nextJoinSeq, 0, null);
+  }
+
+  Ticket callNext(String deskId) {
+    Desk desk = openDesk(deskId);
+    LegacyDraft.View view = d.viewFor(desk, now);
+    if (view.lines().isEmpty()) {
+      return null;
+    }
+    LineView chosen = d.policy.select(view);
+    if (chosen == null || !view.lines().contains(chosen)) {
+      throw new IllegalStateException("policy " + d.policy.name() + " selected " + chosen
+          + ", which is not one of the lines it was offered: " + view.lines());
+    }
+    Object nextState = d.policy.afterCall(view, chosen);
+    Ticket head = chosen.head();
+    TicketCalled e = new TicketCalled(next(), now, head.id(), desk.id(), chosen.lineClass(), false);
+    d.applyCalled(e, nextState);
+    events.add(e);
+    return d.tickets.get(head.id());
+  }
+
+  Ticket recall(long id) {
+    Ticket t = inState(id, "recalled", TicketState.CALLED);
+    if (t.recalls() >= d.config.limits().recallLimit()) {
+      emit(new TicketNoShow(next(), now, id, t.desk()));
+    } else {
+      emit(new TicketRecalled(next(), now, id, t.desk(), t.recalls() + 1));
+    }
+    return d.tickets.get(id);
+  }
+
+  Ticket returnCall(long id) {
+    Ticket t = inState(id, "handed back", TicketState.CALLED);
+    emit(new CallReturned(next(), now, id, t.desk()));
+    return d.tickets.get(id);
+  }
+
+  Ticket startService(long id) {
+    Ticket t = inState(id, "started", TicketState.CALLED);
+    emit(new ServiceStarted(next(), now, id, t.desk()));
+    return d.tickets.get(id);
+  }
+
+  Ticket finish(long id) {
+    Ticket t = inState(id, "finished", TicketState.CALLED, TicketState.SERVING);
+    if (t.state() == TicketState.CALLED) {
+      emit(new ServiceStarted(next(), now, id, t.desk()));
+    }
+    emit(new ServiceFinished(next(), now, id, t.desk()));
+    if (t.returnTo() != null) {
+      TicketFacts facts = new TicketFacts(t.returnTo(), Origin.TRANSFERRED, t.categories(), t.personId(), false, null,
+          now);
+      issueTicket(service(t.returnTo()), facts, 0, null, null, t.joinSeq(), t.id(), null);
+    }
+    return d.tickets.get(id);
+  }
+
+  Ticket callTicket(String deskId, long id) {
+    Desk desk = openDesk(deskId);
+    Ticket t = inState(id, "called by name", TicketState.WAITING, TicketState.POSTPONED);
+    if (!desk.serves(t.service())) {
+      throw new IllegalTransitionException("desk " + deskId + " cannot call ticket " + t.display()
+          + ": it serves " + desk.services().stream().sorted().toList() + ", not " + t.service());
+    }
+    emit(new TicketCalled(next(), now, id, desk.id(), t.line(), true));
+    return d.tickets.get(id);
+  }
+
+  Ticket postpone(long id, Duration period) {
+    if (period != null && (period.isNegative() || period.isZero())) {
+      throw new InvalidRequestException("postpone period must be > 0 (or indefinite), was " + period);
+    }
+    inState(id, "postponed", TicketState.WAITING, TicketState.CALLED);
+    emit(new TicketPostponed(next(), now, id, period == null ? null : now.plus(period)));
+    return d.tickets.get(id);
+  }
+
+  Ticket resume(long id) {
+    resumed(inState(id, "resumed", TicketState.POSTPONED));
+    return d.tickets.get(id);
+  }
+
+  Ticket transfer(long id, TransferRequest r) {
+    if (r == null) {
+      throw new InvalidRequestException("transfer request must not be null");
+    }
+    Ticket t = inState(id, "transferred", TicketState.SERVING, TicketState.CALLED);
+    int svc = service(r.service());
+    if (r.service().equals(t.service())) {
+      throw new InvalidRequestException("a transfer must go to another service; ticket " + t.display()
+          + " is already in " + t.service() + " (hand the call back instead)");
+    }
+    long newId = d.nextTicketId;
+    emit(new TicketTransferred(next(), now, id, newId, r.service()));
+    TicketFacts facts = new TicketFacts(r.service(), Origin.TRANSFERRED, t.categories(), t.personId(), false, null, now);
+    String returnTo = r.returnAfter() ? t.service() : t.returnTo();
+    return issueTicket(svc, facts, 0, null, r.lineClass(), r.keepPlace() ? t.joinSeq() : d.nextJoinSeq, id, returnTo);
+  }
+
+  void setDeskState(String deskId, DeskState state, String reason) {
+    desk(deskId);
+    if (state == null) {
+      throw new InvalidRequestException("desk state must not be null");
+    }
+    if (state == DeskState.PAUSED && (reason == null || reason.isBlank())) {
+      throw new InvalidRequestException("pausing desk " + deskId + " needs a reason, was "
+          + (reason == null ? "null" : '"' + reason + '"'));
+    }
+    LegacyFloor.Desk status = d.desk(deskId);
+    if (status.state() != state || !java.util.Objects.equals(status.reason(), reason)) {
+      emit(new DeskStateChanged(next(), now, deskId, state, state == DeskState.OPEN ? null : reason));
+    }
+  }
+
+  void setAutoCall(String deskId, boolean on) {
+    desk(deskId);
+    if (d.desk(deskId).autoCall() != on) {
+      emit(new AutoCallChanged(next(), now, deskId, on));
+    }
+  }
+
+  private Desk openDesk(String deskId) {
+    Desk desk = desk(deskId);
+    LegacyFloor.Desk status = d.desk(deskId);
+    if (status.state() != DeskState.OPEN) {
+      throw new IllegalTransitionException("desk " + deskId + " is " + status.state()
+          + (status.reason() == null ? "" : " (" + status.reason() + ")")
+          + ": a paused or closed desk calls nothing; open it first");
+    }
+    return desk;
+  }
+
+  Ticket noShow(long id) {
+    Ticket t = inState(id, "marked a no-show", TicketState.CALLED);
+    emit(new TicketNoShow(next(), now, id, t.desk()));
+    return d.tickets.get(id);
+  }
+
+  Ticket cancel(long id) {
+    inState(id, "cancelled", TicketState.WAITING, TicketState.POSTPONED);
+    emit(new TicketCancelled(next(), now, id));
+    return d.tickets.get(id);
+  }
+
+  void setPolicy(dev.talon.queue.spi.Policy<?> policy) {
+    if (policy == null) {
+      throw new InvalidRequestException("policy must not be null");
+    }
+    String json = policy.configuration().orElseThrow(() -> new InvalidRequestException("policy " + policy.name()
+        + " has no configuration(); a policy switched at runtime must describe itself so that a replay can rebuild it"));
+    try {
+      Object rebuilt = d.config.policyResolver() == null ? null : d.config.policyResolver().apply(json);
+      if (rebuilt == null && BuiltInPolicies.fromConfiguration(json) == null) {
+        throw new InvalidRequestException("no policy resolver knows " + json + "; configure Talon.policyResolver so"
+            + " that the branch can replay the switch");
+      }
+    } catch (InvalidRequestException e) {
+      throw e;
+    } catch (RuntimeException e) {
+      throw new InvalidRequestException("the policy resolver cannot rebuild " + json + ": " + e.getMessage());
+    }
+    emit(new QueueEvent.PolicyChanged(next(), now, json));
+  }
+
+  void setMode(AdmissionMode mode) {
+    if (mode == null) {
+      throw new InvalidRequestException("admission mode must not be null");
+    }
+    if (mode != d.mode) {
+      emit(new AdmissionModeChanged(next(), now, d.mode, mode));
+    }
+  }
+
+  // ---------------------------------------------------------------- look-ups with specific errors
+
+  int service(String code) {
+    int i = d.config.indexOf(code);
+    if (i < 0) {
+      throw new UnknownServiceException("unknown service " + code + "; branch " + d.config.branchId()
+          + " has " + d.config.serviceIndex().keySet().stream().sorted().toList());
+    }
+    return i;
+  }
+
+  Desk desk(String id) {
+    if (id == null || id.isBlank()) {
+      throw new InvalidRequestException("desk id must not be null or blank, was " + (id == null ? "null" : '"' + id + '"'));
+    }
+    Desk desk = d.config.deskById().get(id);
+    if (desk == null) {
+      throw new UnknownDeskException("unknown desk " + id + "; branch " + d.config.branchId() + " has desks "
+          + d.config.deskById().keySet().stream().sorted().toList());
+    }
+    return desk;
+  }
+
+  Booking booking(String code) {
+    if (code == null || code.isBlank()) {
+      throw new InvalidRequestException("booking code must not be null or blank, was "
+          + (code == null ? "null" : '"' + code + '"'));
+    }
+    long id = BookingCodes.decode(code);
+    Booking b = id > 0 ? d.bookings.get(id) : null;
+    if (b == null) {
+      throw new UnknownBookingException("no booking has code " + code + " at branch " + d.config.branchId()
+          + (id < 0 ? " (the code is malformed or mistyped)" : ""));
+    }
+    return b;
+  }
+
+  private Ticket inState(long id, String action, TicketState... allowed) {
+    Ticket t = d.ticket(id);
+    if (t == null) {
+      throw new UnknownTicketException("no ticket has id " + id + " at branch " + d.config.branchId());
+    }
+    for (TicketState s : allowed) {
+      if (t.state() == s) {
+        return t;
+      }
+    }
+    throw new IllegalTransitionException("ticket " + t.display() + " (id " + id + ") cannot be " + action
+        + ": it is " + t.state() + ", and only " + List.of(allowed) + " allows that");
+  }
+}
