@@ -672,6 +672,12 @@ public final class LegacyBranchEngine implements Branch {
     }
   }
 
+  private static String describe(Object fingerprint) {
+    List<?> parts = (List<?>) fingerprint;
+    return String.join(" ", parts.subList(0, parts.size() - 1).stream().map(String::valueOf).toList())
+        + ("null".equals(parts.get(parts.size() - 1)) ? ", no person" : ", a person id");
+  }
+
   private static Object issueFingerprint(String service, String origin, Set<String> categories, String personId) {
     return List.of("issue", service, origin, Set.copyOf(categories), String.valueOf(personId));
   }
@@ -700,8 +706,9 @@ public final class LegacyBranchEngine implements Branch {
         }
       }
       if (!prior.fingerprint.equals(fingerprint)) {
-        throw new DuplicateRequestException("request id " + requestId + " was already used for a different request "
-            + prior.fingerprint + "; this one is " + fingerprint + ". Use a new request id for a new request");
+        throw new DuplicateRequestException("request id " + requestId + " was already used for a different request ("
+            + describe(prior.fingerprint) + "); this one is " + describe(fingerprint)
+            + ". Use a new request id for a new request"); // issue 14: no person id in the message, as in BranchEngine this one is " + fingerprint + ". Use a new request id for a new request");
       }
       try {
         R r = current.apply(prior.result.join());

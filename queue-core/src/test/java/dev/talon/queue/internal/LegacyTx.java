@@ -346,7 +346,9 @@ final class LegacyTx {
   Ticket checkIn(String code) {
     Booking b = booking(code);
     if (b.state() != BookingState.BOOKED) {
-      String ticket = b.ticketId() > 0 ? " as ticket " + d.tickets.get(b.ticketId()).display() : "";
+      Ticket checkedIn = b.ticketId() > 0 ? d.tickets.get(b.ticketId()) : null;
+      String ticket = b.ticketId() <= 0 ? "" : checkedIn != null ? " as ticket " + checkedIn.display()
+          : " as ticket id " + b.ticketId() + ", which ended on an earlier day";
       throw new IllegalTransitionException("booking " + b.code() + " cannot check in: it is " + b.state() + ticket
           + " (only BOOKED can check in)");
     }
