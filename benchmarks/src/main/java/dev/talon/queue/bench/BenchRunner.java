@@ -89,8 +89,17 @@ public final class BenchRunner implements Callable<Integer> {
   @Option(names = "--heap", defaultValue = "1g", description = "Heap of every forked JVM, -Xms and -Xmx (default: ${DEFAULT-VALUE}).")
   String heap;
 
-  /** Thread counts of the jdbc pass: one, and enough concurrency for GROUP to batch. */
-  static final int[] JDBC_THREADS = {1, 4};
+  @Option(names = "--jdbc-threads", split = ",", defaultValue = "1,4,16", description = "Thread counts of the jdbc "
+      + "pass (default: ${DEFAULT-VALUE}; --smoke runs 4 only).")
+  int[] jdbcThreads;
+
+  @Option(names = "--max-alloc", defaultValue = "600", description = "With --smoke: fail (exit 1) when issue + call "
+      + "(fifo, dropping store, 1 thread) allocates more bytes per operation than this (default: ${DEFAULT-VALUE}). "
+      + "Allocation does not depend on the machine's load, so this is the one threshold CI checks.")
+  double maxAllocBytes;
+
+  /** The thread count of the jdbc pass in smoke mode: enough concurrency for commits to be shared. */
+  static final int SMOKE_JDBC_THREADS = 4;
 
   private String[] args = {};
 
@@ -132,13 +141,32 @@ public final class BenchRunner implements Callable<Integer> {
       load.add(passLoad);
     }
     Report report = new Report(measured);
+    Integer guard = smoke ? allocationGuard(measured) : null;
     System.out.println();
     System.out.println(report.text());
     load.forEach(l -> System.out.printf(Locale.ROOT, "load average (1 min) around the %s pass, %d thread(s): %.2f -> %.2f%n",
         l.get("pass"), (Integer) l.get("threads"), (Double) l.get("loadAverageBefore"), (Double) l.get("loadAverageAfter")));
     write(report, load);
     System.out.println("JSON written to " + json.toAbsolutePath());
-    return 0;
+    return guard != null ? guard : 0;
+  }
+
+  /**
+   * The CI guard: bytes allocated per issue + call (fifo, dropping store, 1 thread), measured by the
+   * smoke run's alloc-guard pass after a JIT warm-up. Returns 1 above --max-alloc, else 0.
+   */
+  private Integer allocationGuard(List<Measurement> measured) {
+    for (Measurement m : measured) {
+      if (m.benchmark().equals(Report.ISSUE_CALL) && m.threads() == 1 && "fifo".equals(m.param("policy"))
+          && "dropping".equals(m.param("store")) && m.allocBytes() != null) {
+        boolean ok = m.allocBytes() <= maxAllocBytes;
+        System.out.printf(Locale.ROOT, "allocation guard: issue + call (fifo, dropping store, 1 thread) allocates %.0f B"
+            + " per operation; the limit is %.0f B: %s%n", m.allocBytes(), maxAllocBytes, ok ? "ok" : "FAILED");
+        return ok ? 0 : 1;
+      }
+    }
+    System.out.println("allocation guard: issue + call (fifo, dropping store, 1 thread) was not measured: FAILED");
+    return include == null ? 1 : 0;
   }
 
   private List<Pass> passes() {
@@ -150,11 +178,19 @@ public final class BenchRunner implements Callable<Integer> {
     add(passes, new Pass("latency", List.of(Report.CALL_NEXT, Report.POLL), 1, false, Map.of("store", "dropping")));
     add(passes, new Pass("rotation", List.of(Report.ROTATE), 1, true, Map.of()));
     add(passes, new Pass("recovery", List.of(Report.RECOVERY), 1, false, Map.of()));
+    for (int t : new int[] {1, 2}) {
+      add(passes, new Pass("reads", List.of(Report.STATUS_READ), t, false, Map.of()));
+    }
     if (jdbc || smoke) {
       // smoke: 4 threads only, which runs every mode's concurrent path; each trial starts a database
-      for (int t : smoke && !jdbc ? new int[] {JDBC_THREADS[1]} : JDBC_THREADS) {
+      for (int t : smoke && !jdbc ? new int[] {SMOKE_JDBC_THREADS} : jdbcThreads) {
         add(passes, new Pass("jdbc", List.of(Report.JDBC_QUEUE, Report.RAW_INSERT), t, false, Map.of()));
       }
+    }
+    if (smoke) {
+      // the allocation guard: long enough for the JIT's escape analysis, which the other smoke passes are not
+      add(passes, new Pass("alloc-guard", List.of(Report.ISSUE_CALL), 1, true,
+          Map.of("policy", "fifo", "store", "dropping")));
     }
     return passes;
   }
@@ -167,10 +203,11 @@ public final class BenchRunner implements Callable<Integer> {
   }
 
   private org.openjdk.jmh.runner.options.Options options(Pass pass) {
+    boolean guard = pass.name().equals("alloc-guard");
     int f = smoke ? 1 : forks;
-    int wi = smoke ? 1 : warmupIterations;
-    int mi = smoke ? 1 : iterations;
-    TimeValue time = TimeValue.milliseconds(smoke ? smokeMillis : iterationMillis);
+    int wi = guard ? 3 : smoke ? 1 : warmupIterations;
+    int mi = guard ? 2 : smoke ? 1 : iterations;
+    TimeValue time = TimeValue.milliseconds(guard ? 1000 : smoke ? smokeMillis : iterationMillis);
     ChainedOptionsBuilder o = new OptionsBuilder()
         .forks(f)
         .warmupIterations(wi)
@@ -205,8 +242,9 @@ public final class BenchRunner implements Callable<Integer> {
     settings.put("threads", Arrays.stream(threads).boxed().toList());
     settings.put("heap", heap);
     settings.put("jdbc", jdbc || smoke);
-    settings.put("jdbcThreads", smoke && !jdbc ? List.of(JDBC_THREADS[1])
-        : Arrays.stream(JDBC_THREADS).boxed().toList());
+    settings.put("jdbcThreads", smoke && !jdbc ? List.of(SMOKE_JDBC_THREADS)
+        : Arrays.stream(jdbcThreads).boxed().toList());
+    settings.put("maxAllocBytes", maxAllocBytes);
     root.put("settings", settings);
     root.put("environment", environment());
     root.put("load", load);

@@ -30,9 +30,11 @@ import org.openjdk.jmh.infra.ThreadParams;
  * durability mode differ. Its baseline is RawInsertBenchmark on the same database in the same run.
  *
  * What one operation writes. An issue appends one event (TicketIssued) and a call one more
- * (TicketCalled), so one operation is at least two events. In SYNC mode they are two transactions;
- * in GROUP mode, operations of several threads that overlap share one transaction; in ASYNC mode
- * the operation returns before the write and a background writer batches whatever has piled up.
+ * (TicketCalled), so one operation is at least two events. In SYNC mode (and GROUP, now the same
+ * path) the operations that reach the branch while a commit is under way are applied meanwhile and
+ * committed together in the next transaction, one JDBC batch (multi-row inserts on PostgreSQL with
+ * reWriteBatchedInserts); in ASYNC mode the operation returns before the write and the branch's
+ * commit thread batches whatever has piled up.
  *
  * Database and branch. The database is started once per trial (BenchDatabase: a temporary
  * directory, PostgreSQL with fsync on). Every iteration gets a fresh branch id, so the branch

@@ -90,6 +90,9 @@ final class TestDatabases {
   static HikariDataSource pool(String url, int size) {
     HikariConfig config = new HikariConfig();
     config.setJdbcUrl(url);
+    if (url.startsWith("jdbc:postgresql:")) {
+      config.addDataSourceProperty("reWriteBatchedInserts", "true"); // as the README recommends
+    }
     config.setMaximumPoolSize(size);
     config.setMinimumIdle(1);
     config.setConnectionTimeout(10_000);
