@@ -348,14 +348,15 @@ public final class BranchEngine implements Branch {
    * or by the committer (SYNC, GROUP). The public completion methods are refused, so a caller of
    * the async API cannot complete an engine operation by hand.
    */
-  abstract static class Op extends CompletableFuture<Object> {
+  abstract static class Op extends CompletableFuture<Object> implements Action {
     /** The idempotency entry of a request with an id, told the result when the op is applied. */
     Request request;
     /** The op's result once applied (the value the future completes with). */
     Object value;
 
     /** Applies the op through the writer's Tx; returns its result. */
-    abstract Object run(Tx tx);
+    @Override
+    public abstract Object run(Tx tx);
 
     final void succeed(Object result) {
       super.complete(result);
@@ -581,6 +582,31 @@ public final class BranchEngine implements Branch {
    * Returns false if it failed (the op is then completed exceptionally and the core is as before).
    */
   private boolean applyOne(Op op, List<QueueEvent> events) {
+    try {
+      op.value = apply(op, op.request, events);
+    } catch (RuntimeException | Error e) {
+      op.fail(e);
+      return false;
+    }
+    if (!durable) {
+      appliedNonDurable.add(op);
+    } else if (mode == Durability.ASYNC) {
+      op.succeed(op.value); // acknowledged when applied; committed in the background
+    }
+    return true;
+  }
+
+  /** What the writer runs for one operation. */
+  interface Action {
+    Object run(Tx tx);
+  }
+
+  /**
+   * Holding the writer role: reads the clock, catches up with time, runs the action and what
+   * follows any operation, adding the events to {@code events}. Returns the action's result; if it
+   * throws, the core is as it was before (undone from a checkpoint or the store).
+   */
+  private Object apply(Action action, Request request, List<QueueEvent> events) {
     Core c = core;
     int mark = events.size();
     long seqBefore = c.seq;
@@ -596,31 +622,91 @@ public final class BranchEngine implements Branch {
         checkpoint = checkpoint(c); // rare (a new window, day, expiry or return): lets a failing op be undone
       }
       t.catchUp();
-      Object result = op.run(t);
+      Object result = action.run(t);
       if (events.size() > mark) {
         t.afterOp();
         if (result instanceof Ticket ticket) {
           result = c.tickets.get(ticket.id()); // auto-call may have moved it on
         }
       }
-      op.value = result;
-      if (op.request != null) {
-        op.request.applied(result instanceof Ticket ticket ? ticket.id() : ((Booking) result).id(),
+      if (request != null) {
+        request.applied(result instanceof Ticket ticket ? ticket.id() : ((Booking) result).id(),
             result instanceof Ticket ticket ? ticket.issuedAt() : ((Booking) result).bookedAt());
       }
+      return result;
     } catch (RuntimeException | Error e) {
       if (core.seq != seqBefore) {
         undoTo(seqBefore, events, mark, checkpoint);
       }
-      op.fail(e);
-      return false;
+      throw e;
     }
-    if (!durable) {
-      appliedNonDurable.add(op);
-    } else if (mode == Durability.ASYNC) {
-      op.succeed(op.value); // acknowledged when applied; committed in the background
+  }
+
+  // ---------------------------------------------------------------- the direct path
+
+  /** Returned by direct() when the branch was busy and the operation must be queued. */
+  private static final Object QUEUE_IT = new Object();
+
+  /**
+   * The writer's reusable action for the direct path; its fields are set and read only while the
+   * writer role is held, so no other thread touches them.
+   */
+  private final DirectAction direct = new DirectAction();
+
+  private static final class DirectAction implements Action {
+    int kind;
+    Object arg;
+    long id;
+
+    @Override
+    public Object run(Tx tx) {
+      return kind == ISSUE ? tx.issue((IssueRequest) arg) : kind == CALL_NEXT ? tx.callNext((String) arg)
+          : TicketOp.run(tx, kind, id, arg);
     }
-    return true;
+  }
+
+  /**
+   * Flat combining's fast path, for stores that are not durable (nothing to wait for after the
+   * apply): when no operation is queued and the writer role is free, the caller applies its own
+   * operation at once, with no Op, no queue and no future, appends it and announces it, then drains
+   * whatever was queued meanwhile. Otherwise returns QUEUE_IT and the caller submits as usual.
+   */
+  private Object direct(int kind, Object arg, long id) {
+    if (durable || closed || lost != null || poisoned != null || !ops.isEmpty()
+        || !WRITING.compareAndSet(this, 0, 1)) {
+      return QUEUE_IT;
+    }
+    Object result;
+    try {
+      DirectAction a = direct;
+      a.kind = kind;
+      a.arg = arg;
+      a.id = id;
+      List<QueueEvent> events = scratch;
+      try {
+        result = apply(a, null, events);
+      } finally {
+        a.arg = null;
+      }
+      if (!events.isEmpty()) {
+        try {
+          store.append(config.branchId(), config.fencingToken(), events);
+        } catch (RuntimeException e) {
+          failNonDurableBatch(e);
+          throw lost != null ? refusal() : e instanceof QueueException ? e
+              : new StorageException("appending events failed: " + e, e);
+        }
+        committedSeq = core.seq;
+        notifyListeners(events);
+        events.clear();
+        considerSnapshotOfCommitted();
+        maybeSnapshot();
+      }
+    } finally {
+      WRITING.setVolatile(this, 0);
+      drain(); // ops offered while we held the role found it taken and left them to us
+    }
+    return result;
   }
 
   /**
@@ -1262,7 +1348,7 @@ public final class BranchEngine implements Branch {
     }
 
     @Override
-    Object run(Tx tx) {
+    public Object run(Tx tx) {
       return tx.issue(r);
     }
   }
@@ -1275,7 +1361,7 @@ public final class BranchEngine implements Branch {
     }
 
     @Override
-    Object run(Tx tx) {
+    public Object run(Tx tx) {
       return tx.callNext(desk);
     }
   }
@@ -1293,7 +1379,11 @@ public final class BranchEngine implements Branch {
     }
 
     @Override
-    Object run(Tx tx) {
+    public Object run(Tx tx) {
+      return run(tx, kind, id, arg);
+    }
+
+    static Object run(Tx tx, int kind, long id, Object arg) {
       return switch (kind) {
         case RECALL -> tx.recall(id);
         case RETURN_CALL -> tx.returnCall(id);
@@ -1320,6 +1410,8 @@ public final class BranchEngine implements Branch {
   private static final int RESUME = 8;
   private static final int TRANSFER = 9;
   private static final int CALL_TICKET = 10;
+  private static final int ISSUE = 11;
+  private static final int CALL_NEXT = 12;
 
   /** Any other op, as a function of the Tx. */
   private static final class FnOp extends Op {
@@ -1330,7 +1422,7 @@ public final class BranchEngine implements Branch {
     }
 
     @Override
-    Object run(Tx tx) {
+    public Object run(Tx tx) {
       return fn.apply(tx);
     }
   }
@@ -1338,7 +1430,7 @@ public final class BranchEngine implements Branch {
   /** Marks the end of ops accepted before close; applied even while closing. */
   private static final class CloseOp extends Op {
     @Override
-    Object run(Tx tx) {
+    public Object run(Tx tx) {
       return null;
     }
   }
@@ -1358,7 +1450,8 @@ public final class BranchEngine implements Branch {
     if (request != null && request.requestId() == null) {
       admit(AdmissionRequest.Kind.ISSUE, request.service(), request.origin(), request.personId(),
           request.categories());
-      return (Ticket) call(new IssueOp(request));
+      Object r = direct(ISSUE, request, 0);
+      return (Ticket) (r != QUEUE_IT ? r : call(new IssueOp(request)));
     }
     return join(issue(request, true));
   }
@@ -1439,7 +1532,8 @@ public final class BranchEngine implements Branch {
 
   @Override
   public Optional<Ticket> callNext(String deskId) {
-    return Optional.ofNullable((Ticket) call(new CallNextOp(deskId)));
+    Object r = direct(CALL_NEXT, deskId, 0);
+    return Optional.ofNullable((Ticket) (r != QUEUE_IT ? r : call(new CallNextOp(deskId))));
   }
 
   @Override
@@ -1448,7 +1542,8 @@ public final class BranchEngine implements Branch {
   }
 
   private Ticket ticketCall(int kind, long id, Object arg) {
-    return (Ticket) call(new TicketOp(kind, id, arg));
+    Object r = direct(kind, arg, id);
+    return (Ticket) (r != QUEUE_IT ? r : call(new TicketOp(kind, id, arg)));
   }
 
   @SuppressWarnings("unchecked")

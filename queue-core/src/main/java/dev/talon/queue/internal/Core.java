@@ -239,8 +239,7 @@ final class Core {
    */
   DispatchView<Object> viewFor(Desk desk, Instant now) {
     ReusableView view = reusable;
-    List<LineView> views = view.list;
-    views.clear();
+    view.clear(lines.length);
     for (Line l : lines) {
       if (l.waiting() > 0 && desk.serves(l.service)) {
         Ticket head = head(l, now);
@@ -250,7 +249,7 @@ final class Core {
             v = new LineView(l.service, l.lineClass, l.waiting(), head); // immutable: reused until the line changes
             l.view = v;
           }
-          views.add(v);
+          view.push(v);
         }
       }
     }
@@ -264,9 +263,9 @@ final class Core {
   record View(Instant now, Desk desk, List<LineView> lines, Object state) implements DispatchView<Object> {}
 
   /** The writer's one dispatch view, refilled for every call. */
-  private static final class ReusableView implements DispatchView<Object> {
-    final ArrayList<LineView> list = new ArrayList<>(8);
-    final List<LineView> readOnly = java.util.Collections.unmodifiableList(list);
+  private static final class ReusableView extends java.util.AbstractList<LineView> implements DispatchView<Object> {
+    private LineView[] items = new LineView[8];
+    private int size;
     Instant now;
     Desk desk;
     Object state;
@@ -283,7 +282,30 @@ final class Core {
 
     @Override
     public List<LineView> lines() {
-      return readOnly;
+      return this; // read-only: AbstractList refuses add, set and remove
+    }
+
+    @Override
+    public LineView get(int index) {
+      java.util.Objects.checkIndex(index, size);
+      return items[index];
+    }
+
+    @Override
+    public int size() {
+      return size;
+    }
+
+    void clear(int capacity) {
+      if (items.length < capacity) {
+        items = new LineView[capacity];
+      }
+      java.util.Arrays.fill(items, 0, size, null);
+      size = 0;
+    }
+
+    void push(LineView v) {
+      items[size++] = v;
     }
 
     @Override
@@ -293,7 +315,7 @@ final class Core {
 
     @Override
     public String toString() {
-      return "DispatchView[now=" + now + ", desk=" + desk + ", lines=" + list + ", state=" + state + "]";
+      return "DispatchView[now=" + now + ", desk=" + desk + ", lines=" + super.toString() + ", state=" + state + "]";
     }
   }
 
