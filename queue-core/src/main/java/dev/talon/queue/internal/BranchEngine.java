@@ -77,6 +77,16 @@ import org.slf4j.LoggerFactory;
  * failed the CAS had offered its op before; so an op is never stranded (the Dekker pattern on the
  * role and the queue's producer index, both accessed with volatile semantics).
  *
+ * Why combining and not an event loop. A per-branch (or per-shard) thread would hand every
+ * operation to another core and back: two context switches' worth of latency per call at low load,
+ * and a thread per branch (or a shard map) where a national operator runs hundreds of mostly idle
+ * branches per JVM. With combining, an idle branch costs no thread, a lone caller applies its own
+ * operation with no hand-off at all (the direct path, for non-durable stores), and under
+ * contention batching falls out of it: whoever holds the role applies everything queued. What a
+ * combiner must never do is wait for I/O while holding the role, so committing is a separate role
+ * (below). The price is that the progress of queued operations depends on the role holder being
+ * scheduled, which the README states.
+ *
  * Application. The writer owns the Core, so numbering, line rings, claiming the head, slot
  * capacity, rotation and the policy's state are plain writes with no copying and no retries. The
  * order of application is the linearization order of all writes. The clock is read by the writer
@@ -672,8 +682,9 @@ public final class BranchEngine implements Branch {
    * whatever was queued meanwhile. Otherwise returns QUEUE_IT and the caller submits as usual.
    */
   private Object direct(int kind, Object arg, long id) {
+    boolean racy = racyWriterRoleForTests; // the planted race of the Lincheck self-test: no exclusive writer
     if (durable || closed || lost != null || poisoned != null || !ops.isEmpty()
-        || !WRITING.compareAndSet(this, 0, 1)) {
+        || !(racy || WRITING.compareAndSet(this, 0, 1))) {
       return QUEUE_IT;
     }
     Object result;
@@ -703,7 +714,9 @@ public final class BranchEngine implements Branch {
         maybeSnapshot();
       }
     } finally {
-      WRITING.setVolatile(this, 0);
+      if (!racy) {
+        WRITING.setVolatile(this, 0);
+      }
       drain(); // ops offered while we held the role found it taken and left them to us
     }
     return result;
