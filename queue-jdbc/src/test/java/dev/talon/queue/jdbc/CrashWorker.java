@@ -18,6 +18,25 @@ import java.util.Random;
 public final class CrashWorker {
   private CrashWorker() {}
 
+  /**
+   * The pool, waiting up to 15 s for an H2 file that is still locked: the test JVM closes its own
+   * connections to the file between kills, and the file lock can outlive that by a moment.
+   */
+  private static HikariDataSource openPool(String url, int size) throws InterruptedException {
+    long deadline = System.nanoTime() + 15_000_000_000L;
+    while (true) {
+      try {
+        return TestDatabases.pool(url, size);
+      } catch (RuntimeException e) {
+        boolean locked = String.valueOf(e.getMessage()).contains("already in use");
+        if (!locked || System.nanoTime() > deadline) {
+          throw e;
+        }
+        Thread.sleep(50);
+      }
+    }
+  }
+
   public static void main(String[] args) throws Exception {
     String url = args[0];
     String branchId = args[1];
@@ -25,7 +44,7 @@ public final class CrashWorker {
     long seed = Long.parseLong(args[3]);
     int threads = Integer.parseInt(args[4]);
     long deadline = System.nanoTime() + Long.parseLong(args[5]) * 1_000_000_000L;
-    HikariDataSource ds = TestDatabases.pool(url, threads + 1);
+    HikariDataSource ds = openPool(url, threads + 1);
     JdbcEventStore store = JdbcEventStore.builder(ds).createSchema(true).build();
     QueueClock clock = QueueClock.system();
     Branch branch = Workload.open(branchId, store, clock, mode);
