@@ -517,6 +517,9 @@ public final class BranchEngine implements Branch {
       WRITING.setVolatile(this, 0);
     }
     drainOps(); // an op offered while we held the role found it taken and left its op to us
+    if (durable && !commits.isEmpty()) {
+      commitInBackground(); // ...and its caller may already wait for the commit, not committing itself
+    }
   }
 
   /** Holding the writer role: applies one batch of ops and hands it on. */
@@ -1988,6 +1991,9 @@ public final class BranchEngine implements Branch {
       WRITING.setVolatile(this, 0);
     }
     drain(); // an op accepted just before close found the role taken
+    if (durable) {
+      drainCommits();
+    }
   }
 
   // ---------------------------------------------------------------- for tests
