@@ -31,7 +31,7 @@ final class BenchDatabase implements AutoCloseable {
   /** The benchmark names of the databases. */
   static final String H2_FILE = "h2-file";
   static final String POSTGRES = "postgres";
-  private static final int POOL = 8;
+  private static final int POOL = 20; // one connection per benchmark thread (up to 16) and a few for the engine
 
   private final Path dir;
   private final EmbeddedPostgres server;

@@ -120,6 +120,7 @@ public final class BenchRunner implements Callable<Integer> {
       return 2;
     }
     List<Measurement> measured = new ArrayList<>();
+    int failedPasses = 0;
     List<Map<String, Object>> load = new ArrayList<>();
     OperatingSystemMXBean os = ManagementFactory.getOperatingSystemMXBean();
     for (Pass pass : passes) {
@@ -133,9 +134,10 @@ public final class BenchRunner implements Callable<Integer> {
           measured.add(Measurement.of(r));
         }
       } catch (RunnerException e) {
+        // report what the other passes measured, then fail
         System.err.println("benchmark run failed in pass " + pass.name() + ": " + e.getMessage()
             + (e.getCause() == null ? "" : " (" + e.getCause() + ")"));
-        return 1;
+        failedPasses++;
       }
       passLoad.put("loadAverageAfter", os.getSystemLoadAverage());
       load.add(passLoad);
@@ -148,6 +150,10 @@ public final class BenchRunner implements Callable<Integer> {
         l.get("pass"), (Integer) l.get("threads"), (Double) l.get("loadAverageBefore"), (Double) l.get("loadAverageAfter")));
     write(report, load);
     System.out.println("JSON written to " + json.toAbsolutePath());
+    if (failedPasses > 0) {
+      System.err.println(failedPasses + " pass(es) failed; the tables show the others");
+      return 1;
+    }
     return guard != null ? guard : 0;
   }
 
