@@ -30,6 +30,20 @@ final class BranchCalendar {
     return LocalDateTime.ofInstant(at, zone);
   }
 
+  /**
+   * True if the branch is open at this instant: {@link dev.talon.queue.OpeningHours#isOpen} without
+   * building a LocalDateTime (the zone's offset is a cached value; the rest is arithmetic), since
+   * every issue asks it.
+   */
+  boolean isOpen(dev.talon.queue.OpeningHours hours, Instant at) {
+    long local = at.getEpochSecond() + zone.getRules().getOffset(at).getTotalSeconds();
+    long day = Math.floorDiv(local, 86_400L);
+    long nanoOfDay = Math.floorMod(local, 86_400L) * 1_000_000_000L + at.getNano();
+    java.time.DayOfWeek weekday = java.time.DayOfWeek.of((int) Math.floorMod(day + 3, 7L) + 1); // 1970-01-01 was a Thursday
+    return !hours.closedDays().contains(weekday) && nanoOfDay >= hours.opens().toNanoOfDay()
+        && nanoOfDay < hours.closes().toNanoOfDay();
+  }
+
   LocalDate dayOf(Instant at) {
     return local(at).toLocalDate();
   }

@@ -289,7 +289,7 @@ final class Tx {
           "the branch admits booked visitors only; walk-in tickets are not issued (mode BOOKING_ONLY)");
     }
     OpeningHours hours = d.config.hours();
-    if (!hours.isAlwaysOpen() && !hours.isOpen(d.calendar.local(now))) {
+    if (!hours.isAlwaysOpen() && !d.calendar.isOpen(hours, now)) {
       LocalDateTime local = d.calendar.local(now);
       throw new OutOfHoursException("branch " + d.config.branchId() + " is closed at " + local
           + "; it is open " + d.config.hours().opens() + "–" + d.config.hours().closes()
