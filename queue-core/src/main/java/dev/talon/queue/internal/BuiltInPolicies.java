@@ -39,7 +39,9 @@ public final class BuiltInPolicies {
   /** The head that joined earliest among the given lines, or null when none is given. */
   public static LineView earliest(List<LineView> lines) {
     LineView best = null;
-    for (LineView l : lines) {
+    // by index: a view's list is random access, and an iterator would be garbage on every call
+    for (int at = 0, n = lines.size(); at < n; at++) {
+      LineView l = lines.get(at);
       if (best == null || l.head().joinSeq() < best.head().joinSeq()) {
         best = l;
       }
@@ -83,7 +85,9 @@ public final class BuiltInPolicies {
     @Override
     public LineView select(DispatchView<Void> view) {
       LineView best = null;
-      for (LineView l : view.lines()) {
+      // by index: a view's list is random access, and an iterator would be garbage on every call
+      for (int at = 0, n = view.lines().size(); at < n; at++) {
+        LineView l = view.lines().get(at);
         if (BOOKED.equals(l.lineClass()) && (best == null || l.head().joinSeq() < best.head().joinSeq())) {
           best = l;
         }

@@ -234,8 +234,8 @@ final class Core {
   /**
    * The dispatch view of a desk: its services' lines with a callable head, in line order. The
    * writer reuses one view object and list for every call (the SPI says a view is valid only
-   * during the policy call it is passed to); only a line whose head or length changed since its
-   * last view gets a new LineView.
+   * during the policy call it is passed to), and each line is its own LineView: building a view
+   * allocates nothing.
    */
   DispatchView<Object> viewFor(Desk desk, Instant now) {
     ReusableView view = reusable;
@@ -244,12 +244,7 @@ final class Core {
       if (l.waiting() > 0 && desk.serves(l.service)) {
         Ticket head = head(l, now);
         if (head != null) {
-          LineView v = l.view;
-          if (v == null || v.head() != head || v.waiting() != l.waiting()) {
-            v = new LineView(l.service, l.lineClass, l.waiting(), head); // immutable: reused until the line changes
-            l.view = v;
-          }
-          view.push(v);
+          view.push(l.offer(head));
         }
       }
     }
@@ -344,7 +339,9 @@ final class Core {
       }
       DispatchView<Object> view = viewFor(desk, c.at());
       LineView chosen = null;
-      for (LineView lv : view.lines()) {
+      // by index: a view's list is random access, and an iterator would be garbage on every call
+      for (int at = 0, n = view.lines().size(); at < n; at++) {
+        LineView lv = view.lines().get(at);
         if (lv.service().equals(t.service()) && lv.lineClass().equals(c.line())) {
           chosen = lv;
         }
@@ -410,9 +407,8 @@ final class Core {
     } else if (e instanceof TicketResumed r) {
       Ticket t = tickets.get(r.ticketId());
       postponed.remove(t.id());
-      Ticket back = new Ticket(t.id(), t.day(), t.service(), t.number(), t.display(), t.origin(), r.line(),
-          t.categories(), t.personId(), t.bookingId(), t.bookedFor(), r.joinSeq(), TicketState.WAITING, t.issuedAt(),
-          t.calledAt(), null, t.recalls(), null, null, null, t.parentId(), t.returnTo());
+      Ticket back = t.withLifecycle(r.line(), r.joinSeq(), TicketState.WAITING, t.calledAt(), null, t.recalls(),
+          null, null, null);
       put(back);
       rejoin(back, r.line(), r.joinSeq());
       nextJoinSeq = Math.max(nextJoinSeq, r.joinSeq() + 1);
@@ -535,9 +531,7 @@ final class Core {
 
   private void issued(TicketIssued i) {
     int svc = serviceIndex(i, i.service());
-    Ticket t = new Ticket(i.ticketId(), i.day(), i.service(), i.number(), i.display(), i.origin(), i.line(),
-        i.categories(), i.personId(), i.bookingId(), i.bookedFor(), i.joinSeq(), TicketState.WAITING, i.at(), null,
-        null, 0, null, null, null, i.parentId(), i.returnTo());
+    Ticket t = Ticket.issuedBy(i);
     put(t);
     if (i.day().equals(day) && numbers[svc] < i.number()) {
       numbers[svc] = i.number();
@@ -749,9 +743,7 @@ final class Core {
   /** A copy of the ticket in another state; identity, number, line and join order stay. */
   static Ticket copy(Ticket t, TicketState state, Instant calledAt, String desk, int recalls, Instant startedAt,
       Instant endedAt, Instant postponedUntil) {
-    return new Ticket(t.id(), t.day(), t.service(), t.number(), t.display(), t.origin(), t.line(), t.categories(),
-        t.personId(), t.bookingId(), t.bookedFor(), t.joinSeq(), state, t.issuedAt(), calledAt, desk, recalls,
-        startedAt, endedAt, postponedUntil, t.parentId(), t.returnTo());
+    return t.withLifecycle(t.line(), t.joinSeq(), state, calledAt, desk, recalls, startedAt, endedAt, postponedUntil);
   }
 
   @Override

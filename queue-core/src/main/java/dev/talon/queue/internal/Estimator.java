@@ -106,7 +106,7 @@ final class Estimator {
         List<Ticket> ts = eligible.get(i).tickets();
         if (cursor[i] < ts.size()) {
           Waiting l = eligible.get(i);
-          views.add(new LineView(l.service(), l.lineClass(), ts.size() - cursor[i], ts.get(cursor[i])));
+          views.add(LineView.of(l.service(), l.lineClass(), ts.size() - cursor[i], ts.get(cursor[i])));
         }
       }
       if (views.isEmpty()) {

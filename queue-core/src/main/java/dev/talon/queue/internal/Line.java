@@ -1,17 +1,24 @@
 package dev.talon.queue.internal;
 
+import dev.talon.queue.Ticket;
+import dev.talon.queue.spi.LineView;
+
 /**
  * One line: a FIFO of the waiting ticket ids of one service and line class, in join order. Owned
  * by the writer. {@code lastJoin} is the largest join order ever appended, so a ticket with a
  * larger one is appended in O(1) and only a rejoin with an older one pays for an insert.
+ *
+ * <p>A line is its own {@link LineView}: the writer sets {@link #head} when it builds a dispatch
+ * view, so offering a policy the lines allocates nothing. The view is valid during the policy call
+ * only (the SPI says so); afterwards head and length move on with the line.
  */
-final class Line {
+final class Line implements LineView {
   final String service;
   final String lineClass;
   final LongRing ids;
   long lastJoin;
-  /** The last dispatch view of this line; reused while its head and length are unchanged. */
-  dev.talon.queue.spi.LineView view;
+  /** The head as of the last dispatch view; written and read by the writer only. */
+  private Ticket head;
 
   Line(String service, String lineClass, LongRing ids, long lastJoin) {
     this.service = service;
@@ -20,16 +27,30 @@ final class Line {
     this.lastJoin = lastJoin;
   }
 
-  String service() {
+  @Override
+  public String service() {
     return service;
   }
 
-  String lineClass() {
+  @Override
+  public String lineClass() {
     return lineClass;
   }
 
-  int waiting() {
+  @Override
+  public int waiting() {
     return ids.size();
+  }
+
+  @Override
+  public Ticket head() {
+    return head;
+  }
+
+  /** Readies this line to be offered with the given head. */
+  LineView offer(Ticket head) {
+    this.head = head;
+    return this;
   }
 
   int compareKey(String otherService, String otherClass) {

@@ -71,6 +71,8 @@ final class Tx {
   final Core d;
   Instant now;
   List<QueueEvent> events;
+  /** The facts handed to the policy's classify, refilled each time. */
+  private final Facts facts = new Facts();
 
   Tx(Core d) {
     this.d = d;
@@ -124,12 +126,14 @@ final class Tx {
     if (d.day == null || !now.isBefore(d.dayEndsAt) || d.window < 0 || !now.isBefore(d.windowEndsAt)) {
       return true;
     }
-    for (WindowBookings w : d.windows.isEmpty() ? List.<WindowBookings>of() : d.windows.values()) {
-      if (w.expiresAt.isAfter(now)) {
-        break;
-      }
-      if (!w.pending.isEmpty()) {
-        return true;
+    if (!d.windows.isEmpty()) { // an empty map's values() would allocate an iterator on every operation
+      for (WindowBookings w : d.windows.values()) {
+        if (w.expiresAt.isAfter(now)) {
+          break;
+        }
+        if (!w.pending.isEmpty()) {
+          return true;
+        }
       }
     }
     if (!d.postponed.isEmpty()) {
@@ -295,7 +299,7 @@ final class Tx {
           + "; it is open " + d.config.hours().opens() + "–" + d.config.hours().closes()
           + (d.config.hours().closedDays().isEmpty() ? "" : " except " + d.config.hours().closedDays()));
     }
-    TicketFacts facts = new TicketFacts(r.service(), r.origin(), r.categories(), r.personId(), false, null, now);
+    TicketFacts facts = facts(r.service(), r.origin(), r.categories(), r.personId(), false, null, now);
     return issueTicket(svc, facts, 0, r.requestId(), null, d.nextJoinSeq, 0, null);
   }
 
@@ -312,6 +316,11 @@ final class Tx {
         lineClass, facts.categories(), facts.personId(), bookingId, facts.bookedStart(), joinSeq, requestId, parentId,
         returnTo));
     return d.tickets.get(id);
+  }
+
+  private TicketFacts facts(String service, Origin origin, Set<String> categories, String personId, boolean late,
+      Instant bookedStart, Instant at) {
+    return facts.set(service, origin, categories, personId, late, bookedStart, at);
   }
 
   static String display(String prefix, int number) {
@@ -397,7 +406,7 @@ final class Tx {
     int svc = service(b.service());
     long ticketId = d.nextTicketId;
     emit(new BookingCheckedIn(next(), now, b.id(), ticketId, late));
-    TicketFacts facts = new TicketFacts(b.service(), Origin.BOOKED, Set.of(), b.personId(), late, b.startsAt(), now);
+    TicketFacts facts = facts(b.service(), Origin.BOOKED, Set.of(), b.personId(), late, b.startsAt(), now);
     return issueTicket(svc, facts, b.id(), null, null, d.nextJoinSeq, 0, null);
   }
 
@@ -427,7 +436,12 @@ final class Tx {
         return true;
       }
     }
-    return lines.contains(chosen);
+    for (int i = 0; i < lines.size(); i++) {
+      if (LineView.sameLine(lines.get(i), chosen)) {
+        return true;
+      }
+    }
+    return false;
   }
 
   Ticket recall(long id) {
@@ -459,7 +473,7 @@ final class Tx {
     }
     emit(new ServiceFinished(next(), now, id, t.desk()));
     if (t.returnTo() != null) {
-      TicketFacts facts = new TicketFacts(t.returnTo(), Origin.TRANSFERRED, t.categories(), t.personId(), false, null,
+      TicketFacts facts = facts(t.returnTo(), Origin.TRANSFERRED, t.categories(), t.personId(), false, null,
           now);
       issueTicket(service(t.returnTo()), facts, 0, null, null, t.joinSeq(), t.id(), null);
     }
@@ -503,7 +517,7 @@ final class Tx {
     }
     long newId = d.nextTicketId;
     emit(new TicketTransferred(next(), now, id, newId, r.service()));
-    TicketFacts facts = new TicketFacts(r.service(), Origin.TRANSFERRED, t.categories(), t.personId(), false, null, now);
+    TicketFacts facts = facts(r.service(), Origin.TRANSFERRED, t.categories(), t.personId(), false, null, now);
     String returnTo = r.returnAfter() ? t.service() : t.returnTo();
     return issueTicket(svc, facts, 0, null, r.lineClass(), r.keepPlace() ? t.joinSeq() : d.nextJoinSeq, id, returnTo);
   }

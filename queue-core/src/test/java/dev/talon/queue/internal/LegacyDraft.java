@@ -201,7 +201,7 @@ final class LegacyDraft {
       if (l.waiting() > 0 && desk.serves(l.service())) {
         Ticket head = head(l, now);
         if (head != null) {
-          views.add(new LineView(l.service(), l.lineClass(), l.waiting(), head));
+          views.add(LineView.of(l.service(), l.lineClass(), l.waiting(), head));
         }
       }
     }

@@ -74,7 +74,7 @@ final class LegacyEstimator {
         List<Ticket> ts = waiting.get(i);
         if (cursor[i] < ts.size()) {
           LegacyLine l = eligible.get(i);
-          views.add(new LineView(l.service(), l.lineClass(), ts.size() - cursor[i], ts.get(cursor[i])));
+          views.add(LineView.of(l.service(), l.lineClass(), ts.size() - cursor[i], ts.get(cursor[i])));
         }
       }
       if (views.isEmpty()) {

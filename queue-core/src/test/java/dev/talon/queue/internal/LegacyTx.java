@@ -262,7 +262,7 @@ final class LegacyTx {
           + "; it is open " + d.config.hours().opens() + "–" + d.config.hours().closes()
           + (d.config.hours().closedDays().isEmpty() ? "" : " except " + d.config.hours().closedDays()));
     }
-    TicketFacts facts = new TicketFacts(r.service(), r.origin(), r.categories(), r.personId(), false, null, now);
+    TicketFacts facts = TicketFacts.of(r.service(), r.origin(), r.categories(), r.personId(), false, null, now);
     return issueTicket(svc, facts, 0, r.requestId(), null, d.nextJoinSeq, 0, null);
   }
 
@@ -367,7 +367,7 @@ final class LegacyTx {
     int svc = service(b.service());
     long ticketId = d.nextTicketId;
     emit(new BookingCheckedIn(next(), now, b.id(), ticketId, late));
-    TicketFacts facts = new TicketFacts(b.service(), Origin.BOOKED, Set.of(), b.personId(), late, b.startsAt(), now);
+    TicketFacts facts = TicketFacts.of(b.service(), Origin.BOOKED, Set.of(), b.personId(), late, b.startsAt(), now);
     return issueTicket(svc, facts, b.id(), null, null, d.nextJoinSeq, 0, null);
   }
 
@@ -419,7 +419,7 @@ final class LegacyTx {
     }
     emit(new ServiceFinished(next(), now, id, t.desk()));
     if (t.returnTo() != null) {
-      TicketFacts facts = new TicketFacts(t.returnTo(), Origin.TRANSFERRED, t.categories(), t.personId(), false, null,
+      TicketFacts facts = TicketFacts.of(t.returnTo(), Origin.TRANSFERRED, t.categories(), t.personId(), false, null,
           now);
       issueTicket(service(t.returnTo()), facts, 0, null, null, t.joinSeq(), t.id(), null);
     }
@@ -463,7 +463,7 @@ final class LegacyTx {
     }
     long newId = d.nextTicketId;
     emit(new TicketTransferred(next(), now, id, newId, r.service()));
-    TicketFacts facts = new TicketFacts(r.service(), Origin.TRANSFERRED, t.categories(), t.personId(), false, null, now);
+    TicketFacts facts = TicketFacts.of(r.service(), Origin.TRANSFERRED, t.categories(), t.personId(), false, null, now);
     String returnTo = r.returnAfter() ? t.service() : t.returnTo();
     return issueTicket(svc, facts, 0, null, r.lineClass(), r.keepPlace() ? t.joinSeq() : d.nextJoinSeq, id, returnTo);
   }

@@ -425,7 +425,7 @@ public final class ReferenceModel {
   /** Issues a ticket that joins its line at join order {@code join} (the next one, or a kept one). */
   private Ticket newTicket(State w, Instant now, String service, Origin origin, Set<String> categories, String person,
       boolean late, long bookingId, Instant bookedFor, String requestId, long join, long parentId, String returnTo) {
-    String line = policy.classify(new TicketFacts(service, origin, categories, person, late, bookedFor, now));
+    String line = policy.classify(TicketFacts.of(service, origin, categories, person, late, bookedFor, now));
     int number = 1;
     for (Ticket t : w.tickets.values()) {
       if (t.service().equals(service) && t.day().equals(w.day)) {
@@ -459,7 +459,7 @@ public final class ReferenceModel {
       if (desk.serves(service)) {
         // the first ticket not within the recall cool-down of its last call
         ids.stream().map(w.tickets::get).filter(t -> callable(t, now)).findFirst()
-            .ifPresent(head -> offered.add(new LineView(service, cls, ids.size(), head)));
+            .ifPresent(head -> offered.add(LineView.of(service, cls, ids.size(), head)));
       }
     }));
     if (offered.isEmpty()) {

@@ -51,7 +51,9 @@ final class DeskPreferencesPolicy extends DelegatingPolicy {
     }
     DeskPreference best = null;
     boolean mixed = false;
-    for (LineView l : view.lines()) {
+    // by index: a view's list is random access, and an iterator would be garbage on every call
+    for (int at = 0, n = view.lines().size(); at < n; at++) {
+      LineView l = view.lines().get(at);
       DeskPreference p = preference(view.desk().id(), l.service());
       if (best != null && p != best) {
         mixed = true;
@@ -64,7 +66,9 @@ final class DeskPreferencesPolicy extends DelegatingPolicy {
       return view;
     }
     List<LineView> kept = new ArrayList<>();
-    for (LineView l : view.lines()) {
+    // by index: a view's list is random access, and an iterator would be garbage on every call
+    for (int at = 0, n = view.lines().size(); at < n; at++) {
+      LineView l = view.lines().get(at);
       if (preference(view.desk().id(), l.service()) == best) {
         kept.add(l);
       }

@@ -15,7 +15,9 @@ final class Heads {
   /** The line whose head joined earliest; null for no lines. */
   static LineView earliest(List<LineView> lines) {
     LineView best = null;
-    for (LineView l : lines) {
+    // by index: a view's list is random access, and an iterator would be garbage on every call
+    for (int at = 0, n = lines.size(); at < n; at++) {
+      LineView l = lines.get(at);
       if (best == null || l.head().joinSeq() < best.head().joinSeq()) {
         best = l;
       }
@@ -30,7 +32,9 @@ final class Heads {
   static LineView earliestBy(List<LineView> lines, java.util.function.Function<LineView, Instant> key) {
     LineView best = null;
     Instant bestKey = null;
-    for (LineView l : lines) {
+    // by index: a view's list is random access, and an iterator would be garbage on every call
+    for (int at = 0, n = lines.size(); at < n; at++) {
+      LineView l = lines.get(at);
       Instant k = key.apply(l);
       if (k == null) {
         continue;

@@ -33,7 +33,9 @@ final class PriorityPolicy extends LeafPolicy<Void> {
   public LineView select(DispatchView<Void> view) {
     LineView best = null;
     int bestRank = Integer.MAX_VALUE;
-    for (LineView l : view.lines()) {
+    // by index: a view's list is random access, and an iterator would be garbage on every call
+    for (int at = 0, n = view.lines().size(); at < n; at++) {
+      LineView l = view.lines().get(at);
       int r = rank.getOrDefault(l.lineClass(), rank.size());
       if (best == null || r < bestRank || (r == bestRank && l.head().joinSeq() < best.head().joinSeq())) {
         best = l;

@@ -40,7 +40,9 @@ final class WeightedClasses {
   /** Which classes have a waiting ticket in the view. */
   boolean[] present(List<LineView> lines) {
     boolean[] p = new boolean[names.length];
-    for (LineView l : lines) {
+    // by index: a view's list is random access, and an iterator would be garbage on every call
+    for (int at = 0, n = lines.size(); at < n; at++) {
+      LineView l = lines.get(at);
       p[of(l.lineClass())] = true;
     }
     return p;
@@ -49,7 +51,9 @@ final class WeightedClasses {
   /** The earliest-joined head among the lines of class {@code c}. */
   LineView earliestOf(List<LineView> lines, int c) {
     LineView best = null;
-    for (LineView l : lines) {
+    // by index: a view's list is random access, and an iterator would be garbage on every call
+    for (int at = 0, n = lines.size(); at < n; at++) {
+      LineView l = lines.get(at);
       if (of(l.lineClass()) == c && (best == null || l.head().joinSeq() < best.head().joinSeq())) {
         best = l;
       }

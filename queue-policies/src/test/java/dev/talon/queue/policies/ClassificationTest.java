@@ -18,7 +18,7 @@ class ClassificationTest {
   private static final Instant NOW = Instant.parse("2026-03-02T09:00:00Z");
 
   private static TicketFacts facts(String service, Origin origin, boolean late, String... categories) {
-    return new TicketFacts(service, origin, Set.of(categories), null, late, origin == Origin.BOOKED ? NOW : null, NOW);
+    return TicketFacts.of(service, origin, Set.of(categories), null, late, origin == Origin.BOOKED ? NOW : null, NOW);
   }
 
   private final Policy<?> policy = Policies.fromJson("""
