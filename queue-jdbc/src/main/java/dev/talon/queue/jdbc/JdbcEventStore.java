@@ -93,6 +93,8 @@ public final class JdbcEventStore implements EventStore {
   private final EventCodec codec = new EventCodec();
   private final int queryTimeoutSeconds;
 
+  /** The dialect's one-statement append, or null (then every append takes the step-by-step path). */
+  private final String appendAll;
   private final String raiseFence;
   private final String readFence;
   private final String insertBranch;
@@ -109,6 +111,7 @@ public final class JdbcEventStore implements EventStore {
     this.dialect = dialect;
     this.schema = schema;
     this.queryTimeoutSeconds = queryTimeoutSeconds;
+    this.appendAll = dialect.appendInOneStatement(schema);
     this.raiseFence = "UPDATE " + schema.branches + " SET fence = ? WHERE branch_id = ? AND fence <= ?";
     this.readFence = "SELECT fence FROM " + schema.branches + " WHERE branch_id = ?";
     this.insertBranch = "INSERT INTO " + schema.branches + " (branch_id, fence) VALUES (?, ?)";
@@ -178,7 +181,11 @@ public final class JdbcEventStore implements EventStore {
       payloads[i] = codec.write(events.get(i));
     }
     for (int attempt = 1; ; attempt++) {
-      if (tryAppend(branchId, fencingToken, events, payloads)) {
+      int quick = appendAll == null ? FALL_BACK : tryAppendAll(branchId, fencingToken, events, payloads);
+      if (quick == DONE) {
+        return;
+      }
+      if (quick == FALL_BACK && tryAppend(branchId, fencingToken, events, payloads)) {
         return;
       }
       if (attempt == MAX_ATTEMPTS) {
@@ -186,6 +193,74 @@ public final class JdbcEventStore implements EventStore {
             + " the same branch " + MAX_ATTEMPTS + " times in a row (the database rolled each attempt back)");
       }
       java.util.concurrent.locks.LockSupport.parkNanos(100_000L * attempt); // let the other writer commit
+    }
+  }
+
+  private static final int DONE = 1;
+  private static final int RETRY = 0;
+  private static final int FALL_BACK = -1;
+
+  /**
+   * One attempt in the dialect's single statement: DONE, RETRY (a concurrent append made the
+   * database roll it back), or FALL_BACK when the fence row did not match (a branch's first append,
+   * or a stale token), which the step-by-step path tells apart. Only a broken connection leaves the
+   * outcome open: then the store looks, as after a failed commit.
+   */
+  private int tryAppendAll(String branchId, long token, List<QueueEvent> events, String[] payloads) {
+    String what = describe(branchId, events);
+    Connection c = connect(what);
+    try {
+      if (!c.getAutoCommit()) {
+        c.setAutoCommit(true); // the statement is its own transaction
+      }
+      int n = events.size();
+      Long[] seqs = new Long[n];
+      String[] types = new String[n];
+      String[] times = new String[n];
+      Long[] tickets = new Long[n];
+      for (int i = 0; i < n; i++) {
+        QueueEvent e = events.get(i);
+        seqs[i] = e.seq();
+        types[i] = EventCodec.typeName(e);
+        times[i] = e.at().toString();
+        long ticket = ticketIdOf(e);
+        tickets[i] = ticket > 0 ? ticket : null;
+      }
+      int inserted;
+      try (PreparedStatement ps = prepare(c, appendAll)) {
+        ps.setLong(1, token);
+        ps.setString(2, branchId);
+        ps.setLong(3, token);
+        ps.setArray(4, c.createArrayOf("int8", seqs));
+        ps.setArray(5, c.createArrayOf("varchar", types));
+        ps.setArray(6, c.createArrayOf("text", times));
+        ps.setArray(7, c.createArrayOf("int8", tickets));
+        ps.setArray(8, c.createArrayOf("text", payloads));
+        inserted = ps.executeUpdate();
+      } catch (SQLException e) {
+        if (dialect.isUniqueViolation(e)) {
+          throw new SequenceConflictException("branch " + branchId + " already has one of the events "
+              + events.get(0).seq() + ".." + events.get(n - 1).seq() + "; nothing of the batch was written");
+        }
+        if (rolledBackByAConcurrentAppend("append", e)) {
+          return RETRY;
+        }
+        if (e.getSQLState() == null || e.getSQLState().startsWith("08")) {
+          return afterFailedCommit(branchId, events, what, e) ? DONE : RETRY; // the connection broke mid-way
+        }
+        throw SqlFailure.of(what, "append", e);
+      }
+      if (inserted == 0) {
+        return FALL_BACK;
+      }
+      if (inserted != n) {
+        throw new StorageException(what + " inserted " + inserted + " of " + n + " events in one statement");
+      }
+      return DONE;
+    } catch (SQLException e) {
+      throw SqlFailure.of(what, "append", e);
+    } finally {
+      release(c);
     }
   }
 

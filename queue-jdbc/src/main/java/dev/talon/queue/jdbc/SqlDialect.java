@@ -22,6 +22,17 @@ abstract sealed class SqlDialect implements Dialect permits H2Dialect, PostgresD
   /** The SQL expression for a JSON text parameter in an INSERT. */
   abstract String jsonParameter();
 
+  /**
+   * One statement that raises the branch's fence and inserts a whole batch, for databases that can
+   * take a batch as array parameters; null where the store must use its statement-per-step
+   * transaction. Parameters: token, branch id, token, then arrays of seq, type, occurred-at (ISO
+   * text), ticket id and payload. Its update count is the rows inserted: 0 when the fence did not
+   * match (a new branch, or a stale token).
+   */
+  String appendInOneStatement(Schema schema) {
+    return null;
+  }
+
   /** The database's current time plus a number of milliseconds bound as the one parameter. */
   abstract String nowPlusMillis();
 

@@ -85,28 +85,40 @@ class FaultInjectionTest {
   @Test
   void issue_commitTookEffectButItsAnswerWasLost_isAcknowledgedExactlyOnce() {
     try (HikariDataSource ds = TestDatabases.h2Memory()) {
-      JdbcSpy spy = new JdbcSpy(ds);
-      JdbcEventStore store = JdbcEventStore.builder(spy).createSchema(true).build();
-      BranchEngine b = (BranchEngine) Workload.open("b1", store, clock, Durability.SYNC);
-      b.issue(request(0));
-      spy.fault = new JdbcSpy.Fault() {
-        @Override
-        public void before(String step, int n, Connection real) {}
-
-        @Override
-        public void after(String step, int n, Connection real) throws SQLException {
-          if (step.equals("commit")) {
-            spy.clearFault();
-            throw new SQLException("injected: connection lost after the commit was sent", "08006");
-          }
-        }
-      };
-      Ticket t = b.issue(request(1));
-      assertThat(b.lastSeq()).isEqualTo(store.load("b1", 0).size());
-      assertThat(store.load("b1", 0)).filteredOn(e -> e instanceof TicketIssued i && "req-secret-1".equals(i.requestId()))
-          .singleElement().extracting(e -> ((TicketIssued) e).ticketId()).isEqualTo(t.id());
-      assertThat(b.issue(request(2)).id()).isEqualTo(t.id() + 1);
+      answerOfTheAppendLost_acknowledgedExactlyOnce(ds, "commit");
     }
+  }
+
+  @Test
+  void issue_postgresAppendRanButItsAnswerWasLost_isAcknowledgedExactlyOnce() {
+    try (HikariDataSource ds = TestDatabases.postgres()) {
+      answerOfTheAppendLost_acknowledgedExactlyOnce(ds, "execute"); // the append's one autocommit statement
+    }
+  }
+
+  /** The step that ends an append (a commit, or PostgreSQL's one statement) took effect; its answer is lost. */
+  private void answerOfTheAppendLost_acknowledgedExactlyOnce(HikariDataSource ds, String lastStep) {
+    JdbcSpy spy = new JdbcSpy(ds);
+    JdbcEventStore store = JdbcEventStore.builder(spy).createSchema(true).build();
+    BranchEngine b = (BranchEngine) Workload.open("b1", store, clock, Durability.SYNC);
+    b.issue(request(0));
+    spy.fault = new JdbcSpy.Fault() {
+      @Override
+      public void before(String step, int n, Connection real) {}
+
+      @Override
+      public void after(String step, int n, Connection real) throws SQLException {
+        if (step.equals(lastStep)) {
+          spy.clearFault();
+          throw new SQLException("injected: connection lost after the " + step + " was sent", "08006");
+        }
+      }
+    };
+    Ticket t = b.issue(request(1));
+    assertThat(b.lastSeq()).isEqualTo(store.load("b1", 0).size());
+    assertThat(store.load("b1", 0)).filteredOn(e -> e instanceof TicketIssued i && "req-secret-1".equals(i.requestId()))
+        .singleElement().extracting(e -> ((TicketIssued) e).ticketId()).isEqualTo(t.id());
+    assertThat(b.issue(request(2)).id()).isEqualTo(t.id() + 1);
   }
 
   @Test
@@ -213,23 +225,26 @@ class FaultInjectionTest {
       JdbcEventStore store = JdbcEventStore.builder(spy).createSchema(true).build();
       BranchEngine b = (BranchEngine) Workload.open("b1", store, clock, Durability.SYNC);
       b.issue(request(0));
-      // an append is: 1 raise-fence, 2 insert-events, 3 commit
-      for (int at = 1; at <= 3; at++) {
+      // once the branch row exists, an append on PostgreSQL is one autocommit statement
+      for (int round = 1; round <= 3; round++) {
         clock.advance(Duration.ofSeconds(5));
         long seq = b.lastSeq();
         List<Ticket> tickets = b.allTickets();
         String[] seen = new String[1];
-        spy.fault = terminateBackendAt(at, spy, seen);
-        int n = at;
+        spy.fault = terminateBackendAt(1, spy, seen);
+        int n = round;
         assertThatThrownBy(() -> b.issue(request(n)))
             .isInstanceOf(StorageException.class)
             .hasMessageMatching("(?s).*SQLState (57P01|08006|08003).*")
             .hasMessageNotContaining(PERSON).hasMessageNotContaining("req-secret");
         spy.clearFault();
-        assertThat(seen[0]).isEqualTo(at == 3 ? "commit" : "execute");
+        assertThat(seen[0]).isEqualTo("execute");
         assertUnchanged(b, store, seq, tickets);
-        Ticket next = b.issue(request(10 + at));
+        Ticket next = b.issue(request(10 + round)); // after the failure: may first read the store back
         assertThat(next.id()).isEqualTo(tickets.size() + 1);
+        int stepsBefore = spy.steps.get();
+        assertThat(b.issue(request(20 + round)).id()).isEqualTo(next.id() + 1);
+        assertThat(spy.steps.get() - stepsBefore).as("statements of one append").isEqualTo(1);
       }
       List<QueueEvent> history = store.load("b1", 0);
       assertThat(history).hasSize((int) b.lastSeq());
