@@ -96,17 +96,27 @@ class BranchNodeTest {
   record Change(String kind, String node, String branchId, long epoch) {}
 
   @Test
-  void close_handsBranchesOverToAStandby_andListenersHearOfIt() throws Exception {
+  void join_takesItsShareByHandOver_andClose_handsTheRestOver() throws Exception {
     try (HikariDataSource ds = TestDatabases.h2Memory()) {
       JdbcEventStore store = store(ds);
       List<Change> changes = new CopyOnWriteArrayList<>();
       BranchNode first = node(store, "n1", changes);
       awaitOwned(first, 2);
-      BranchNode second = node(store, "n2", changes);
-      Thread.sleep(300);
-      assertThat(second.ownedBranches()).as("the standby holds nothing while the owner lives").isEmpty();
-      assertThat(first.owner("s1")).map(Lease::nodeId).contains("n1");
       first.branch("s1").orElseThrow().issue(IssueRequest.walkIn("docs"));
+      first.branch("s2").orElseThrow().issue(IssueRequest.walkIn("docs"));
+      BranchNode second = node(store, "n2", changes);
+      awaitOwned(second, 1);
+      awaitOwned(first, 1);
+      String moved = second.ownedBranches().iterator().next();
+      assertThat(second.branch(moved).orElseThrow().waiting("docs")).as("taken over with its history").hasSize(1);
+      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+      while (first.route(moved).isEmpty() && System.nanoTime() < deadline) {
+        Thread.sleep(20); // routes of other nodes' branches are as of the last heartbeat
+      }
+      assertThat(first.route(moved)).hasValueSatisfying(r -> {
+        assertThat(r.nodeId()).isEqualTo("n2");
+        assertThat(r.local()).isFalse();
+      });
 
       first.close();
       assertThat(first.ownedBranches()).isEmpty();
@@ -119,7 +129,11 @@ class BranchNodeTest {
       assertThat(changes).filteredOn(c -> c.node.equals("n2")).extracting(Change::kind)
           .containsExactly("gained", "gained");
       assertThat(changes).filteredOn(c -> c.node.equals("n2")).allMatch(c -> c.epoch == 2);
+      int served = second.dispatch("s1", b -> b.waiting("docs").size(), r -> -1);
+      assertThat(served).as("dispatched here").isEqualTo(1);
       second.close();
+      assertThatThrownBy(() -> second.dispatch("s1", b -> 1, r -> 2)).isInstanceOf(BranchUnavailableException.class)
+          .hasMessageContaining("no node serves branch s1");
     }
   }
 
