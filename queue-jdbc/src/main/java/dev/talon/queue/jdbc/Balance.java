@@ -6,8 +6,9 @@ import java.util.Comparator;
 import java.util.List;
 
 /*
- * How many branches one node should hold, computed alike by every node from the registry rows
- * (Nodes.Live: held and capacity of each live node) -- a lease-table protocol with quotas, not a
+ * How many branches one node should hold, computed alike by every node from one read of the
+ * registry (the live nodes and their capacities) and of the lease table (what each node holds:
+ * its live leases, exact at the read, unlike a count a node reports at its own heartbeat) -- a lease-table protocol with quotas, not a
  * hash that names each branch's owner. Why: rendezvous or consistent hashing only balances in
  * expectation (30 branches on 3 nodes land 7/10/13 as easily as 10/10/10), and a hash that is
  * forced to within-one balance (bounded loads) moves branches that did not need to move when the

@@ -7,6 +7,7 @@ import dev.talon.queue.StorageException;
 import dev.talon.queue.Talon;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -269,7 +270,13 @@ public final class BranchNode implements AutoCloseable {
         free.add(id);
       }
     }
-    Balance.Plan plan = Balance.plan(nodeId, holding, v.nodes(), branches.size(), free.size());
+    Map<String, Integer> leased = new HashMap<>(); // what each node holds now: its live leases
+    v.leases().values().forEach(l -> leased.merge(l.nodeId(), 1, Integer::sum));
+    List<Nodes.Live> live = new ArrayList<>(v.nodes().size());
+    for (Nodes.Live n : v.nodes()) {
+      live.add(new Nodes.Live(n.nodeId(), n.address(), leased.getOrDefault(n.nodeId(), 0), n.maxBranches()));
+    }
+    Balance.Plan plan = Balance.plan(nodeId, held.size(), live, branches.size(), free.size());
     if (plan.release() > 0) {
       List<String> mine = Balance.byPreference(nodeId, held.keySet());
       for (String id : mine.subList(mine.size() - Math.min(plan.release(), mine.size()), mine.size())) {

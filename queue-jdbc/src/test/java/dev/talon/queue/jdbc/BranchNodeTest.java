@@ -9,6 +9,8 @@ import dev.talon.queue.BranchLostException;
 import dev.talon.queue.InvalidConfigurationException;
 import dev.talon.queue.IssueRequest;
 import dev.talon.queue.Talon;
+import dev.talon.queue.internal.BranchEngine;
+import dev.talon.queue.spi.BranchSnapshot;
 import java.lang.reflect.Proxy;
 import java.sql.SQLTransientConnectionException;
 import java.time.Duration;
@@ -109,6 +111,8 @@ class BranchNodeTest {
       awaitOwned(first, 1);
       String moved = second.ownedBranches().iterator().next();
       assertThat(second.branch(moved).orElseThrow().waiting("docs")).as("taken over with its history").hasSize(1);
+      assertThat(store.loadSnapshot(moved)).as("the giver's final snapshot covers the whole history: no tail to replay")
+          .map(BranchSnapshot::seq).contains(((BranchEngine) second.branch(moved).orElseThrow()).lastSeq());
       long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
       while (first.route(moved).isEmpty() && System.nanoTime() < deadline) {
         Thread.sleep(20); // routes of other nodes' branches are as of the last heartbeat
