@@ -142,6 +142,29 @@ class BranchNodeTest {
   }
 
   @Test
+  void joinAndClose_onPostgres_handOverOnTheNotice_notAfterTheHeartbeat() throws Exception {
+    try (HikariDataSource ds = TestDatabases.postgres()) {
+      JdbcEventStore store = store(ds);
+      Duration beat = Duration.ofSeconds(60); // a hand-over within 20 s can only come from LISTEN/NOTIFY
+      BranchNode first = BranchNode.builder(store).nodeId("n1").heartbeat(beat).leaseTtl(beat.multipliedBy(3))
+          .branch("s1", Workload::configure).branch("s2", Workload::configure).build();
+      awaitOwned(first, 2);
+      long joined = System.nanoTime();
+      BranchNode second = BranchNode.builder(store).nodeId("n2").heartbeat(beat).leaseTtl(beat.multipliedBy(3))
+          .branch("s1", Workload::configure).branch("s2", Workload::configure).build();
+      awaitOwned(second, 1, 20);
+      long joinMillis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - joined);
+      awaitOwned(first, 1, 1);
+      long closed = System.nanoTime();
+      first.close();
+      awaitOwned(second, 2, 20);
+      long leaveMillis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - closed);
+      System.out.println("PostgreSQL hand-over on NOTIFY: join " + joinMillis + " ms, close " + leaveMillis + " ms");
+      second.close();
+    }
+  }
+
+  @Test
   void build_withBadConfiguration_isRefusedWithTheRule() {
     try (HikariDataSource ds = TestDatabases.h2Memory()) {
       JdbcEventStore store = store(ds);
@@ -231,7 +254,11 @@ class BranchNodeTest {
   }
 
   private static void awaitOwned(BranchNode node, int count) throws InterruptedException {
-    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+    awaitOwned(node, count, 10);
+  }
+
+  private static void awaitOwned(BranchNode node, int count, int seconds) throws InterruptedException {
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(seconds);
     while (node.ownedBranches().size() < count && System.nanoTime() < deadline) {
       Thread.sleep(20);
     }
