@@ -70,6 +70,9 @@ public final class ScaleBenchmark implements Callable<Integer> {
   @Option(names = "--idle", defaultValue = "1000", description = "Branches for the idle-heap run; 0 skips it (default: ${DEFAULT-VALUE}).")
   int idle;
 
+  @Option(names = "--no-throughput", description = "Skip the throughput runs (the heap per idle branch does not depend on load).")
+  boolean noThroughput;
+
   @Option(names = "--smoke", description = "Tiny settings (branches 1,3; clients 2; 1 s warm-up and window; rebalance 6; idle 20): checks that it runs, measures nothing.")
   boolean smoke;
 
@@ -96,7 +99,7 @@ public final class ScaleBenchmark implements Callable<Integer> {
     try (BenchDatabase db = BenchDatabase.start(BenchDatabase.POSTGRES)) {
       JdbcEventStore store = JdbcEventStore.builder(db.dataSource()).createSchema(true).build();
       RawInsertBenchmark.createTable(db.dataSource(), true);
-      for (int j : jvms) {
+      for (int j : noThroughput ? new int[0] : jvms) {
         double raw = run(j, "raw", db.url(), null);
         for (int b : branches) {
           List<String> ids = ids("s" + b + "j" + j + "-", b);

@@ -30,8 +30,10 @@ import org.slf4j.LoggerFactory;
 
 /**
  * One of several JVMs serving branches from one database: each branch is served by exactly one
- * node at a time, the holder of its lease; the others stand by and take the branch over when its
- * lease expires (the owner died or stalled) or is released (the owner shut down).
+ * node at a time, the holder of its lease. The nodes spread the branches evenly (each holds within
+ * one of n/k, fewer if its {@link Builder#maxBranches(int) capacity} says so), handing branches over
+ * when a node joins or leaves, and take a branch over when its lease expires (the owner died or
+ * stalled). {@link #route(String)} and {@link #dispatch} tell an HTTP layer where a branch is served.
  *
  * <pre>{@code
  * BranchNode node = BranchNode.builder(store)              // a JdbcEventStore on the shared database
@@ -44,6 +46,7 @@ import org.slf4j.LoggerFactory;
  *     .build();                                             // starts the heartbeat
  * node.branch("north").ifPresent(b -> b.issue(...));      // served here?
  * node.owner("north");                                      // who serves it now, by the lease table
+ * node.route("north");                                      // the same with the owner's address, from memory
  * node.close();                                             // hand over: peers take over at once
  * }</pre>
  *

@@ -42,7 +42,7 @@ final class Nodes {
     Schema s = store.schema();
     this.channel = s.nodes;
     this.update = "UPDATE " + s.nodes + " SET address = ?, held = ?, max_branches = ?, expires_at = "
-        + dialect.nowPlusMillis() + " WHERE node_id = ?";
+        + dialect.nowPlusMillis() + " WHERE node_id = ? AND expires_at > CURRENT_TIMESTAMP";
     this.insert = "INSERT INTO " + s.nodes + " (address, held, max_branches, expires_at, node_id) VALUES (?, ?, ?, "
         + dialect.nowPlusMillis() + ", ?)";
     this.delete = "DELETE FROM " + s.nodes + " WHERE node_id = ?";
@@ -76,6 +76,12 @@ final class Nodes {
       }
       step = "renew-node";
       if (write(c, update, nodeId, address, held, maxBranches, ttlMillis) == 0) {
+        // first start, or back from a pause past the TTL (its row expired): join anew, and tell the others
+        step = "delete-expired-node";
+        try (PreparedStatement ps = prepare(c, delete)) {
+          ps.setString(1, nodeId);
+          ps.executeUpdate();
+        }
         step = "insert-node";
         try {
           write(c, insert, nodeId, address, held, maxBranches, ttlMillis);
@@ -83,8 +89,7 @@ final class Nodes {
           if (!dialect.isUniqueViolation(e)) {
             throw e;
           }
-          step = "renew-node";
-          write(c, update, nodeId, address, held, maxBranches, ttlMillis); // a twin start inserted it first
+          return; // a twin with the same node id registered at the same moment: its row stands
         }
         notifyPeers(c, "joined " + nodeId);
       }
