@@ -36,10 +36,12 @@ final class BenchDatabase implements AutoCloseable {
   private final Path dir;
   private final EmbeddedPostgres server;
   private final HikariDataSource pool;
+  private final String url;
 
   private BenchDatabase(String name, Path dir, EmbeddedPostgres server, String url) {
     this.dir = dir;
     this.server = server;
+    this.url = url;
     HikariConfig config = new HikariConfig();
     config.setJdbcUrl(url);
     if (server != null) {
@@ -92,6 +94,11 @@ final class BenchDatabase implements AutoCloseable {
   /** The connection pool. */
   HikariDataSource dataSource() {
     return pool;
+  }
+
+  /** Its JDBC URL, for benchmark JVMs of their own (ScaleBenchmark). */
+  String url() {
+    return url;
   }
 
   /** The temporary directory the database lives in. */

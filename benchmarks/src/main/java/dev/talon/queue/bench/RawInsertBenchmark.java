@@ -46,12 +46,37 @@ public class RawInsertBenchmark {
   @Setup(Level.Trial)
   public void start() throws SQLException {
     db = BenchDatabase.start(database);
-    String json = database.equals(BenchDatabase.POSTGRES) ? "JSONB" : "VARCHAR";
-    try (Connection c = db.dataSource().getConnection(); Statement s = c.createStatement()) {
+    createTable(db.dataSource(), database.equals(BenchDatabase.POSTGRES));
+  }
+
+  /** Creates the baseline's table (also for ScaleBenchmark). */
+  static void createTable(javax.sql.DataSource ds, boolean postgres) throws SQLException {
+    String json = postgres ? "JSONB" : "VARCHAR";
+    try (Connection c = ds.getConnection(); Statement s = c.createStatement()) {
       s.execute("CREATE TABLE " + TABLE + " (branch_id VARCHAR(64) NOT NULL, seq BIGINT NOT NULL, "
           + "type VARCHAR(64) NOT NULL, occurred_at TIMESTAMP WITH TIME ZONE NOT NULL, ticket_id BIGINT, "
           + "payload " + json + " NOT NULL, PRIMARY KEY (branch_id, seq))");
     }
+  }
+
+  /** The baseline's prepared INSERT of one row (also for ScaleBenchmark). */
+  static PreparedStatement prepareInsert(Connection connection, boolean postgres) throws SQLException {
+    return connection.prepareStatement("INSERT INTO " + TABLE
+        + " (branch_id, seq, type, occurred_at, ticket_id, payload) VALUES (?, ?, ?, ?, ?, "
+        + (postgres ? "CAST(? AS JSONB)" : "?") + ")");
+  }
+
+  /** Inserts one autocommitted row of the branch (also for ScaleBenchmark). */
+  static int insertRow(PreparedStatement insert, String branchId, long seq) throws SQLException {
+    insert.setString(1, branchId);
+    insert.setLong(2, seq);
+    insert.setString(3, "TicketIssued");
+    insert.setTimestamp(4, AT);
+    insert.setLong(5, seq);
+    insert.setString(6, "{\"seq\":" + seq + ",\"at\":\"2026-03-02T10:00:00Z\",\"ticketId\":" + seq
+        + ",\"service\":\"docs\",\"line\":\"walk-in\",\"display\":\"A" + seq + "\",\"origin\":\"WALK_IN\","
+        + "\"categories\":[],\"requestId\":null}");
+    return insert.executeUpdate();
   }
 
   @TearDown(Level.Trial)
@@ -71,9 +96,7 @@ public class RawInsertBenchmark {
     public void open(RawInsertBenchmark bench, ThreadParams thread) throws SQLException {
       connection = bench.db.dataSource().getConnection();
       connection.setAutoCommit(true);
-      insert = connection.prepareStatement("INSERT INTO " + TABLE
-          + " (branch_id, seq, type, occurred_at, ticket_id, payload) VALUES (?, ?, ?, ?, ?, "
-          + (bench.database.equals(BenchDatabase.POSTGRES) ? "CAST(? AS JSONB)" : "?") + ")");
+      insert = prepareInsert(connection, bench.database.equals(BenchDatabase.POSTGRES));
       branchId = "raw-" + thread.getThreadIndex();
     }
 
@@ -89,15 +112,6 @@ public class RawInsertBenchmark {
   @BenchmarkMode(Mode.Throughput)
   @OutputTimeUnit(TimeUnit.SECONDS)
   public int insert(Writer w) throws SQLException {
-    long seq = ++w.seq;
-    w.insert.setString(1, w.branchId);
-    w.insert.setLong(2, seq);
-    w.insert.setString(3, "TicketIssued");
-    w.insert.setTimestamp(4, AT);
-    w.insert.setLong(5, seq);
-    w.insert.setString(6, "{\"seq\":" + seq + ",\"at\":\"2026-03-02T10:00:00Z\",\"ticketId\":" + seq
-        + ",\"service\":\"docs\",\"line\":\"walk-in\",\"display\":\"A" + seq + "\",\"origin\":\"WALK_IN\","
-        + "\"categories\":[],\"requestId\":null}");
-    return w.insert.executeUpdate();
+    return insertRow(w.insert, w.branchId, ++w.seq);
   }
 }

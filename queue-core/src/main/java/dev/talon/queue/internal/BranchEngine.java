@@ -192,8 +192,6 @@ public final class BranchEngine implements Branch {
   private volatile Core shadow;
   /** After a rollback: the store may hold events of a commit whose outcome was unknown; writer-only. */
   private boolean resyncNeeded;
-  /** Runs commits for async callers and ASYNC mode; created on first need. */
-  private volatile ExecutorService commitThread;
 
   private volatile boolean closed;
   private volatile String poisoned;
@@ -835,22 +833,8 @@ public final class BranchEngine implements Branch {
   }
 
   private void commitInBackground() {
-    ExecutorService t = commitThread;
-    if (t == null) {
-      synchronized (this) { // once per branch, off the hot path
-        t = commitThread;
-        if (t == null) {
-          t = Executors.newSingleThreadExecutor(r -> {
-            Thread th = new Thread(r, "talon-commit-" + config.branchId());
-            th.setDaemon(true);
-            return th;
-          });
-          commitThread = t;
-        }
-      }
-    }
     try {
-      t.execute(this::drainCommits);
+      EngineThreads.COMMITS.execute(this::drainCommits); // shared by all branches: no thread per branch
     } catch (java.util.concurrent.RejectedExecutionException closing) {
       drainCommits();
     }
@@ -1964,10 +1948,6 @@ public final class BranchEngine implements Branch {
       log.warn("branch {} closed with events not yet written to the store", config.branchId());
     }
     takeFinalSnapshot(flushed);
-    ExecutorService t = commitThread;
-    if (t != null) {
-      t.shutdown();
-    }
   }
 
   /** At close, when every event is in the store: a snapshot, so that the next owner replays nothing. */

@@ -7,6 +7,7 @@ import dev.talon.queue.StorageException;
 import dev.talon.queue.Talon;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -22,14 +23,17 @@ import java.util.concurrent.TimeoutException;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * One of several JVMs serving branches from one database: each branch is served by exactly one
- * node at a time, the holder of its lease; the others stand by and take the branch over when its
- * lease expires (the owner died or stalled) or is released (the owner shut down).
+ * node at a time, the holder of its lease. The nodes spread the branches evenly (each holds within
+ * one of n/k, fewer if its {@link Builder#maxBranches(int) capacity} says so), handing branches over
+ * when a node joins or leaves, and take a branch over when its lease expires (the owner died or
+ * stalled). {@link #route(String)} and {@link #dispatch} tell an HTTP layer where a branch is served.
  *
  * <pre>{@code
  * BranchNode node = BranchNode.builder(store)              // a JdbcEventStore on the shared database
@@ -42,6 +46,7 @@ import org.slf4j.LoggerFactory;
  *     .build();                                             // starts the heartbeat
  * node.branch("north").ifPresent(b -> b.issue(...));      // served here?
  * node.owner("north");                                      // who serves it now, by the lease table
+ * node.route("north");                                      // the same with the owner's address, from memory
  * node.close();                                             // hand over: peers take over at once
  * }</pre>
  *
@@ -61,10 +66,22 @@ public final class BranchNode implements AutoCloseable {
    * that matches no row means a peer holds a newer epoch: the branch is lost; one that fails for
    * lack of a database counts as lost once a TTL has passed since the last successful renewal
    * started, measured by this JVM's monotonic clock, since the peer may take it from then on), then
-   * try to acquire the configured branches this node does not hold, up to maxBranches. A lost
-   * branch's engine is closed before listeners hear of it. close() stops the heartbeat, closes
-   * each engine (flushing its journal) and only then releases its lease, so the peer that takes the
-   * branch over replays everything.
+   * balance: renew this node's row in the node registry (talon_nodes: address, branches held,
+   * capacity, alive until now + TTL by the database clock), read the live nodes and live leases in
+   * one go, and release or acquire toward this node's share (Balance: a lease-table protocol with
+   * quotas, chosen over rendezvous hashing because hashing balances only in expectation; see its
+   * design note). A lost branch's engine is closed before listeners hear of it.
+   *
+   * Hand-over. Releasing a branch, to balance or in close(), closes its engine first (committing
+   * what it applied and saving a final snapshot), then releases the lease, then notifies the peers;
+   * the taker opens from that snapshot and has no tail to replay. close() deletes the node's
+   * registry row before handing its branches over, so the others' shares grow before the branches
+   * become free. On PostgreSQL every join, leave and release is followed by pg_notify on the nodes'
+   * channel; a dedicated connection LISTENs (PgWakeups) and runs a balancing round on the heartbeat
+   * thread at once (coalesced: one round for any number of notices queued meanwhile), so a released
+   * branch is taken in milliseconds. H2 has no NOTIFY: there, and whenever the listening connection
+   * is down, the next heartbeat does the same. A dead node releases nothing: its leases and its
+   * registry row expire after the TTL, and the survivors' next heartbeat takes its branches.
    *
    * Bounded waits. Every lease call (acquire, renew, release) runs on a lease I/O thread, and the
    * heartbeat waits for it at most half the TTL (callBound): during a database outage the pool's
@@ -88,6 +105,14 @@ public final class BranchNode implements AutoCloseable {
   private final ScheduledExecutorService heartbeat;
   private final ExecutorService leaseIo;
   private final long callBoundMillis;
+  private final Nodes nodes;
+  private final String address;
+  private final AtomicBoolean wakePending = new AtomicBoolean();
+  private final PgWakeups wakeups;
+  /** The last registry and lease read, for routing; replaced whole by the heartbeat thread. */
+  private volatile Nodes.View view = new Nodes.View(List.of(), Map.of());
+  /** Heartbeat thread only. */
+  private boolean registered;
   private volatile boolean closed;
 
   private record Held(Lease lease, Branch branch, long validUntilNanos) {}
@@ -100,6 +125,8 @@ public final class BranchNode implements AutoCloseable {
     this.maxBranches = b.maxBranches;
     this.listeners = List.copyOf(b.listeners);
     this.leases = new Leases(store, (int) Math.max(1, b.leaseTtl.toSeconds() / 2));
+    this.nodes = new Nodes(store, (int) Math.max(1, b.leaseTtl.toSeconds() / 2));
+    this.address = b.address == null ? b.nodeId : b.address;
     this.callBoundMillis = Math.max(1, ttlMillis / 2);
     this.leaseIo = Executors.newCachedThreadPool(r -> {
       Thread t = new Thread(r, "talon-node-" + nodeId + "-lease-io");
@@ -112,6 +139,15 @@ public final class BranchNode implements AutoCloseable {
       return t;
     });
     heartbeat.scheduleWithFixedDelay(this::beat, 0, b.heartbeat.toMillis(), TimeUnit.MILLISECONDS);
+    PgWakeups w = null;
+    if (nodes.notifies()) {
+      w = new PgWakeups(store.dataSource(), nodes.channel(), (int) Math.min(500, b.heartbeat.toMillis()), this::wake,
+          nodeId);
+      if (PgWakeups.start(w) == null) {
+        w = null;
+      }
+    }
+    this.wakeups = w;
   }
 
   /** Starts configuring a node on a store whose database the other nodes share. */
@@ -143,25 +179,128 @@ public final class BranchNode implements AutoCloseable {
     return leases.owner(branchId);
   }
 
+  /**
+   * Where the branch is served, from memory: this node if it holds the branch, else the owner and
+   * address as of this node's last heartbeat (or a peer's notice). Empty while nobody serves it.
+   * A route may be a heartbeat old; a request forwarded to a node that just gave the branch away
+   * fails there with {@link dev.talon.queue.EngineClosedException} or {@link BranchUnavailableException}
+   * and can be retried.
+   */
+  public Optional<Route> route(String branchId) {
+    Held h = held.get(branchId);
+    if (h != null) {
+      return Optional.of(new Route(branchId, nodeId, address, h.lease.epoch(), true));
+    }
+    Nodes.View v = view;
+    Lease l = v.leases().get(branchId);
+    if (l == null || l.nodeId().equals(nodeId)) {
+      return Optional.empty();
+    }
+    for (Nodes.Live n : v.nodes()) {
+      if (n.nodeId().equals(l.nodeId())) {
+        return Optional.of(new Route(branchId, l.nodeId(), n.address(), l.epoch(), false));
+      }
+    }
+    return Optional.empty();
+  }
+
+  /**
+   * The routing hook of an HTTP layer: runs {@code here} on the branch if this node serves it, else
+   * gives {@code elsewhere} the route to the node that does (to forward the request there).
+   *
+   * @throws BranchUnavailableException when no node serves the branch now (retry shortly)
+   */
+  public <T> T dispatch(String branchId, Function<Branch, T> here, Function<Route, T> elsewhere) {
+    Held h = held.get(branchId);
+    if (h != null) {
+      return here.apply(h.branch);
+    }
+    return elsewhere.apply(route(branchId).orElseThrow(() -> new BranchUnavailableException("no node serves branch "
+        + branchId + " now (it is being handed over or taken over, or no node is configured for it); retry shortly")));
+  }
+
+  /** The heartbeat: renews every held lease, then registers, reads the others and balances. */
   private void beat() {
     try {
+      boolean reachable = true;
       for (Held h : new ArrayList<>(held.values())) {
-        renew(h);
+        reachable &= renew(h);
       }
-      for (String id : branches.keySet()) {
-        if (closed || held.size() >= maxBranches) {
-          return;
-        }
-        if (!held.containsKey(id)) {
-          tryAcquire(id);
-        }
+      if (reachable) {
+        balance(); // not while renewals fail: its calls would only delay the next renewal
       }
     } catch (RuntimeException e) {
       log.warn("node {}: heartbeat failed: {}", nodeId, e.getMessage());
     }
   }
 
-  private void renew(Held h) {
+  /** A peer notified (PostgreSQL): balance now, once for any number of notifications queued meanwhile. */
+  private void wake() {
+    if (closed || !wakePending.compareAndSet(false, true)) {
+      return;
+    }
+    try {
+      heartbeat.execute(() -> {
+        wakePending.set(false);
+        try {
+          balance();
+        } catch (RuntimeException e) {
+          log.warn("node {}: balancing on a peer's notice failed: {}", nodeId, e.getMessage());
+        }
+      });
+    } catch (RejectedExecutionException closing) {
+      wakePending.set(false);
+    }
+  }
+
+  /** Registers this node, reads the live nodes and leases, and releases or acquires toward its share. */
+  private void balance() {
+    if (closed) {
+      return;
+    }
+    int holding = held.size();
+    boolean first = !registered;
+    bounded("registering node " + nodeId, () -> {
+      nodes.register(nodeId, address, holding, maxBranches, ttlMillis, first);
+      return null;
+    });
+    registered = true;
+    Nodes.View v = bounded("reading the live nodes", nodes::read);
+    view = v;
+    List<String> free = new ArrayList<>();
+    for (String id : branches.keySet()) {
+      if (!v.leases().containsKey(id) && !held.containsKey(id)) {
+        free.add(id);
+      }
+    }
+    Map<String, Integer> leased = new HashMap<>(); // what each node holds now: its live leases
+    v.leases().values().forEach(l -> leased.merge(l.nodeId(), 1, Integer::sum));
+    List<Nodes.Live> live = new ArrayList<>(v.nodes().size());
+    for (Nodes.Live n : v.nodes()) {
+      live.add(new Nodes.Live(n.nodeId(), n.address(), leased.getOrDefault(n.nodeId(), 0), n.maxBranches()));
+    }
+    Balance.Plan plan = Balance.plan(nodeId, held.size(), live, branches.size(), free.size());
+    if (plan.release() > 0) {
+      List<String> mine = Balance.byPreference(nodeId, held.keySet());
+      for (String id : mine.subList(mine.size() - Math.min(plan.release(), mine.size()), mine.size())) {
+        Held h = held.get(id);
+        if (h != null && !closed) {
+          handOver(h, "handed over to balance the nodes (this node's share is " + plan.lo() + " to " + plan.hi()
+              + " of " + branches.size() + " branches)");
+        }
+      }
+      return;
+    }
+    for (String id : Balance.byPreference(nodeId, free)) {
+      if (closed || held.size() >= plan.target()) {
+        return;
+      }
+      tryAcquire(id);
+    }
+  }
+
+  /** Renews one lease; false if the database did not answer (the lease may still be ours). */
+  private boolean renew(Held h) {
     long started = System.nanoTime();
     boolean ours;
     try {
@@ -170,7 +309,7 @@ public final class BranchNode implements AutoCloseable {
       if (System.nanoTime() - h.validUntilNanos > 0) {
         lose(h, "its lease could not be renewed within the TTL (" + e.getMessage() + ")");
       }
-      return;
+      return false;
     }
     if (!ours) {
       lose(h, "another node took its lease over");
@@ -179,6 +318,7 @@ public final class BranchNode implements AutoCloseable {
       // would hold a newer epoch, and the renewal would have matched nothing
       held.replace(h.lease.branchId(), h, new Held(h.lease, h.branch, started + ttlMillis * 1_000_000));
     }
+    return true;
   }
 
   private void tryAcquire(String branchId) {
@@ -261,20 +401,44 @@ public final class BranchNode implements AutoCloseable {
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     }
+    if (wakeups != null) {
+      wakeups.stop();
+    }
+    try {
+      bounded("deregistering node " + nodeId, () -> {
+        nodes.deregister(nodeId);
+        return null;
+      });
+    } catch (QueueException e) {
+      log.warn("node {}: deregistering failed, peers see it gone after the TTL: {}", nodeId, e.getMessage());
+    }
     for (Held h : new ArrayList<>(held.values())) {
-      if (!held.remove(h.lease.branchId(), h)) {
-        continue;
-      }
-      closeQuietly(h);
-      try {
-        bounded("releasing the lease of branch " + h.lease.branchId(), () -> leases.release(h.lease));
-      } catch (QueueException e) {
-        log.warn("node {}: releasing branch {} failed, peers take it over after the TTL: {}", nodeId,
-            h.lease.branchId(), e.getMessage());
-      }
-      tell(h, "node " + nodeId + " was closed and handed the branch over");
+      handOver(h, "node " + nodeId + " was closed and handed the branch over");
     }
     leaseIo.shutdownNow();
+  }
+
+  /**
+   * Graceful hand-over: closes the engine (which commits what it applied and saves a final
+   * snapshot), then releases the lease and notifies the peers, so the taker opens from that
+   * snapshot with no tail to replay.
+   */
+  private void handOver(Held h, String reason) {
+    if (!held.remove(h.lease.branchId(), h)) {
+      return;
+    }
+    closeQuietly(h);
+    try {
+      bounded("releasing the lease of branch " + h.lease.branchId(), () -> leases.release(h.lease));
+      bounded("notifying the peers", () -> {
+        nodes.notifyPeers("released " + h.lease.branchId());
+        return null;
+      });
+    } catch (QueueException e) {
+      log.warn("node {}: releasing branch {} failed, peers take it over after the TTL: {}", nodeId,
+          h.lease.branchId(), e.getMessage());
+    }
+    tell(h, reason);
   }
 
   /**
@@ -321,6 +485,7 @@ public final class BranchNode implements AutoCloseable {
     private final Map<String, Function<Talon, Talon>> branches = new LinkedHashMap<>();
     private int maxBranches = Integer.MAX_VALUE;
     private final List<OwnershipListener> listeners = new ArrayList<>();
+    private String address;
 
     private Builder(JdbcEventStore store) {
       this.store = store;
@@ -384,6 +549,19 @@ public final class BranchNode implements AutoCloseable {
         throw new InvalidConfigurationException("max branches must be at least 1, was " + max);
       }
       this.maxBranches = max;
+      return this;
+    }
+
+    /**
+     * How other nodes and routers reach this node, e.g. {@code http://10.0.0.7:8080}: recorded in
+     * the node registry and returned in {@link Route#address()}. Default: the node id.
+     */
+    public Builder address(String address) {
+      if (address == null || address.isBlank() || address.length() > 512) {
+        throw new InvalidConfigurationException("node address must be 1 to 512 characters and not blank, was "
+            + (address == null ? "null" : '"' + address + '"'));
+      }
+      this.address = address;
       return this;
     }
 

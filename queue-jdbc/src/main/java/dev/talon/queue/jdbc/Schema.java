@@ -41,6 +41,7 @@ final class Schema {
   final String events;
   final String snapshots;
   final String leases;
+  final String nodes;
 
   Schema(String prefix) {
     this.prefix = prefix;
@@ -49,6 +50,7 @@ final class Schema {
     this.events = prefix + "events";
     this.snapshots = prefix + "snapshots";
     this.leases = prefix + "leases";
+    this.nodes = prefix + "nodes";
   }
 
   static String validPrefix(String prefix) {
@@ -105,7 +107,7 @@ final class Schema {
         throw newer(installed); // another release created it between our two looks
       }
     }
-    for (String table : List.of(versions, branches, events, snapshots, leases)) {
+    for (String table : List.of(versions, branches, events, snapshots, leases, nodes)) {
       if (!exists(c, dialect, table)) {
         throw new InvalidConfigurationException("table " + table + " of the Talon event store is missing and schema "
             + "creation is off; create the schema with JdbcEventStore.builder(dataSource).createSchema(true) or run "
@@ -153,7 +155,7 @@ final class Schema {
   }
 
   private boolean allTablesExist(Connection c, SqlDialect dialect) {
-    for (String table : List.of(versions, branches, events, snapshots, leases)) {
+    for (String table : List.of(versions, branches, events, snapshots, leases, nodes)) {
       if (!exists(c, dialect, table)) {
         return false;
       }

@@ -92,6 +92,20 @@ COMMENT ON TABLE talon_leases IS 'Talon branch leases: which node serves each br
 COMMENT ON COLUMN talon_leases.epoch IS 'Ownership epoch, raised by every acquisition; the owner appends with it as fencing token';
 COMMENT ON COLUMN talon_leases.expires_at IS 'Database time after which another node may take the branch over';
 
+-- The nodes sharing the database (BranchNode): one row per live node, renewed by its heartbeat
+-- like a lease. The nodes read it to spread the branches evenly (each holds its share of them),
+-- and to tell a request's router where a branch is served (address). A node deletes its row when
+-- it closes; the row of a node that died expires after the lease TTL.
+CREATE TABLE IF NOT EXISTS talon_nodes (
+  node_id      VARCHAR(128)             NOT NULL,
+  address      VARCHAR(512)             NOT NULL,
+  held         INTEGER                  NOT NULL,
+  max_branches INTEGER                  NOT NULL,
+  expires_at   TIMESTAMP WITH TIME ZONE NOT NULL,
+  CONSTRAINT talon_nodes_pk PRIMARY KEY (node_id)
+);
+COMMENT ON TABLE talon_nodes IS 'Talon nodes serving branches from this database: address, branches held, until when alive';
+
 INSERT INTO talon_schema_version (version, description)
 SELECT 1, 'branches, events, snapshots, leases'
 WHERE NOT EXISTS (SELECT 1 FROM talon_schema_version WHERE version = 1);

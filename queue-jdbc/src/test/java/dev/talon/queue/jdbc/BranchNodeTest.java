@@ -9,6 +9,8 @@ import dev.talon.queue.BranchLostException;
 import dev.talon.queue.InvalidConfigurationException;
 import dev.talon.queue.IssueRequest;
 import dev.talon.queue.Talon;
+import dev.talon.queue.internal.BranchEngine;
+import dev.talon.queue.spi.BranchSnapshot;
 import java.lang.reflect.Proxy;
 import java.sql.SQLTransientConnectionException;
 import java.time.Duration;
@@ -96,17 +98,29 @@ class BranchNodeTest {
   record Change(String kind, String node, String branchId, long epoch) {}
 
   @Test
-  void close_handsBranchesOverToAStandby_andListenersHearOfIt() throws Exception {
+  void join_takesItsShareByHandOver_andClose_handsTheRestOver() throws Exception {
     try (HikariDataSource ds = TestDatabases.h2Memory()) {
       JdbcEventStore store = store(ds);
       List<Change> changes = new CopyOnWriteArrayList<>();
       BranchNode first = node(store, "n1", changes);
       awaitOwned(first, 2);
-      BranchNode second = node(store, "n2", changes);
-      Thread.sleep(300);
-      assertThat(second.ownedBranches()).as("the standby holds nothing while the owner lives").isEmpty();
-      assertThat(first.owner("s1")).map(Lease::nodeId).contains("n1");
       first.branch("s1").orElseThrow().issue(IssueRequest.walkIn("docs"));
+      first.branch("s2").orElseThrow().issue(IssueRequest.walkIn("docs"));
+      BranchNode second = node(store, "n2", changes);
+      awaitOwned(second, 1);
+      awaitOwned(first, 1);
+      String moved = second.ownedBranches().iterator().next();
+      assertThat(second.branch(moved).orElseThrow().waiting("docs")).as("taken over with its history").hasSize(1);
+      assertThat(store.loadSnapshot(moved)).as("the giver's final snapshot covers the whole history: no tail to replay")
+          .map(BranchSnapshot::seq).contains(((BranchEngine) second.branch(moved).orElseThrow()).lastSeq());
+      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+      while (first.route(moved).isEmpty() && System.nanoTime() < deadline) {
+        Thread.sleep(20); // routes of other nodes' branches are as of the last heartbeat
+      }
+      assertThat(first.route(moved)).hasValueSatisfying(r -> {
+        assertThat(r.nodeId()).isEqualTo("n2");
+        assertThat(r.local()).isFalse();
+      });
 
       first.close();
       assertThat(first.ownedBranches()).isEmpty();
@@ -119,6 +133,33 @@ class BranchNodeTest {
       assertThat(changes).filteredOn(c -> c.node.equals("n2")).extracting(Change::kind)
           .containsExactly("gained", "gained");
       assertThat(changes).filteredOn(c -> c.node.equals("n2")).allMatch(c -> c.epoch == 2);
+      int served = second.dispatch("s1", b -> b.waiting("docs").size(), r -> -1);
+      assertThat(served).as("dispatched here").isEqualTo(1);
+      second.close();
+      assertThatThrownBy(() -> second.dispatch("s1", b -> 1, r -> 2)).isInstanceOf(BranchUnavailableException.class)
+          .hasMessageContaining("no node serves branch s1");
+    }
+  }
+
+  @Test
+  void joinAndClose_onPostgres_handOverOnTheNotice_notAfterTheHeartbeat() throws Exception {
+    try (HikariDataSource ds = TestDatabases.postgres()) {
+      JdbcEventStore store = store(ds);
+      Duration beat = Duration.ofSeconds(60); // a hand-over within 20 s can only come from LISTEN/NOTIFY
+      BranchNode first = BranchNode.builder(store).nodeId("n1").heartbeat(beat).leaseTtl(beat.multipliedBy(3))
+          .branch("s1", Workload::configure).branch("s2", Workload::configure).build();
+      awaitOwned(first, 2);
+      long joined = System.nanoTime();
+      BranchNode second = BranchNode.builder(store).nodeId("n2").heartbeat(beat).leaseTtl(beat.multipliedBy(3))
+          .branch("s1", Workload::configure).branch("s2", Workload::configure).build();
+      awaitOwned(second, 1, 20);
+      long joinMillis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - joined);
+      awaitOwned(first, 1, 1);
+      long closed = System.nanoTime();
+      first.close();
+      awaitOwned(second, 2, 20);
+      long leaveMillis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - closed);
+      System.out.println("PostgreSQL hand-over on NOTIFY: join " + joinMillis + " ms, close " + leaveMillis + " ms");
       second.close();
     }
   }
@@ -213,7 +254,11 @@ class BranchNodeTest {
   }
 
   private static void awaitOwned(BranchNode node, int count) throws InterruptedException {
-    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+    awaitOwned(node, count, 10);
+  }
+
+  private static void awaitOwned(BranchNode node, int count, int seconds) throws InterruptedException {
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(seconds);
     while (node.ownedBranches().size() < count && System.nanoTime() < deadline) {
       Thread.sleep(20);
     }

@@ -164,8 +164,11 @@ class MultiNodeTest {
     c.terminate();
 
     assertThat(errors(a, b, c)).isEmpty();
-    for (String id : all.split(",")) {
-      verify(id);
+    try (HikariDataSource ds = TestDatabases.pool(url, 2)) {
+      JdbcEventStore store = JdbcEventStore.builder(ds).build();
+      for (String id : all.split(",")) {
+        verify(id, store);
+      }
     }
   }
 
@@ -218,6 +221,139 @@ class MultiNodeTest {
       int checked = verify(id);
       assertThat(checked).as("acknowledged operations on %s", id).isGreaterThan(50);
     }
+  }
+
+  /**
+   * Thirty branches on three nodes through a join, a graceful leave, a SIGKILL and a SIGSTOP past
+   * the TTL (3, 4, 3, 2, 1 and 2 nodes). After each step: every branch has exactly one owner (by the lease table, and by the
+   * nodes' own gained/lost reports), each live node holds within one of 30/k, and the step moved
+   * no more branches than the new shares require. At the end every acknowledged operation of every
+   * branch, over all steps, is in its history exactly once.
+   */
+  @Test
+  void thirtyBranches_joinLeaveKillPause_oneOwnerEach_balancedWithinOne_nothingAcknowledgedLost() throws Exception {
+    url = database();
+    String all = allThirty();
+    NodeProcess a = node("a", 100, all, 150, 51);
+    NodeProcess b = node("b", 100, all, 150, 52);
+    NodeProcess c = node("c", 100, all, 150, 53);
+    awaitBalanced("start", a, b, c);
+    awaitAcks(a, null, 20);
+
+    Map<String, Lease> before = leases(all);
+    NodeProcess d = node("d", 100, all, 150, 54);
+    long joined = Long.parseLong(d.await(l -> l.startsWith("READY "), 60_000, "start").split(" ")[2]);
+    awaitBalanced("join", a, b, c, d);
+    HANDOVERS.add(System.currentTimeMillis() - joined);
+    assertThat(moved(before, leases(all))).as("branches moved on join").isEqualTo(7); // 30 on 4: 8,8,7,7
+
+    long left = System.currentTimeMillis();
+    before = leases(all);
+    a.terminate();
+    awaitBalanced("graceful leave", b, c, d);
+    HANDOVERS.add(System.currentTimeMillis() - left);
+    assertThat(moved(before, leases(all))).as("branches moved on leave").isEqualTo(ownedBy(before, "a"));
+
+    before = leases(all);
+    long killedAt = System.currentTimeMillis();
+    b.kill();
+    awaitBalanced("SIGKILL", c, d);
+    record("kill-rebalance", System.currentTimeMillis() - killedAt);
+    assertThat(moved(before, leases(all))).as("branches moved on kill").isEqualTo(ownedBy(before, "b"));
+
+    long pausedAt = System.currentTimeMillis();
+    c.pause();
+    paused.add("c");
+    awaitBalanced("SIGSTOP past TTL", d);
+    record("pause-rebalance", System.currentTimeMillis() - pausedAt);
+    c.resume();
+    awaitBalanced("resumed", c, d);
+
+    c.terminate();
+    d.terminate();
+    assertThat(errors(a, d)).isEmpty();
+    try (HikariDataSource ds = TestDatabases.pool(url, 2)) {
+      JdbcEventStore store = JdbcEventStore.builder(ds).build();
+      for (String id : all.split(",")) {
+        verify(id, store);
+      }
+    }
+  }
+
+  /** The live leases of the branches, from the lease table. */
+  private Map<String, Lease> leases(String branches) {
+    try (HikariDataSource ds = TestDatabases.pool(url, 1)) {
+      Map<String, Lease> live = new Nodes(JdbcEventStore.builder(ds).build(), 5).read().leases();
+      Map<String, Lease> of = new HashMap<>();
+      for (String id : branches.split(",")) {
+        if (live.containsKey(id)) {
+          of.put(id, live.get(id));
+        }
+      }
+      return of;
+    }
+  }
+
+  private static int moved(Map<String, Lease> before, Map<String, Lease> after) {
+    int moved = 0;
+    for (Map.Entry<String, Lease> e : after.entrySet()) {
+      Lease was = before.get(e.getKey());
+      if (was == null || !was.nodeId().equals(e.getValue().nodeId())) {
+        moved++;
+      }
+    }
+    return moved;
+  }
+
+  private static int ownedBy(Map<String, Lease> leases, String nodeId) {
+    return (int) leases.values().stream().filter(l -> l.nodeId().equals(nodeId)).count();
+  }
+
+  /**
+   * Waits until the 30 branches are held by exactly the given nodes, each within one of 30/k, and
+   * the nodes' own reports agree with the lease table (one owner each); fails with the last state.
+   */
+  private void awaitBalanced(String step, NodeProcess... live) throws Exception {
+    Set<String> ids = new LinkedHashSet<>();
+    for (NodeProcess n : live) {
+      ids.add(n.nodeId);
+    }
+    int lo = 30 / live.length;
+    int hi = (30 + live.length - 1) / live.length;
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+    String last = "";
+    while (System.nanoTime() < deadline) {
+      Map<String, Lease> leases = leases(allThirty());
+      Map<String, Integer> counts = new HashMap<>();
+      leases.values().forEach(l -> counts.merge(l.nodeId(), 1, Integer::sum));
+      Map<String, String> reported = new HashMap<>();
+      boolean twice = false;
+      for (NodeProcess n : live) {
+        for (String b : owned(n)) {
+          twice |= reported.put(b, n.nodeId) != null;
+        }
+      }
+      boolean ok = leases.size() == 30 && ids.containsAll(counts.keySet()) && !twice
+          && counts.values().stream().allMatch(c -> c >= lo && c <= hi) && counts.size() == live.length;
+      for (Map.Entry<String, Lease> e : leases.entrySet()) {
+        ok &= e.getValue().nodeId().equals(reported.get(e.getKey()));
+      }
+      if (ok) {
+        return;
+      }
+      last = "leases " + counts + " (" + leases.size() + " of 30 live), reported twice: " + twice;
+      Thread.sleep(100);
+    }
+    throw new AssertionError("after " + step + ": not one owner per branch balanced within one on " + ids
+        + " within 30 s; last seen " + last);
+  }
+
+  private static String allThirty() {
+    StringBuilder ids = new StringBuilder();
+    for (int i = 1; i <= 30; i++) {
+      ids.append(i == 1 ? "" : ",").append("t").append(i);
+    }
+    return ids.toString();
   }
 
   // ---------------------------------------------------------------- helpers
@@ -303,6 +439,12 @@ class MultiNodeTest {
 
   /** Checks the branch's journal against every node's acknowledgements; returns how many. */
   private int verify(String branchId) throws Exception {
+    try (HikariDataSource ds = TestDatabases.pool(url, 2)) {
+      return verify(branchId, JdbcEventStore.builder(ds).build());
+    }
+  }
+
+  private int verify(String branchId, JdbcEventStore store) throws Exception {
     List<String> acks = new ArrayList<>();
     for (NodeProcess n : nodes) {
       n.finish();
@@ -312,15 +454,12 @@ class MultiNodeTest {
         }
       }
     }
-    try (HikariDataSource ds = TestDatabases.pool(url, 2)) {
-      JdbcEventStore store = JdbcEventStore.builder(ds).build();
-      try (Branch b = Workload.open(branchId, store, QueueClock.system(), Durability.SYNC)) {
-        int checked = AckCheck.verify((BranchEngine) b, store.load(branchId, 0), acks);
-        assertThat(checked).isEqualTo(acks.size()).isPositive();
-        assertThat(store.loadSnapshot(branchId)).as("the nodes saved snapshots of %s", branchId).isPresent();
-        AckCheck.assertSameAsFullReplay(b, store);
-        return checked;
-      }
+    try (Branch b = Workload.open(branchId, store, QueueClock.system(), Durability.SYNC)) {
+      int checked = AckCheck.verify((BranchEngine) b, store.load(branchId, 0), acks);
+      assertThat(checked).isEqualTo(acks.size()).isPositive();
+      assertThat(store.loadSnapshot(branchId)).as("the nodes saved snapshots of %s", branchId).isPresent();
+      AckCheck.assertSameAsFullReplay(b, store);
+      return checked;
     }
   }
 

@@ -17,7 +17,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * The child JVM of {@link MultiNodeTest}: one {@link BranchNode} on the shared database that runs
  * a throttled {@link Workload} on every branch it gains, until the branch is lost or the JVM ends.
  * It prints, one flushed line each, with this machine's wall clock in milliseconds:
- * {@code READY <node>}, {@code GAINED <branch> <epoch> <ms>}, {@code SERVED <branch> <epoch> <ms>}
+ * {@code READY <node> <ms>}, {@code GAINED <branch> <epoch> <ms>}, {@code SERVED <branch> <epoch> <ms>}
  * (the first acknowledged operation under an epoch), {@code ACK <branch> <workload line>},
  * {@code REFUSED <branch> <epoch> <exception> <ms>}, {@code LOST <branch> <epoch> <ms>},
  * {@code ERR <branch> <message>}. SIGTERM closes the node (graceful hand-over).
@@ -75,7 +75,7 @@ public final class NodeWorker {
       System.out.println("CLOSED " + nodeId);
       ds.close();
     }));
-    System.out.println("READY " + nodeId);
+    System.out.println("READY " + nodeId + " " + System.currentTimeMillis());
     Thread.sleep(Long.MAX_VALUE); // until killed or terminated
   }
 
