@@ -1840,7 +1840,7 @@ public final class BranchEngine implements Branch {
     if (day == null) {
       throw new InvalidRequestException("day must not be null");
     }
-    return Statistics.of(config.branchId(), day, allTickets());
+    return Statistics.of(config.branchId(), day, core);
   }
 
   @Override

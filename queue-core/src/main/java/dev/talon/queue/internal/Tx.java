@@ -378,7 +378,7 @@ final class Tx {
     if (b.state() != BookingState.BOOKED) {
       Ticket checkedIn = b.ticketId() > 0 ? d.tickets.get(b.ticketId()) : null;
       String ticket = b.ticketId() <= 0 ? "" : checkedIn != null ? " as ticket " + checkedIn.display()
-          : " as ticket id " + b.ticketId() + ", which ended on an earlier day";
+          : " as ticket id " + b.ticketId() + ", which has ended and is no longer kept";
       throw new IllegalTransitionException("booking " + b.code() + " cannot check in: it is " + b.state() + ticket
           + " (only BOOKED can check in)");
     }
