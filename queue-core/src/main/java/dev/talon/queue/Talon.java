@@ -222,8 +222,9 @@ public final class Talon {
    * more when the branch is closed), so that opening the branch replays at most about this many
    * events. Snapshots are kept by stores that support them (the in-memory and JDBC stores do);
    * a snapshot the engine cannot use (another configuration of the branch, another format) is
-   * ignored and the whole history replayed. Default 1,000 on a durable store and none on one that
-   * is not (a branch in memory does not outlive its JVM); 0 takes none.
+   * ignored and the whole history replayed. Default 1,000 on a durable store and 100,000 on one
+   * that is not (a branch in memory does not outlive its JVM, but its store's retention removes
+   * only history a snapshot covers); 0 takes none.
    */
   public Talon snapshotEvery(int events) {
     this.snapshotEvery = events;
@@ -257,7 +258,7 @@ public final class Talon {
     BranchConfig config = BranchConfig.of(branchId, zone, hours, services, desks, slots, limits, mode, policy,
         store == null ? EventStore.inMemory() : store, clock, checks, listeners, fencingToken, clockTolerance,
         rotationScheduler, rotationInterval, durability, asyncMaxPending, serviceLevels, estimation, policyResolver,
-        snapshotEvery != null ? snapshotEvery : (store != null && store.isDurable() ? 1_000 : 0));
+        snapshotEvery != null ? snapshotEvery : (store != null && store.isDurable() ? 1_000 : 100_000));
     return BranchEngine.open(config);
   }
 

@@ -547,7 +547,9 @@ final class Core {
     long s = seq;
     if (e.seq() != s + 1) {
       throw new StorageException("history of branch " + config.branchId() + " is not contiguous: expected event "
-          + (s + 1) + ", found " + e.seq());
+          + (s + 1) + ", found " + e.seq() + (s == 0 && e.seq() > 1 ? "; the events before it were removed by"
+          + " retention (EventStore.removeHistoryBefore), and only the snapshot that covered them, which this"
+          + " engine cannot use (see the log), could rebuild the branch" : ""));
     }
     // release: readers of seq and lastAt see values no older than the records stored before them
     SEQ.setRelease(this, e.seq());
