@@ -62,6 +62,7 @@ public final class Talon {
   private final Map<String, ServiceLevel> serviceLevels = new HashMap<>();
   private Estimation estimation = Estimation.defaults();
   private java.util.function.Function<String, Policy<?>> policyResolver;
+  private dev.talon.queue.internal.PersonIdHmac personIds;
 
   private Talon(String branchId) {
     this.branchId = Checks.matches("branch id", branchId, Service.CODE);
@@ -253,12 +254,25 @@ public final class Talon {
     return this;
   }
 
+  /**
+   * Pseudonymises person ids with HMAC-SHA256 under {@code key} (at least 32 bytes of secret random
+   * data, kept for as long as per-person limits and bans should count). The engine replaces a
+   * request's person id by its pseudonym before admission checks, events, store, snapshots and
+   * listeners see it; the same id gives the same pseudonym, so limits and bans work as before.
+   * Recommended for public services. A key that is too short or not random is refused with
+   * {@link InvalidConfigurationException}. See README, "Personal data".
+   */
+  public Talon pseudonymizePersonIds(byte[] key) {
+    this.personIds = dev.talon.queue.internal.PersonIdHmac.of(key);
+    return this;
+  }
+
   /** Validates the configuration, replays the store's history of the branch and returns its engine. */
   public Branch build() {
     BranchConfig config = BranchConfig.of(branchId, zone, hours, services, desks, slots, limits, mode, policy,
         store == null ? EventStore.inMemory() : store, clock, checks, listeners, fencingToken, clockTolerance,
         rotationScheduler, rotationInterval, durability, asyncMaxPending, serviceLevels, estimation, policyResolver,
-        snapshotEvery != null ? snapshotEvery : (store != null && store.isDurable() ? 1_000 : 100_000));
+        snapshotEvery != null ? snapshotEvery : (store != null && store.isDurable() ? 1_000 : 100_000), personIds);
     return BranchEngine.open(config);
   }
 

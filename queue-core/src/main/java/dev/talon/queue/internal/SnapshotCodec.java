@@ -516,11 +516,10 @@ final class SnapshotCodec {
         }
       }
       c.lines = lines;
+      long first = 0;
       for (int n = in.count("tickets", Integer.MAX_VALUE); n > 0; n--) {
         Ticket t = readTicket(in);
-        if (t.id() < 1 || c.tickets.get(t.id()) != null) {
-          throw new Unusable("ticket id " + t.id() + " is out of range or repeated");
-        }
+        first = checkId("ticket", t.id(), first, c.tickets);
         c.tickets.put(t.id(), t);
       }
       for (long id : in.longs()) {
@@ -538,8 +537,10 @@ final class SnapshotCodec {
         }
       }
       c.summaries = java.util.Collections.unmodifiableNavigableMap(summaries);
+      first = 0;
       for (int n = in.count("bookings", Integer.MAX_VALUE); n > 0; n--) {
         Booking b = readBooking(in);
+        first = checkId("booking", b.id(), first, c.bookings);
         c.bookings.put(b.id(), b);
       }
       for (int n = in.count("windows", Integer.MAX_VALUE); n > 0; n--) {
@@ -572,6 +573,28 @@ final class SnapshotCodec {
     } catch (IOException | RuntimeException e) {
       throw new Unusable("it cannot be read: " + e, e);
     }
+  }
+
+  /** Ids of one slab's records span at most this many (a live slab's table covers its span too). */
+  static final long MAX_ID_SPAN = 1L << 25;
+
+  /**
+   * Checks the id of the next record of a slab (written in increasing id order, within
+   * MAX_ID_SPAN of the first, so that a damaged id cannot make the slab allocate gigabytes);
+   * starts the slab at the first id. Returns the first id.
+   */
+  private static long checkId(String what, long id, long first, Slab<?> slab) throws Unusable {
+    if (first == 0) {
+      if (id < 1) {
+        throw new Unusable(what + " id " + id + " is not positive");
+      }
+      slab.startAt(id);
+      return id;
+    }
+    if (id <= first || id - first >= MAX_ID_SPAN || slab.get(id) != null) {
+      throw new Unusable(what + " id " + id + " is repeated or outside " + first + ".." + (first + MAX_ID_SPAN - 1));
+    }
+    return first;
   }
 
   private static Policy<?> resolve(BranchConfig config, String json) throws Unusable {

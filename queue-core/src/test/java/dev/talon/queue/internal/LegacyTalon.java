@@ -48,7 +48,8 @@ final class LegacyTalon {
         (Durability) get(t, "durability"), (Integer) get(t, "asyncMaxPending"),
         (Map<String, ServiceLevel>) get(t, "serviceLevels"), (Estimation) get(t, "estimation"),
         (Function<String, Policy<?>>) get(t, "policyResolver"),
-        snapshotEvery != null ? snapshotEvery : (store != null && store.isDurable() ? 1_000 : 0));
+        snapshotEvery != null ? snapshotEvery : (store != null && store.isDurable() ? 1_000 : 100_000),
+        (PersonIdHmac) get(t, "personIds"));
   }
 
   /** The legacy engine of the builder's branch (replaying the store's history, if any). */

@@ -581,6 +581,11 @@ final class LegacyTx {
 
   private Ticket inState(long id, String action, TicketState... allowed) {
     Ticket t = d.ticket(id);
+    if (t == null && id > 0 && id < d.nextTicketId) { // issue 14: as the current engine
+      // issued here, so it ended and left the core (Core: ended tickets kept, days forgotten)
+      throw new IllegalTransitionException("ticket id " + id + " cannot be " + action + ": it has ended and is no"
+          + " longer kept, and only " + List.of(allowed) + " allows that");
+    }
     if (t == null) {
       throw new UnknownTicketException("no ticket has id " + id + " at branch " + d.config.branchId());
     }
