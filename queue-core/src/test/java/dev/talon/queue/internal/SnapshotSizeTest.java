@@ -26,12 +26,19 @@ class SnapshotSizeTest {
     return busyDay(events, t -> { });
   }
 
+  static Talon branch(EventStore store, QueueClock clock) {
+    return Talon.newBranch("size").zone(ZoneId.of("Asia/Almaty")).clock(clock).store(store)
+        .service("docs", "A", "Docs").service("cars", "B", "Cars")
+        .desk("1", "docs", "cars").desk("2", "docs").desk("3", "cars");
+  }
+
   /** A busy day; every ticket that ends (served or cancelled) goes to {@code ended} as it ended. */
   static BranchEngine busyDay(int events, java.util.function.Consumer<Ticket> ended) {
     ManualClock clock = QueueClock.manual(Instant.parse("2026-03-02T03:00:00Z"));
-    BranchEngine b = (BranchEngine) Talon.newBranch("size").zone(ZoneId.of("Asia/Almaty")).clock(clock)
-        .store(EventStore.inMemory()).service("docs", "A", "Docs").service("cars", "B", "Cars")
-        .desk("1", "docs", "cars").desk("2", "docs").desk("3", "cars").snapshotEvery(0).build();
+    return busyDay(events, ended, (BranchEngine) branch(EventStore.inMemory(), clock).snapshotEvery(0).build(), clock);
+  }
+
+  static BranchEngine busyDay(int events, java.util.function.Consumer<Ticket> ended, BranchEngine b, ManualClock clock) {
     String[] desks = {"1", "2", "3"};
     int i = 0;
     while (b.current().seq < events) {
@@ -71,6 +78,35 @@ class SnapshotSizeTest {
     assertThat(c.tickets.size()).isLessThan(every.size() - Core.ENDED_KEPT);
     assertThat(b.ticket(1)).isEmpty(); // ended long ago: left the core
     assertThat(b.statistics(c.day)).isEqualTo(Statistics.of("size", c.day, List.copyOf(every.values()), null));
+  }
+
+  /**
+   * Snapshot + tail = full replay, byte for byte, across pruning: a snapshot taken mid-day after
+   * ended tickets left the core, plus the events after it, gives the bytes of a replay of them all
+   * and of the live core.
+   */
+  @Test
+  void reopen_fromSnapshotTakenAfterPruning_isByteForByteTheFullReplayAndTheLiveCore() throws Exception {
+    EventStore store = EventStore.inMemory(null);
+    ManualClock clock = QueueClock.manual(Instant.parse("2026-03-02T03:00:00Z"));
+    BranchEngine live = busyDay(5_000, t -> { }, (BranchEngine) branch(store, clock).snapshotEvery(0).build(), clock);
+    long snapshotSeq = live.current().seq;
+    store.saveSnapshot("size", new dev.talon.queue.spi.BranchSnapshot(snapshotSeq,
+        SnapshotCodec.encode(live.config(), live.current(), List.of())));
+    assertThat(live.current().summaries).isNotEmpty();
+    busyDay(9_000, t -> { }, live, clock); // more pruning after the snapshot
+    byte[] liveBytes = SnapshotCodec.encode(live.config(), live.current(), List.of());
+
+    dev.talon.queue.testkit.RecordingStore watched = new dev.talon.queue.testkit.RecordingStore(store);
+    BranchEngine fromSnapshot = (BranchEngine) branch(watched, clock).snapshotEvery(0).build();
+    assertThat(watched.loads).first().isEqualTo(snapshotSeq);
+    EventStore all = EventStore.inMemory(null);
+    all.append("size", 0, store.load("size", 0));
+    BranchEngine replayed = (BranchEngine) branch(all, clock).snapshotEvery(0).build();
+
+    assertThat(fromSnapshot.current().seq).isEqualTo(live.current().seq);
+    assertThat(SnapshotCodec.encode(fromSnapshot.config(), fromSnapshot.current(), List.of())).isEqualTo(liveBytes);
+    assertThat(SnapshotCodec.encode(replayed.config(), replayed.current(), List.of())).isEqualTo(liveBytes);
   }
 
   @Test
