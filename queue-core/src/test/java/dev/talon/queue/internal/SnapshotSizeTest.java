@@ -77,6 +77,11 @@ class SnapshotSizeTest {
     assertThat(c.summaries).isNotEmpty();
     assertThat(c.tickets.size()).isLessThan(every.size() - Core.ENDED_KEPT);
     assertThat(b.ticket(1)).isEmpty(); // ended long ago: left the core
+    org.assertj.core.api.Assertions.assertThatThrownBy(() -> b.cancel(1))
+        .isInstanceOf(dev.talon.queue.IllegalTransitionException.class)
+        .hasMessageContaining("ticket id 1 cannot be").hasMessageContaining("it has ended and is no longer kept");
+    org.assertj.core.api.Assertions.assertThatThrownBy(() -> b.position(1))
+        .isInstanceOf(dev.talon.queue.UnknownTicketException.class);
     assertThat(b.statistics(c.day)).isEqualTo(Statistics.of("size", c.day, List.copyOf(every.values()), null));
   }
 

@@ -53,6 +53,9 @@ import org.slf4j.LoggerFactory;
  * <p>{@linkplain #saveSnapshot Snapshots} go to their own table, which keeps the newest two of each
  * branch. A snapshot follows the events it includes, so the store refuses one for a branch that
  * has no events in it (a foreign key on the branch row) with a {@link StorageException}.
+ *
+ * <p>{@linkplain #removeHistoryBefore Retention} deletes a branch's events before a time that its
+ * newest snapshot covers, in one statement; nothing else ever deletes an event.
  */
 public final class JdbcEventStore implements EventStore {
   /*
