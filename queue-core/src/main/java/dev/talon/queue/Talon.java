@@ -62,6 +62,7 @@ public final class Talon {
   private final Map<String, ServiceLevel> serviceLevels = new HashMap<>();
   private Estimation estimation = Estimation.defaults();
   private java.util.function.Function<String, Policy<?>> policyResolver;
+  private dev.talon.queue.internal.PersonIdHmac personIds;
 
   private Talon(String branchId) {
     this.branchId = Checks.matches("branch id", branchId, Service.CODE);
@@ -222,8 +223,9 @@ public final class Talon {
    * more when the branch is closed), so that opening the branch replays at most about this many
    * events. Snapshots are kept by stores that support them (the in-memory and JDBC stores do);
    * a snapshot the engine cannot use (another configuration of the branch, another format) is
-   * ignored and the whole history replayed. Default 1,000 on a durable store and none on one that
-   * is not (a branch in memory does not outlive its JVM); 0 takes none.
+   * ignored and the whole history replayed. Default 1,000 on a durable store and 100,000 on one
+   * that is not (a branch in memory does not outlive its JVM, but its store's retention removes
+   * only history a snapshot covers); 0 takes none.
    */
   public Talon snapshotEvery(int events) {
     this.snapshotEvery = events;
@@ -252,12 +254,25 @@ public final class Talon {
     return this;
   }
 
+  /**
+   * Pseudonymises person ids with HMAC-SHA256 under {@code key} (at least 32 bytes of secret random
+   * data, kept for as long as per-person limits and bans should count). The engine replaces a
+   * request's person id by its pseudonym before admission checks, events, store, snapshots and
+   * listeners see it; the same id gives the same pseudonym, so limits and bans work as before.
+   * Recommended for public services. A key that is too short or not random is refused with
+   * {@link InvalidConfigurationException}. See README, "Personal data".
+   */
+  public Talon pseudonymizePersonIds(byte[] key) {
+    this.personIds = dev.talon.queue.internal.PersonIdHmac.of(key);
+    return this;
+  }
+
   /** Validates the configuration, replays the store's history of the branch and returns its engine. */
   public Branch build() {
     BranchConfig config = BranchConfig.of(branchId, zone, hours, services, desks, slots, limits, mode, policy,
         store == null ? EventStore.inMemory() : store, clock, checks, listeners, fencingToken, clockTolerance,
         rotationScheduler, rotationInterval, durability, asyncMaxPending, serviceLevels, estimation, policyResolver,
-        snapshotEvery != null ? snapshotEvery : (store != null && store.isDurable() ? 1_000 : 0));
+        snapshotEvery != null ? snapshotEvery : (store != null && store.isDurable() ? 1_000 : 100_000), personIds);
     return BranchEngine.open(config);
   }
 

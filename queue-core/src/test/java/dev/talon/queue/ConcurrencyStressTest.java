@@ -290,7 +290,12 @@ class ConcurrencyStressTest {
         assertThat(t.state()).as("state of called %s", t.display()).isIn(TicketState.DONE, TicketState.NO_SHOW);
       }
     }
-    assertThat(branch.allTickets()).hasSize(out.issued.size());
+    // ended tickets leave the core after a while (issue 14): the day's statistics still count every one
+    assertThat(out.issued.size()).isGreaterThan(branch.allTickets().size());
+    var stats = branch.statistics(out.issued.peek().day());
+    assertThat(stats.byService().stream().mapToInt(g -> g.issued()).sum()).isEqualTo(out.issued.size());
+    assertThat(stats.byService().stream().mapToInt(g -> g.served() + g.noShow() + g.cancelled()).sum())
+        .isEqualTo(out.issued.size());
     assertThat(branch.waiting("a")).isEmpty();
     assertThat(branch.waiting("b")).isEmpty();
   }

@@ -182,11 +182,11 @@ class EngineModelPropertyTest {
    * replay, and the rest of the sequence must run the same on both. True if there was a snapshot.
    */
   private static boolean snapshotAt(Scenario scenario, List<Command> sequence, int at, int split) {
-    Driver live = Driver.withModel(scenario, EventStore.inMemory());
+    Driver live = Driver.withModel(scenario, EventStore.inMemory(null));
     for (Command c : sequence.subList(0, at)) {
       live.verify(live.step(c));
     }
-    EventStore stored = EventStore.inMemory();
+    EventStore stored = EventStore.inMemory(null);
     String id = live.branch().id();
     List<QueueEvent> before = live.events();
     if (!before.isEmpty()) {
@@ -231,11 +231,11 @@ class EngineModelPropertyTest {
     if (events.isEmpty()) {
       return new byte[0];
     }
-    EventStore store = EventStore.inMemory();
+    EventStore store = EventStore.inMemory(null);
     store.append(live.branch().id(), 0, events);
     if (fromSnapshot) {
       // a snapshot of an earlier point, as the property wrote it: half-way, so that a tail remains
-      EventStore half = EventStore.inMemory();
+      EventStore half = EventStore.inMemory(null);
       half.append(live.branch().id(), 0, events.subList(0, (events.size() + 1) / 2));
       scenario.builder(half, QueueClock.manual(events.get((events.size() + 1) / 2 - 1).at())).snapshotEvery(1).build()
           .close();

@@ -31,6 +31,11 @@ public final class BanList implements AdmissionCheck, QueueListener {
 
   private record Ban(Instant until, String reason) {}
 
+  /** Stands for "no key" in {@link #keyedBy}. */
+  private static final Object PLAIN = new Object();
+  /** The pseudonymisation of the branches this list serves (PLAIN for none); null until a branch is built. */
+  private final java.util.concurrent.atomic.AtomicReference<Object> keyedBy = new java.util.concurrent.atomic.AtomicReference<>();
+
   public BanList(int noShows, Duration window, Duration banFor) {
     if (noShows < 0) {
       throw new InvalidConfigurationException("no-shows before a ban must be >= 0, was " + noShows);
@@ -62,18 +67,46 @@ public final class BanList implements AdmissionCheck, QueueListener {
       throw new InvalidRequestException("a ban needs a person id, an end and a reason; the reason was "
           + (reason == null ? "null" : "blank"));
     }
-    bans.put(personId, new Ban(until, reason));
+    bans.put(key(personId), new Ban(until, reason));
   }
 
   /** Lifts the person's ban. */
   public void unban(String personId) {
-    bans.remove(personId);
+    bans.remove(key(personId));
   }
 
   /** True if the person is banned at {@code at}. */
   public boolean isBanned(String personId, Instant at) {
-    Ban b = bans.get(personId);
+    Ban b = bans.get(key(personId));
     return b != null && at.isBefore(b.until());
+  }
+
+  /**
+   * Called when a branch that uses this list is built: from then on the ids given to ban, unban and
+   * isBanned are pseudonymised as the branch pseudonymises the ids of its requests and events (bans
+   * given before are moved to their pseudonyms). One list serves branches of one key only.
+   */
+  void bind(PersonIdHmac personIds) {
+    Object want = personIds == null ? PLAIN : personIds;
+    Object had = keyedBy.compareAndExchange(null, want);
+    if (had == null) {
+      if (personIds != null) {
+        for (String id : List.copyOf(bans.keySet())) {
+          Ban b = bans.remove(id);
+          if (b != null) {
+            bans.put(personIds.apply(id), b);
+          }
+        }
+      }
+    } else if (!had.equals(want)) {
+      throw new InvalidConfigurationException("this ban list already serves a branch "
+          + (had == PLAIN ? "without person id pseudonymisation" : "with another pseudonymisation key")
+          + " and would compare ids of two kinds; give each pseudonymisation key its own ban list");
+    }
+  }
+
+  private String key(String personId) {
+    return keyedBy.get() instanceof PersonIdHmac p ? p.apply(personId) : personId;
   }
 
   @Override

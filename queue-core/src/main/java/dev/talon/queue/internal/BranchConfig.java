@@ -55,7 +55,8 @@ public record BranchConfig(
     int snapshotEvery,
     Map<String, Integer> serviceIndex,
     Map<String, Desk> deskById,
-    Map<String, Integer> deskIndex) {
+    Map<String, Integer> deskIndex,
+    PersonIdHmac personIds) {
 
   /** Validates the parts against each other and derives the look-up maps. */
   public static BranchConfig of(
@@ -65,6 +66,22 @@ public record BranchConfig(
       ScheduledExecutorService rotationScheduler, Duration rotationInterval, Durability durability,
       int asyncMaxPending, Map<String, ServiceLevel> serviceLevels, Estimation estimation,
       java.util.function.Function<String, Policy<?>> policyResolver, int snapshotEvery) {
+    return of(branchId, zone, hours, services, desks, slots, limits, initialMode, policy, store, clock, checks,
+        listeners, fencingToken, clockTolerance, rotationScheduler, rotationInterval, durability, asyncMaxPending,
+        serviceLevels, estimation, policyResolver, snapshotEvery, null);
+  }
+
+  /**
+   * As above, with person ids pseudonymised under {@code personIds} (null: kept as given); binds
+   * the built-in ban lists among the checks and listeners to it (BanList.bind).
+   */
+  public static BranchConfig of(
+      String branchId, ZoneId zone, OpeningHours hours, List<Service> services, List<Desk> desks, SlotCalendar slots,
+      Limits limits, AdmissionMode initialMode, Policy<?> policy, EventStore store, QueueClock clock,
+      List<AdmissionCheck> checks, List<QueueListener> listeners, long fencingToken, Duration clockTolerance,
+      ScheduledExecutorService rotationScheduler, Duration rotationInterval, Durability durability,
+      int asyncMaxPending, Map<String, ServiceLevel> serviceLevels, Estimation estimation,
+      java.util.function.Function<String, Policy<?>> policyResolver, int snapshotEvery, PersonIdHmac personIds) {
     if (services.isEmpty()) {
       throw new InvalidConfigurationException("branch " + branchId + " must have at least one service");
     }
@@ -125,7 +142,27 @@ public record BranchConfig(
         clock, List.copyOf(checks), List.copyOf(listeners), fencingToken, clockTolerance, rotationScheduler,
         rotationInterval, durability, asyncMaxPending, Map.copyOf(serviceLevels), estimation, policyResolver,
         snapshotEvery, Map.copyOf(index),
-        Map.copyOf(desksById), Map.copyOf(deskIndex));
+        Map.copyOf(desksById), Map.copyOf(deskIndex), bindBanLists(checks, listeners, personIds));
+  }
+
+  private static PersonIdHmac bindBanLists(List<AdmissionCheck> checks, List<QueueListener> listeners,
+      PersonIdHmac personIds) {
+    for (Object o : checks) {
+      if (o instanceof BanList b) {
+        b.bind(personIds);
+      }
+    }
+    for (Object o : listeners) {
+      if (o instanceof BanList b) {
+        b.bind(personIds);
+      }
+    }
+    return personIds;
+  }
+
+  /** The person id as the engine keeps it: its pseudonym when a key is configured. */
+  String personId(String given) {
+    return personIds == null || given == null ? given : personIds.apply(given);
   }
 
   /** The index of the desk, or -1. */

@@ -1459,6 +1459,7 @@ public final class BranchEngine implements Branch {
 
   @Override
   public Ticket issue(IssueRequest request) {
+    request = pseudonymous(request);
     if (request != null && request.requestId() == null) {
       admit(AdmissionRequest.Kind.ISSUE, request.service(), request.origin(), request.personId(),
           request.categories());
@@ -1470,7 +1471,7 @@ public final class BranchEngine implements Branch {
 
   @Override
   public CompletableFuture<Ticket> issueAsync(IssueRequest request) {
-    return issue(request, false);
+    return issue(pseudonymous(request), false);
   }
 
   @SuppressWarnings("unchecked")
@@ -1490,12 +1491,21 @@ public final class BranchEngine implements Branch {
 
   @Override
   public Booking book(BookRequest request) {
-    return join(book(request, true));
+    return join(book(pseudonymous(request), true));
   }
 
   @Override
   public CompletableFuture<Booking> bookAsync(BookRequest request) {
-    return book(request, false);
+    return book(pseudonymous(request), false);
+  }
+
+  /** The request with its person id pseudonymised, when a key is configured (issue 14; PersonIdHmac). */
+  private IssueRequest pseudonymous(IssueRequest r) {
+    return r == null || r.personId() == null || config.personIds() == null ? r : r.withPerson(config.personId(r.personId()));
+  }
+
+  private BookRequest pseudonymous(BookRequest r) {
+    return r == null || r.personId() == null || config.personIds() == null ? r : r.withPerson(config.personId(r.personId()));
   }
 
   @SuppressWarnings("unchecked")
@@ -1842,7 +1852,7 @@ public final class BranchEngine implements Branch {
     if (day == null) {
       throw new InvalidRequestException("day must not be null");
     }
-    return Statistics.of(config.branchId(), day, allTickets());
+    return Statistics.of(config.branchId(), day, core);
   }
 
   @Override

@@ -42,7 +42,9 @@ import java.time.Instant;
 import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Collections;
 import java.util.List;
+import java.util.NavigableMap;
 import java.util.TreeMap;
 import java.util.TreeSet;
 
@@ -68,6 +70,15 @@ import java.util.TreeSet;
  * Lines are rings of the waiting ticket ids in join order: a ticket that leaves (called,
  * cancelled, postponed) is removed from its ring, and one that rejoins with an old join order
  * (kept place after a hand-back, postponement or transfer) is inserted by join order.
+ *
+ * Ended tickets (issue 14, defect 7). A ticket that reaches a terminal state stays readable while
+ * it is among the ENDED_KEPT most recently ended ones (at least; up to twice that many): when the
+ * ring of ended ids reaches 2 * ENDED_KEPT, the oldest ENDED_KEPT leave the core and are folded
+ * into their day's DaySummary, which keeps the day's statistics exact. The rule counts events, so a
+ * replay, a snapshot plus tail and the live core prune at the same events (snapshot + tail = full
+ * replay, byte for byte). Memory and snapshots follow the waiting tickets and this window, not the
+ * day's total. At the start of a day the ended tickets of earlier days leave and so do the
+ * summaries of earlier days (statistics of an earlier day show only its tickets still open).
  */
 final class Core {
   static final int BOARD_CALLS = 10;
@@ -147,6 +158,15 @@ final class Core {
   final TreeSet<Long> breached = new TreeSet<>();
   /** Per service index: the line-length breach fired and the line is still too long. */
   final boolean[] lineBreached;
+  /** Ids of the ended tickets still kept, in the order they ended; see the design note. */
+  final LongRing ended = new LongRing();
+
+  // ---- published: replaced whole (volatile), never changed once published
+  /** Per branch-local day, the statistics of its ended tickets that left the core. */
+  volatile NavigableMap<LocalDate, DaySummary> summaries = Collections.emptyNavigableMap();
+
+  /** Ended tickets kept readable (at least this many, fewer than twice as many). */
+  static final int ENDED_KEPT = 256;
 
   @SuppressWarnings("unchecked")
   Core(BranchConfig config, BranchCalendar calendar, AdmissionMode mode) {
@@ -383,16 +403,19 @@ final class Core {
       Ticket t = tickets.get(f.ticketId());
       put(copy(t, TicketState.DONE, t.calledAt(), t.desk(), t.recalls(), t.startedAt(), f.at(), null));
       freeDesk(t.desk(), t.id());
+      ended(t.id());
       measure(config.indexOf(t.service()), Duration.between(t.startedAt(), f.at()));
       unflag(breached, t.id());
     } else if (e instanceof TicketNoShow n) {
       Ticket t = tickets.get(n.ticketId());
       put(copy(t, TicketState.NO_SHOW, t.calledAt(), t.desk(), t.recalls(), t.startedAt(), n.at(), null));
       freeDesk(t.desk(), t.id());
+      ended(t.id());
     } else if (e instanceof TicketCancelled c) {
       Ticket t = tickets.get(c.ticketId());
       leaveLine(t);
       put(copy(t, TicketState.CANCELLED, t.calledAt(), t.desk(), t.recalls(), t.startedAt(), c.at(), null));
+      ended(t.id());
     } else if (e instanceof TicketPostponed p) {
       Ticket t = tickets.get(p.ticketId());
       if (t.state() == TicketState.WAITING) {
@@ -416,6 +439,7 @@ final class Core {
       Ticket t = tickets.get(x.ticketId());
       put(copy(t, TicketState.TRANSFERRED, t.calledAt(), t.desk(), t.recalls(), t.startedAt(), x.at(), null));
       freeDesk(t.desk(), t.id());
+      ended(t.id());
       if (t.startedAt() != null) {
         measure(config.indexOf(t.service()), Duration.between(t.startedAt(), x.at()));
       }
@@ -519,7 +543,9 @@ final class Core {
     long s = seq;
     if (e.seq() != s + 1) {
       throw new StorageException("history of branch " + config.branchId() + " is not contiguous: expected event "
-          + (s + 1) + ", found " + e.seq());
+          + (s + 1) + ", found " + e.seq() + (s == 0 && e.seq() > 1 ? "; the events before it were removed by"
+          + " retention (EventStore.removeHistoryBefore), and only the snapshot that covered them, which this"
+          + " engine cannot use (see the log), could rebuild the branch" : ""));
     }
     // release: readers of seq and lastAt see values no older than the records stored before them
     SEQ.setRelease(this, e.seq());
@@ -699,6 +725,18 @@ final class Core {
     });
     oldTickets.forEach(tickets::remove);
     tickets.compact();
+    if (!oldTickets.isEmpty()) {
+      long[] kept = ended.toArray();
+      ended.clear();
+      for (long id : kept) {
+        if (tickets.get(id) != null) {
+          ended.addLast(id);
+        }
+      }
+    }
+    if (!summaries.isEmpty() && summaries.firstKey().isBefore(today)) {
+      summaries = Collections.unmodifiableNavigableMap(new TreeMap<>(summaries.tailMap(today, true)));
+    }
     List<Long> oldBookings = new ArrayList<>();
     bookings.forEach(b -> {
       if (b.state().isTerminal() && b.windowStart().toLocalDate().isBefore(today)) {
@@ -707,6 +745,31 @@ final class Core {
     });
     oldBookings.forEach(bookings::remove);
     bookings.compact();
+  }
+
+  /** A ticket reached a terminal state: it joins the ended ones kept, and the oldest of those may leave. */
+  private void ended(long id) {
+    ended.addLast(id);
+    if (ended.size() >= 2 * ENDED_KEPT) {
+      pruneEnded(ENDED_KEPT);
+    }
+  }
+
+  /**
+   * The {@code n} tickets that ended first leave the core, folded into their day's summary. The
+   * slab loses them before the new summaries are published (see Statistics for why that order).
+   */
+  private void pruneEnded(int n) {
+    TreeMap<LocalDate, List<Ticket>> byDay = new TreeMap<>();
+    for (int i = 0; i < n; i++) {
+      Ticket t = tickets.get(ended.removeFirst());
+      byDay.computeIfAbsent(t.day(), k -> new ArrayList<>()).add(t);
+      tickets.remove(t.id());
+    }
+    tickets.compact();
+    TreeMap<LocalDate, DaySummary> next = new TreeMap<>(summaries);
+    byDay.forEach((d, ts) -> next.put(d, next.getOrDefault(d, new DaySummary(d)).with(ts)));
+    summaries = Collections.unmodifiableNavigableMap(next); // volatile: published whole, after the slab removals
   }
 
   /** The index of a service named in history; the configuration may have dropped it since. */

@@ -3,6 +3,8 @@ package dev.talon.queue.internal;
 import dev.talon.queue.QueueEvent;
 import dev.talon.queue.spi.BranchSnapshot;
 import dev.talon.queue.spi.EventStore;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.Optional;
 import java.util.ArrayList;
 import java.util.List;
@@ -23,9 +25,35 @@ import java.util.concurrent.atomic.AtomicReference;
  * which the engine never does: it loads only when opening). The fencing token is raised by CAS;
  * this store lives in one JVM, so the fence only guards engines of one process against each other.
  * Not durable: a JVM exit loses everything.
+ *
+ * Retention (issue 14). Kept as the other stores keep it (removeHistoryBefore: events older than a
+ * time that the newest snapshot covers), and also on by default: saving a snapshot removes the
+ * covered events older than `keep` (two days) before the snapshot's last event. The engine takes
+ * snapshots of in-memory branches too (Talon.snapshotEvery), so an embedded branch that runs for
+ * months holds a snapshot and about two days of events, not its whole life. The cut is a prefix
+ * of the skip list (times never decrease along the seq), so load() of what is left stays in order.
  */
 public final class InMemoryEventStore implements EventStore {
+  /** The default history kept before each snapshot. */
+  public static final Duration DEFAULT_KEEP = Duration.ofDays(2);
+
   private final Map<String, BranchLog> logs = new ConcurrentHashMap<>();
+  /** History kept before each snapshot; null keeps everything. */
+  private final Duration keep;
+
+  /** A store with the default retention, {@link #DEFAULT_KEEP}. */
+  public InMemoryEventStore() {
+    this(DEFAULT_KEEP);
+  }
+
+  /** A store that keeps {@code keep} of history before each snapshot, or everything when it is null. */
+  public InMemoryEventStore(Duration keep) {
+    if (keep != null && keep.isNegative()) {
+      throw new dev.talon.queue.InvalidConfigurationException("the history an in-memory store keeps must not be"
+          + " negative, was " + keep);
+    }
+    this.keep = keep;
+  }
 
   private static final class BranchLog {
     final ConcurrentSkipListMap<Long, QueueEvent> events = new ConcurrentSkipListMap<>();
@@ -79,8 +107,33 @@ public final class InMemoryEventStore implements EventStore {
     if (snapshot == null) {
       throw new IllegalArgumentException("snapshot of branch " + branchId + " must not be null");
     }
-    logs.computeIfAbsent(branchId, k -> new BranchLog()).snapshot
-        .accumulateAndGet(snapshot, (old, s) -> old == null || s.seq() > old.seq() ? s : old);
+    BranchLog log = logs.computeIfAbsent(branchId, k -> new BranchLog());
+    BranchSnapshot newest = log.snapshot.accumulateAndGet(snapshot, (old, s) -> old == null || s.seq() > old.seq() ? s : old);
+    QueueEvent last = keep == null ? null : log.events.get(newest.seq());
+    if (last != null) {
+      removeHistoryBefore(branchId, last.at().minus(keep));
+    }
+  }
+
+  @Override
+  public long removeHistoryBefore(String branchId, Instant before) {
+    if (before == null) {
+      throw new IllegalArgumentException("the time to remove the history of branch " + branchId + " before must not be null");
+    }
+    BranchLog log = logs.get(branchId);
+    BranchSnapshot s = log == null ? null : log.snapshot.get();
+    if (s == null) {
+      return 0;
+    }
+    long removed = 0;
+    for (var it = log.events.headMap(s.seq(), true).values().iterator(); it.hasNext(); ) {
+      if (!it.next().at().isBefore(before)) {
+        break;
+      }
+      it.remove();
+      removed++;
+    }
+    return removed;
   }
 
   @Override

@@ -47,6 +47,11 @@ final class LongRing {
     size++;
   }
 
+  void clear() {
+    head = 0;
+    size = 0;
+  }
+
   long removeFirst() {
     long x = buf[head];
     head = (head + 1) & (buf.length - 1);

@@ -58,6 +58,14 @@ final class Slab<T> {
     ELEMENT.setRelease(t.items, (int) i, value);
   }
 
+  /** Starts an empty slab at this id, so that restoring records from id {@code base} on needs no array below it. */
+  void startAt(long base) {
+    if (size != 0 || base < 1) {
+      throw new IllegalStateException("a slab starts at an id >= 1 while empty; size " + size + ", base " + base);
+    }
+    table = new Table(new Object[64], base);
+  }
+
   /** Removes the record with this id, if present; the writer only. */
   void remove(long id) {
     Table t = table;

@@ -387,7 +387,7 @@ final class Tx {
     if (b.state() != BookingState.BOOKED) {
       Ticket checkedIn = b.ticketId() > 0 ? d.tickets.get(b.ticketId()) : null;
       String ticket = b.ticketId() <= 0 ? "" : checkedIn != null ? " as ticket " + checkedIn.display()
-          : " as ticket id " + b.ticketId() + ", which ended on an earlier day";
+          : " as ticket id " + b.ticketId() + ", which has ended and is no longer kept";
       throw new IllegalTransitionException("booking " + b.code() + " cannot check in: it is " + b.state() + ticket
           + " (only BOOKED can check in)");
     }
@@ -635,6 +635,11 @@ final class Tx {
 
   private Ticket inState(long id, String action, TicketState... allowed) {
     Ticket t = d.ticket(id);
+    if (t == null && id > 0 && id < d.nextTicketId) {
+      // issued here, so it ended and left the core (Core: ended tickets kept, days forgotten)
+      throw new IllegalTransitionException("ticket id " + id + " cannot be " + action + ": it has ended and is no"
+          + " longer kept, and only " + List.of(allowed) + " allows that");
+    }
     if (t == null) {
       throw new UnknownTicketException("no ticket has id " + id + " at branch " + d.config.branchId());
     }

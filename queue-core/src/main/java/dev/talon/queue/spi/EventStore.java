@@ -68,6 +68,41 @@ public interface EventStore {
   }
 
   /**
+   * Retention: removes the branch's events that occurred before {@code before} and that its newest
+   * snapshot covers (sequence number at most the snapshot's), and returns how many it removed.
+   * Event times never decrease along the sequence, so what goes is a prefix of the history and
+   * what stays is the snapshot's tail and the days after the cutoff: a branch opened afterwards
+   * replays the snapshot plus its tail into exactly the state it had, statistics included (they
+   * live in the state, not in the old events). Without a snapshot nothing is covered and nothing
+   * is removed. Listeners that ask for history at open ({@link QueueListener#historyHorizon()})
+   * get what is left of it, so keep at least their horizon (a per-person daily limit: one day).
+   *
+   * <p>A branch whose history was cut this way can no longer be replayed from its first event: if
+   * its snapshot becomes unusable (the branch was reconfigured), opening it fails with a
+   * {@link StorageException} saying that events are missing. Reconfigure only with the history kept.
+   *
+   * <p>The default removes nothing (a store that keeps no snapshots keeps every event); stores
+   * that keep snapshots implement it, and the contract suite checks it.
+   *
+   * @throws StorageException if the store failed (then nothing or a prefix was removed; the call can be repeated)
+   */
+  default long removeHistoryBefore(String branchId, Instant before) {
+    return 0;
+  }
+
+  /**
+   * {@link #removeHistoryBefore(String, Instant)} up to the start of a branch-local day: the
+   * history of the days before {@code day}, where the branch's snapshot covers it.
+   */
+  default long removeHistoryBefore(String branchId, java.time.LocalDate day, java.time.ZoneId zone) {
+    if (day == null || zone == null) {
+      throw new IllegalArgumentException("retention of branch " + branchId + " needs a day and the branch's zone, were "
+          + day + " and " + zone);
+    }
+    return removeHistoryBefore(branchId, day.atStartOfDay(zone).toInstant());
+  }
+
+  /**
    * True when an append returns only after its events are durable, so that the engine may treat
    * an appended operation as acknowledged across a crash.
    */
@@ -75,9 +110,21 @@ public interface EventStore {
     return false;
   }
 
-  /** A store that keeps events in this JVM's memory; for tests, simulation and embedded use without durability. */
+  /**
+   * A store that keeps events in this JVM's memory; for tests, simulation and embedded use without
+   * durability. Retention is on: whenever a snapshot is saved, the events it covers that are older
+   * than two days before it are removed, so a long-running branch holds about two days of history.
+   */
   static EventStore inMemory() {
     return new InMemoryEventStore();
+  }
+
+  /**
+   * An in-memory store that keeps the events of {@code keep} before each snapshot (removing the
+   * older ones the snapshot covers), or every event when {@code keep} is null.
+   */
+  static EventStore inMemory(java.time.Duration keep) {
+    return new InMemoryEventStore(keep);
   }
 
   /** A batch was refused because one of its sequence numbers is already in the store. */

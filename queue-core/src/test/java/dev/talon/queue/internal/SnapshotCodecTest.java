@@ -95,8 +95,8 @@ class SnapshotCodecTest {
     magic[0] ^= 1;
     assertThatThrownBy(() -> SnapshotCodec.decode(engine.config(), magic)).hasMessageContaining("magic");
     byte[] format = bytes.clone();
-    format[7] = 2;
-    assertThatThrownBy(() -> SnapshotCodec.decode(engine.config(), format)).hasMessageContaining("format 2");
+    format[7] = 1; // an older format (1 kept every ended ticket)
+    assertThatThrownBy(() -> SnapshotCodec.decode(engine.config(), format)).hasMessageContaining("format 1");
   }
 
   @Test

@@ -426,6 +426,91 @@ public abstract class EventStoreContract {
     assertThat(store.load(branch, 0)).hasSize(2);
   }
 
+  // ---------------------------------------------------------------- retention
+
+  @Test
+  void removeHistoryBefore_withoutSnapshot_removesNothing() {
+    eventsUpTo(branch, 5);
+
+    assertThat(store.removeHistoryBefore(branch, T0.plusSeconds(100))).isZero();
+    assertThat(store.removeHistoryBefore(newBranchId(), T0.plusSeconds(100))).as("unknown branch").isZero();
+
+    assertThat(store.load(branch, 0)).hasSize(5);
+  }
+
+  @Test
+  void removeHistoryBefore_removesOnlyOlderEventsTheSnapshotCovers() {
+    assumeTrue(keepsSnapshots(), "the store keeps snapshots");
+    eventsUpTo(branch, 10); // event n at T0 + n s
+    store.saveSnapshot(branch, snapshot(6, 100));
+
+    assertThat(store.removeHistoryBefore(branch, T0.plusSeconds(3).plusMillis(500))).as("before event 4").isEqualTo(3);
+    assertThat(seqs(store.load(branch, 0))).containsExactly(4L, 5L, 6L, 7L, 8L, 9L, 10L);
+    assertThat(store.removeHistoryBefore(branch, T0.plusSeconds(9))).as("covered: only up to the snapshot's 6")
+        .isEqualTo(3);
+    assertThat(seqs(store.load(branch, 0))).containsExactly(7L, 8L, 9L, 10L);
+    assertThat(store.removeHistoryBefore(branch, T0.plusSeconds(9))).as("again: nothing left to remove").isZero();
+
+    store.append(branch, 0, batch(11, 2, 1)); // the branch goes on
+    assertThat(seqs(store.load(branch, 6))).containsExactly(7L, 8L, 9L, 10L, 11L, 12L);
+    assertThat(store.loadSnapshot(branch)).contains(snapshot(6, 100));
+    assertThatThrownBy(() -> store.append(branch, 0, batch(12, 1, 2))).as("seqs stay taken")
+        .isInstanceOf(EventStore.SequenceConflictException.class);
+  }
+
+  @Test
+  void removeHistoryBefore_otherBranch_isUntouched() {
+    assumeTrue(keepsSnapshots(), "the store keeps snapshots");
+    String other = newBranchId();
+    eventsUpTo(branch, 4);
+    eventsUpTo(other, 4);
+    store.saveSnapshot(branch, snapshot(4, 10));
+    store.saveSnapshot(other, snapshot(4, 10));
+
+    assertThat(store.removeHistoryBefore(branch, T0.plusSeconds(100))).isEqualTo(4);
+
+    assertThat(store.load(branch, 0)).isEmpty();
+    assertThat(store.load(other, 0)).hasSize(4);
+  }
+
+  /**
+   * Two days of a branch, a snapshot at the end of the first, retention of that day: the branch
+   * reopens into the state it had, statistics of the second day included, and goes on.
+   */
+  @Test
+  void removeHistoryBefore_dayCoveredByASnapshot_reopensIntoTheSameStateAndStatistics() {
+    assumeTrue(keepsSnapshots(), "the store keeps snapshots");
+    ManualClock clock = QueueClock.manual(instant("2026-03-02T09:00"));
+    Branch live = openEngine(clock, new CopyOnWriteArrayList<>());
+    for (int i = 0; i < 6; i++) {
+      Ticket t = live.issue(IssueRequest.walkIn(i % 2 == 0 ? "a" : "b").withPerson("p-" + i));
+      clock.advance(java.time.Duration.ofMinutes(3));
+      live.callNext(i % 2 == 0 ? "1" : "2");
+      live.finish(t.id());
+    }
+    clock.set(instant("2026-03-03T09:00"));
+    Ticket waiting = live.issue(IssueRequest.walkIn("a"));
+    Ticket served = live.issue(IssueRequest.walkIn("b"));
+    clock.advance(java.time.Duration.ofMinutes(4));
+    live.callNext("2");
+    live.finish(served.id());
+    live.close(); // saves a snapshot of the whole state
+    List<QueueEvent> before = store.load(live.id(), 0);
+    dev.talon.queue.DailyStatistics stats = live.statistics(java.time.LocalDate.parse("2026-03-03"));
+
+    long removed = store.removeHistoryBefore(live.id(), java.time.LocalDate.parse("2026-03-03"), ALMATY);
+
+    assertThat(removed).isPositive();
+    assertThat(store.load(live.id(), 0)).isEqualTo(before.subList((int) removed, before.size()))
+        .allMatch(e -> !e.at().isBefore(instant("2026-03-03T00:00")));
+    Branch again = openEngine(clock, new CopyOnWriteArrayList<>());
+    assertThat(again.ticket(waiting.id())).isEqualTo(live.ticket(waiting.id()));
+    assertThat(again.ticket(served.id())).isEqualTo(live.ticket(served.id()));
+    assertThat(again.lastSeq()).isEqualTo(before.get(before.size() - 1).seq());
+    assertThat(again.statistics(java.time.LocalDate.parse("2026-03-03"))).isEqualTo(stats);
+    assertThat(again.callNext("1")).get().extracting(Ticket::id).isEqualTo(waiting.id());
+  }
+
   // ---------------------------------------------------------------- events since a time
 
   /**

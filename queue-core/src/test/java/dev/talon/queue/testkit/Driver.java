@@ -96,7 +96,7 @@ public final class Driver {
    * instant, knowing the same tickets and codes; this driver's engine is left as it is.
    */
   public Driver reopenedCopy() {
-    EventStore copy = EventStore.inMemory();
+    EventStore copy = EventStore.inMemory(null);
     List<QueueEvent> events = events();
     if (!events.isEmpty()) {
       copy.append(branch.id(), 0, events);

@@ -115,7 +115,7 @@ public final class InvariantChecker {
 
   /** Reopens the branch from a copy of its events with {@code reopen} and compares the snapshots. */
   public static void checkReplay(Branch live, List<QueueEvent> events, Function<EventStore, Branch> reopen) {
-    EventStore copy = EventStore.inMemory();
+    EventStore copy = EventStore.inMemory(null);
     if (!events.isEmpty()) {
       copy.append(live.id(), 0, events);
     }

@@ -788,6 +788,10 @@ public final class ReferenceModel {
 
   private Ticket inState(State w, long id, String action, TicketState... allowed) {
     Ticket t = w.tickets.get(id);
+    if (t == null && id > 0 && id < w.nextTicket) {
+      // issued, then forgotten once ended (issue 14: an ended ticket that left the branch)
+      throw new IllegalTransitionException("ticket " + id + " cannot be " + action + ": it has ended and is no longer kept");
+    }
     if (t == null) {
       throw new UnknownTicketException("no ticket has id " + id);
     }

@@ -53,6 +53,9 @@ import org.slf4j.LoggerFactory;
  * <p>{@linkplain #saveSnapshot Snapshots} go to their own table, which keeps the newest two of each
  * branch. A snapshot follows the events it includes, so the store refuses one for a branch that
  * has no events in it (a foreign key on the branch row) with a {@link StorageException}.
+ *
+ * <p>{@linkplain #removeHistoryBefore Retention} deletes a branch's events before a time that its
+ * newest snapshot covers, in one statement; nothing else ever deletes an event.
  */
 public final class JdbcEventStore implements EventStore {
   /*
@@ -75,6 +78,11 @@ public final class JdbcEventStore implements EventStore {
    * the failure is reported. Only when that check cannot run either does the caller get an
    * exception that says the outcome is unknown. This keeps the engine's rule "a failed append
    * changed nothing" true even when a connection dies during commit.
+   *
+   * Retention (removeHistoryBefore) is one DELETE of the branch's events before a time whose seq
+   * the newest snapshot covers (no snapshot: the subquery is NULL and nothing matches), through the
+   * (branch_id, occurred_at) index. It deletes only below the seqs appends write, so it takes no
+   * lock an append waits for.
    *
    * A snapshot save is one transaction as well: INSERT the snapshot unless one with the same or a
    * higher seq is stored, then DELETE the branch's snapshots below the newest two. It takes no lock
@@ -105,6 +113,7 @@ public final class JdbcEventStore implements EventStore {
   private final String insertSnapshot;
   private final String trimSnapshots;
   private final String loadSnapshot;
+  private final String removeHistory;
 
   private JdbcEventStore(DataSource dataSource, SqlDialect dialect, Schema schema, int queryTimeoutSeconds) {
     this.dataSource = dataSource;
@@ -129,6 +138,8 @@ public final class JdbcEventStore implements EventStore {
         + "newest)";
     this.loadSnapshot = "SELECT seq, state FROM " + schema.snapshots
         + " WHERE branch_id = ? ORDER BY seq DESC FETCH FIRST 1 ROWS ONLY";
+    this.removeHistory = "DELETE FROM " + schema.events + " WHERE branch_id = ? AND occurred_at < ? AND seq <= "
+        + "(SELECT MAX(seq) FROM " + schema.snapshots + " WHERE branch_id = ?)";
   }
 
   /** Starts configuring a store on the data source (a pool, such as HikariCP, is recommended). */
@@ -593,6 +604,39 @@ public final class JdbcEventStore implements EventStore {
       }
     } catch (SQLException e) {
       throw SqlFailure.of(what, "load-snapshot", e);
+    } finally {
+      release(c);
+    }
+  }
+
+  // ---------------------------------------------------------------- retention
+
+  /**
+   * Deletes the branch's events before {@code before} that its newest snapshot covers, in one
+   * statement. occurred_at holds the event time rounded to the microsecond, so the cut is made at
+   * the start of {@code before}'s microsecond: no event at or after {@code before} is removed, and
+   * one within the same microsecond before it may stay (keeping slightly more is harmless).
+   */
+  @Override
+  public long removeHistoryBefore(String branchId, Instant before) {
+    requireBranchId(branchId);
+    if (before == null) {
+      throw new IllegalArgumentException("the time to remove the history of branch " + branchId + " before must not be null");
+    }
+    if (!before.isAfter(EARLIEST)) {
+      return 0; // nothing is stored before the earliest time the columns hold
+    }
+    Instant bound = before.isAfter(LATEST) ? LATEST : before.truncatedTo(ChronoUnit.MICROS);
+    String what = "removing the history of branch " + branchId + " before " + before;
+    Connection c = connect(what);
+    try (PreparedStatement ps = prepare(c, removeHistory)) {
+      c.setAutoCommit(true); // one statement, one transaction
+      ps.setString(1, branchId);
+      ps.setObject(2, OffsetDateTime.ofInstant(bound, ZoneOffset.UTC));
+      ps.setString(3, branchId);
+      return ps.executeUpdate();
+    } catch (SQLException e) {
+      throw SqlFailure.of(what, "remove-history", e);
     } finally {
       release(c);
     }

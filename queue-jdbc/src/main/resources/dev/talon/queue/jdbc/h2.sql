@@ -54,7 +54,9 @@ CREATE INDEX IF NOT EXISTS talon_events_ticket_idx ON talon_events (branch_id, t
 -- The branch's events from a point in time on (EventStore.loadSince: occurred_at >= ?, in seq
 -- order), read when a branch opens for listeners that want the recent history. Without it the
 -- query would scan the branch's whole history through the primary key; with it, only the tail.
--- It costs every append one more index entry per event.
+-- It costs every append one more index entry per event. Retention uses it too
+-- (EventStore.removeHistoryBefore: DELETE ... WHERE branch_id = ? AND occurred_at < ? AND seq <= the
+-- newest snapshot's seq), removing a branch's old history without scanning what it keeps.
 CREATE INDEX IF NOT EXISTS talon_events_time_idx ON talon_events (branch_id, occurred_at);
 
 -- Snapshots of a branch's state after event seq, so that opening the branch replays only the
