@@ -223,9 +223,9 @@ public final class Talon {
    * more when the branch is closed), so that opening the branch replays at most about this many
    * events. Snapshots are kept by stores that support them (the in-memory and JDBC stores do);
    * a snapshot the engine cannot use (another configuration of the branch, another format) is
-   * ignored and the whole history replayed. Default 1,000 on a durable store and 100,000 on one
-   * that is not (a branch in memory does not outlive its JVM, but its store's retention removes
-   * only history a snapshot covers); 0 takes none.
+   * ignored and the whole history replayed. Default 1,000 on a durable store; on one that is not,
+   * one at the start of every branch-local day instead (a branch in memory does not outlive its
+   * JVM, but the in-memory store's retention removes only history a snapshot covers); 0 takes none.
    */
   public Talon snapshotEvery(int events) {
     this.snapshotEvery = events;
@@ -267,12 +267,22 @@ public final class Talon {
     return this;
   }
 
+  /**
+   * 1,000 on a durable store, none on one that is not: that one instead gets one at the start of
+   * every branch-local day (the in-memory store's retention removes only history a snapshot
+   * covers), taken when the day's tickets have just been forgotten: cheap, and none during the day.
+   */
+  private static int defaultSnapshotEvery(EventStore store) {
+    return store != null && store.isDurable() ? 1_000 : 0;
+  }
+
   /** Validates the configuration, replays the store's history of the branch and returns its engine. */
   public Branch build() {
     BranchConfig config = BranchConfig.of(branchId, zone, hours, services, desks, slots, limits, mode, policy,
         store == null ? EventStore.inMemory() : store, clock, checks, listeners, fencingToken, clockTolerance,
         rotationScheduler, rotationInterval, durability, asyncMaxPending, serviceLevels, estimation, policyResolver,
-        snapshotEvery != null ? snapshotEvery : (store != null && store.isDurable() ? 1_000 : 100_000), personIds);
+        snapshotEvery != null ? snapshotEvery : defaultSnapshotEvery(store),
+        snapshotEvery == null && (store == null || !store.isDurable()), personIds);
     return BranchEngine.open(config);
   }
 

@@ -53,6 +53,7 @@ public record BranchConfig(
     Estimation estimation,
     java.util.function.Function<String, Policy<?>> policyResolver,
     int snapshotEvery,
+    boolean snapshotDaily,
     Map<String, Integer> serviceIndex,
     Map<String, Desk> deskById,
     Map<String, Integer> deskIndex,
@@ -68,11 +69,12 @@ public record BranchConfig(
       java.util.function.Function<String, Policy<?>> policyResolver, int snapshotEvery) {
     return of(branchId, zone, hours, services, desks, slots, limits, initialMode, policy, store, clock, checks,
         listeners, fencingToken, clockTolerance, rotationScheduler, rotationInterval, durability, asyncMaxPending,
-        serviceLevels, estimation, policyResolver, snapshotEvery, null);
+        serviceLevels, estimation, policyResolver, snapshotEvery, false, null);
   }
 
   /**
-   * As above, with person ids pseudonymised under {@code personIds} (null: kept as given); binds
+   * As above, with a snapshot also at the first batch of every branch-local day when
+   * {@code snapshotDaily}, and person ids pseudonymised under {@code personIds} (null: kept as given); binds
    * the built-in ban lists among the checks and listeners to it (BanList.bind).
    */
   public static BranchConfig of(
@@ -81,7 +83,8 @@ public record BranchConfig(
       List<AdmissionCheck> checks, List<QueueListener> listeners, long fencingToken, Duration clockTolerance,
       ScheduledExecutorService rotationScheduler, Duration rotationInterval, Durability durability,
       int asyncMaxPending, Map<String, ServiceLevel> serviceLevels, Estimation estimation,
-      java.util.function.Function<String, Policy<?>> policyResolver, int snapshotEvery, PersonIdHmac personIds) {
+      java.util.function.Function<String, Policy<?>> policyResolver, int snapshotEvery, boolean snapshotDaily,
+      PersonIdHmac personIds) {
     if (services.isEmpty()) {
       throw new InvalidConfigurationException("branch " + branchId + " must have at least one service");
     }
@@ -141,7 +144,7 @@ public record BranchConfig(
     return new BranchConfig(branchId, zone, hours, sorted, sortedDesks, slots, limits, initialMode, policy, store,
         clock, List.copyOf(checks), List.copyOf(listeners), fencingToken, clockTolerance, rotationScheduler,
         rotationInterval, durability, asyncMaxPending, Map.copyOf(serviceLevels), estimation, policyResolver,
-        snapshotEvery, Map.copyOf(index),
+        snapshotEvery, snapshotDaily, Map.copyOf(index),
         Map.copyOf(desksById), Map.copyOf(deskIndex), bindBanLists(checks, listeners, personIds));
   }
 

@@ -201,6 +201,8 @@ public final class BranchEngine implements Branch {
   // ---- snapshots
   /** The seq of the newest snapshot saved, loaded or being saved. */
   private volatile long snapshotSeq;
+  /** The branch-local day of the last snapshot (daily snapshots); written under the writer role. */
+  private LocalDate snapshotDay;
   /** A snapshot encoded by the writer, waiting for its events to commit; then saved. */
   private volatile PendingSnapshot pendingSnapshot;
   @SuppressWarnings("unused") // accessed through SNAPSHOTTING
@@ -262,6 +264,7 @@ public final class BranchEngine implements Branch {
         remembered = decoded.requests();
         if (opening) {
           snapshotSeq = base.seq;
+          snapshotDay = base.day;
         }
       } catch (SnapshotCodec.Unusable e) {
         log.info("branch {}: the snapshot at event {} is not used, the whole history is replayed: {}",
@@ -517,8 +520,7 @@ public final class BranchEngine implements Branch {
    */
   private void snapshotIfDueAndIdle() {
     Core c = core;
-    if (config.snapshotEvery() == 0 || snapshotting || c.seq - snapshotSeq < config.snapshotEvery()
-        || c.policy == snapshotsRefusedBy || lost != null || poisoned != null || !WRITING.compareAndSet(this, 0, 1)) {
+    if (snapshotting || !snapshotDue(c) || c.policy == snapshotsRefusedBy || lost != null || poisoned != null || !WRITING.compareAndSet(this, 0, 1)) {
       return;
     }
     try {
@@ -1125,7 +1127,7 @@ public final class BranchEngine implements Branch {
    */
   private void maybeSnapshot() {
     Core c = core;
-    if (config.snapshotEvery() == 0 || c.seq - snapshotSeq < config.snapshotEvery() || c.policy == snapshotsRefusedBy
+    if (!snapshotDue(c) || c.policy == snapshotsRefusedBy
         || lost != null || poisoned != null || !SNAPSHOTTING.compareAndSet(this, false, true)) {
       return;
     }
@@ -1135,8 +1137,24 @@ public final class BranchEngine implements Branch {
       return;
     }
     snapshotSeq = c.seq;
+    snapshotDay = c.day;
     pendingSnapshot = new PendingSnapshot(c.seq, epoch, bytes);
     considerSnapshotOfCommitted();
+  }
+
+  /**
+   * Enough events since the last snapshot, or, with daily snapshots, a branch-local day since it
+   * (taken at the new day's first batch, when the past day's tickets were just forgotten). Called
+   * also before taking the writer role, as a hint: {@code c.day} may then be read stale, which can
+   * only delay the snapshot to the next look or cost one look under the role, where it is decided.
+   */
+  private boolean snapshotDue(Core c) {
+    int every = config.snapshotEvery();
+    if (every > 0 && c.seq - snapshotSeq >= every) {
+      return true;
+    }
+    LocalDate day = c.day;
+    return config.snapshotDaily() && day != null && !day.equals(snapshotDay) && c.seq > snapshotSeq;
   }
 
   /** After a commit: hands a pending snapshot whose events are all committed to the snapshot thread. */
@@ -1962,7 +1980,7 @@ public final class BranchEngine implements Branch {
 
   /** At close, when every event is in the store: a snapshot, so that the next owner replays nothing. */
   private void takeFinalSnapshot(boolean flushed) {
-    if (!flushed || config.snapshotEvery() == 0 || lost != null || poisoned != null) {
+    if (!flushed || config.snapshotEvery() == 0 && !config.snapshotDaily() || lost != null || poisoned != null) {
       return;
     }
     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
