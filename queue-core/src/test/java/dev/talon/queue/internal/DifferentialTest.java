@@ -591,10 +591,7 @@ class DifferentialTest {
       for (long id : ids) {
         put(v, "ticket " + id, () -> b.ticket(id));
         put(v, "position " + id, () -> b.position(id));
-        Optional<Ticket> t = b.ticket(id);
-        if (t.isPresent() && t.get().state() == TicketState.WAITING) {
-          put(v, "estimate " + id, () -> b.estimate(id));
-        }
+        // estimate() is not compared: issue 13 replaced the legacy estimate (WaitEstimateReplayTest)
       }
       for (String code : codes) {
         put(v, "booking " + code, () -> b.booking(code));
