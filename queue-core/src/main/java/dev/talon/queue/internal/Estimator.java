@@ -539,27 +539,6 @@ final class Estimator {
     return out;
   }
 
-  /**
-   * Any thread: the lines the desk serves as a reader sees them in the ticket records (waiting
-   * tickets grouped by service and line class, in join order), without touching the writer's
-   * rings. Each record is read as it is when the scan reaches it.
-   */
-  static List<Waiting> published(Core d, Desk desk) {
-    java.util.TreeMap<String, java.util.TreeMap<String, List<Ticket>>> by = new java.util.TreeMap<>();
-    d.tickets.forEach(t -> {
-      if (t.state() == TicketState.WAITING && desk.serves(t.service())) {
-        by.computeIfAbsent(t.service(), k -> new java.util.TreeMap<>())
-            .computeIfAbsent(t.line(), k -> new ArrayList<>()).add(t);
-      }
-    });
-    List<Waiting> out = new ArrayList<>();
-    by.forEach((service, classes) -> classes.forEach((lineClass, ts) -> {
-      ts.sort(JOIN_ORDER);
-      out.add(new Waiting(service, lineClass, ts));
-    }));
-    return out;
-  }
-
   /** The order of a line: join order, ties in id order. */
   static final java.util.Comparator<Ticket> JOIN_ORDER =
       java.util.Comparator.comparingLong(Ticket::joinSeq).thenComparingLong(Ticket::id);
