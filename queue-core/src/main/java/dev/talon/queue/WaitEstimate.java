@@ -3,10 +3,13 @@ package dev.talon.queue;
 import java.time.Duration;
 
 /**
- * How long a waiting ticket is expected to wait from now until it is called.
+ * How long a waiting ticket is expected to wait from now until it is called. The range from
+ * optimistic to pessimistic is meant to hold 2Φ(spread) − 1 of actual waits: 90% with the
+ * default {@link Estimation#spread() spread}.
  *
  * @param ticket      the ticket's snapshot
- * @param ahead       tickets the current policy would call before it (no new arrivals assumed)
+ * @param ahead       tickets the open desks that serve its service would call before it under the
+ *                    current policy (no new arrivals assumed)
  * @param openDesks   open desks that serve its service
  * @param optimistic  the short end of the range
  * @param expected    the expected wait

@@ -1840,17 +1840,7 @@ public final class BranchEngine implements Branch {
           + ") has no wait estimate: it is " + t.state() + ", and only WAITING tickets wait");
     }
     Instant last = c.lastAt;
-    Instant now = last == null ? config.clock().now() : last;
-    Desk desk = Estimator.virtualDesk(c, t.service());
-    Policy<Object> policy = c.policy;
-    Object state = c.policyState;
-    List<Ticket> order = Estimator.callOrder(policy, state, Estimator.published(c, desk), desk, now,
-        Integer.MAX_VALUE, ticketId);
-    List<Ticket> ahead = order.isEmpty() ? order : order.subList(0, order.size() - 1);
-    int[] desks = Estimator.desks(c, t.service());
-    double[] w = Estimator.waitSeconds(c, t.service(), ahead, desks[0], desks[1]);
-    return new WaitEstimate(t, ahead.size(), desks[0], Estimator.seconds(w[1]), Estimator.seconds(w[0]),
-        Estimator.seconds(w[2]));
+    return Estimator.estimate(c, t, last == null ? config.clock().now() : last);
   }
 
   @Override

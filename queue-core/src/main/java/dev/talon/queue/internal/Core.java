@@ -277,8 +277,8 @@ final class Core {
   /** A view built by the estimator, which simulates calls on its own lists. */
   record View(Instant now, Desk desk, List<LineView> lines, Object state) implements DispatchView<Object> {}
 
-  /** The writer's one dispatch view, refilled for every call. */
-  private static final class ReusableView extends java.util.AbstractList<LineView> implements DispatchView<Object> {
+  /** The writer's one dispatch view, refilled for every call (the estimator keeps one per reader thread). */
+  static final class ReusableView extends java.util.AbstractList<LineView> implements DispatchView<Object> {
     private LineView[] items = new LineView[8];
     private int size;
     Instant now;

@@ -131,6 +131,7 @@ final class PolicyRun {
   private final ArrivalPlan plan;
   private final PolicySpec policy;
   private final WaitEstimator estimator;
+  private final StoreFactory stores;
   private final Progress progress;
   private final int runIndex;
   private final int runs;
@@ -182,6 +183,7 @@ final class PolicyRun {
     this.plan = plan;
     this.policy = policy;
     this.estimator = estimator;
+    this.stores = stores;
     this.progress = progress;
     this.runIndex = runIndex;
     this.runs = runs;
@@ -235,6 +237,10 @@ final class PolicyRun {
     });
   }
 
+  private String storeName() {
+    return sc.name() + "/" + policy.label();
+  }
+
   private Branch build(StoreFactory stores) {
     int closes = sc.closesMinute();
     LocalTime closing = closes == 24 * 60 ? LocalTime.MAX : LocalTime.of(closes / 60, closes % 60);
@@ -251,7 +257,7 @@ final class PolicyRun {
         .limits(sc.limits())
         .admissionMode(AdmissionMode.MIXED)
         .policy(policy.policy())
-        .store(stores.open(sc.name() + "/" + policy.label()))
+        .store(stores.open(storeName()))
         .clock(clock)
         .listener(observer);
     for (ServiceSpec s : sc.services()) {
@@ -300,6 +306,8 @@ final class PolicyRun {
     for (DeskState d : desks) {
       turnOff(d);
     }
+    branch.close();
+    stores.release(storeName());
     return result();
   }
 
