@@ -80,7 +80,7 @@ class EngineModelPropertyTest {
       sequences.incrementAndGet();
       commands.addAndGet(sequence.size());
       Minimizer.check(scenario, sequence, (sc, seq) -> {
-        Driver run = Driver.withModel(sc, EventStore.inMemory());
+        Driver run = Driver.withModel(sc, EventStore.inMemory(null));
         for (Command c : seq) {
           Driver.Step step = run.step(c);
           run.verify(step);
@@ -114,9 +114,9 @@ class EngineModelPropertyTest {
     theory().forAll(Generators.scenarios(), Generators.sequences(MAX_COMMANDS)).checkAssert((scenario, sequence) -> {
       sequences.incrementAndGet();
       Minimizer.check(scenario, sequence, (sc, seq) -> {
-        Driver first = Driver.engineOnly(sc, EventStore.inMemory());
+        Driver first = Driver.engineOnly(sc, EventStore.inMemory(null));
         List<Driver.Step> steps = seq.stream().map(first::step).toList();
-        Driver second = Driver.engineOnly(sc, EventStore.inMemory());
+        Driver second = Driver.engineOnly(sc, EventStore.inMemory(null));
         for (Driver.Step s : steps) {
           Driver.Step again = second.apply(s.op());
           if (!again.engine().sameAs(s.engine())) {
@@ -146,7 +146,7 @@ class EngineModelPropertyTest {
   }
 
   private static void recoverAt(Scenario scenario, List<Command> sequence, int split) {
-    Driver live = Driver.withModel(scenario, EventStore.inMemory());
+    Driver live = Driver.withModel(scenario, EventStore.inMemory(null));
     for (Command c : sequence.subList(0, split)) {
       live.verify(live.step(c));
     }
