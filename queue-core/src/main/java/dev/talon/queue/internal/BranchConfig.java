@@ -55,7 +55,8 @@ public record BranchConfig(
     int snapshotEvery,
     Map<String, Integer> serviceIndex,
     Map<String, Desk> deskById,
-    Map<String, Integer> deskIndex) {
+    Map<String, Integer> deskIndex,
+    dev.talon.queue.OpeningCalendar calendar) {
 
   /** Validates the parts against each other and derives the look-up maps. */
   public static BranchConfig of(
@@ -125,7 +126,29 @@ public record BranchConfig(
         clock, List.copyOf(checks), List.copyOf(listeners), fencingToken, clockTolerance, rotationScheduler,
         rotationInterval, durability, asyncMaxPending, Map.copyOf(serviceLevels), estimation, policyResolver,
         snapshotEvery, Map.copyOf(index),
-        Map.copyOf(desksById), Map.copyOf(deskIndex));
+        Map.copyOf(desksById), Map.copyOf(deskIndex), dev.talon.queue.OpeningCalendar.of(hours));
+  }
+
+  /**
+   * A copy with this opening calendar in place of the simple hours' one (the hours stay, for the
+   * messages of branches configured with them); refuses capacity rules of unknown services.
+   */
+  public BranchConfig withCalendar(dev.talon.queue.OpeningCalendar calendar) {
+    for (dev.talon.queue.CapacityRule r : slots.schedule()) {
+      if (!serviceIndex.containsKey(r.service())) {
+        throw new InvalidConfigurationException("capacity schedule names unknown service " + r.service()
+            + "; known services are " + serviceIndex.keySet().stream().sorted().toList());
+      }
+    }
+    return new BranchConfig(branchId, zone, hours, services, desks, slots, limits, initialMode, policy, store, clock,
+        checks, listeners, fencingToken, clockTolerance, rotationScheduler, rotationInterval, durability,
+        asyncMaxPending, serviceLevels, estimation, policyResolver, snapshotEvery, serviceIndex, deskById, deskIndex,
+        calendar == null ? this.calendar : calendar);
+  }
+
+  /** The simple hours the branch was configured with; null when it was given a calendar. */
+  OpeningHours simpleHours() {
+    return calendar.equals(dev.talon.queue.OpeningCalendar.of(hours)) ? hours : null;
   }
 
   /** The index of the desk, or -1. */

@@ -449,7 +449,7 @@ class DifferentialTest {
           b.limits(), b.initialMode(), b.policy(), a.store(), a.clock(), a.checks(), b.listeners(), b.fencingToken(),
           b.clockTolerance(), b.rotationScheduler(), b.rotationInterval(), b.durability(), b.asyncMaxPending(),
           b.serviceLevels(), b.estimation(), b.policyResolver(), b.snapshotEvery(), b.serviceIndex(), b.deskById(),
-          b.deskIndex());
+          b.deskIndex(), b.calendar());
       // each builder makes its own instance of the scenario's ban-list check: compare the checks by name
       List<String> checksA = a.checks().stream().map(dev.talon.queue.spi.AdmissionCheck::name).toList();
       List<String> checksB = b.checks().stream().map(dev.talon.queue.spi.AdmissionCheck::name).toList();

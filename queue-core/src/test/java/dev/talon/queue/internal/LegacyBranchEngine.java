@@ -1244,4 +1244,62 @@ public final class LegacyBranchEngine implements Branch {
     current().bookings.values().forEachRemaining(out::add);
     return out;
   }
+
+  // The booking calendar (issue 16) came after the single-writer core; the oracle never had it.
+
+  private static UnsupportedOperationException notInOracle() {
+    return new UnsupportedOperationException("the legacy oracle has no booking calendar operations");
+  }
+
+  @Override
+  public dev.talon.queue.Hold hold(dev.talon.queue.BookRequest request) {
+    throw notInOracle();
+  }
+
+  @Override
+  public dev.talon.queue.Booking confirm(long holdId) {
+    throw notInOracle();
+  }
+
+  @Override
+  public dev.talon.queue.Hold releaseHold(long holdId) {
+    throw notInOracle();
+  }
+
+  @Override
+  public java.util.List<dev.talon.queue.Hold> liveHolds() {
+    throw notInOracle();
+  }
+
+  @Override
+  public dev.talon.queue.WaitlistEntry joinWaitlist(dev.talon.queue.BookRequest request) {
+    throw notInOracle();
+  }
+
+  @Override
+  public dev.talon.queue.WaitlistEntry leaveWaitlist(long entryId) {
+    throw notInOracle();
+  }
+
+  @Override
+  public java.util.List<dev.talon.queue.WaitlistEntry> waitlist() {
+    throw notInOracle();
+  }
+
+  @Override
+  public dev.talon.queue.Booking reschedule(String code, java.time.LocalDateTime windowStart) {
+    throw notInOracle();
+  }
+
+  @Override
+  public java.util.List<dev.talon.queue.Booking> changeHours(java.time.LocalDate day,
+      java.util.List<dev.talon.queue.TimeRange> ranges, dev.talon.queue.AffectedBookings affected) {
+    throw notInOracle();
+  }
+
+  @Override
+  public java.util.List<dev.talon.queue.Booking> changeCapacity(dev.talon.queue.CapacityRule rule,
+      dev.talon.queue.AffectedBookings affected) {
+    throw notInOracle();
+  }
 }
