@@ -107,9 +107,9 @@ final class SampleEvents {
     }
     if (t == dev.talon.queue.CapacityRule.class) {
       return r.nextBoolean()
-          ? dev.talon.queue.CapacityRule.dated(string(r), LocalDate.ofEpochDay(10_000 + r.nextInt(40_000)), range(r),
+          ? dev.talon.queue.CapacityRule.dated("s" + string(r), LocalDate.ofEpochDay(10_000 + r.nextInt(40_000)), range(r),
               r.nextInt(1000))
-          : dev.talon.queue.CapacityRule.weekly(string(r), Set.of(java.time.DayOfWeek.of(1 + r.nextInt(7))), range(r),
+          : dev.talon.queue.CapacityRule.weekly("s" + string(r), Set.of(java.time.DayOfWeek.of(1 + r.nextInt(7))), range(r),
               r.nextInt(1000));
     }
     if (t.isEnum()) {
