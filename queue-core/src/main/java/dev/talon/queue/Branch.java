@@ -137,6 +137,56 @@ public interface Branch extends AutoCloseable {
   /** The current admission mode. */
   AdmissionMode admissionMode();
 
+  /**
+   * Holds a place in a slot window for {@link SlotCalendar#holdTime()} while the visitor fills in
+   * the booking form; the place counts against the window's capacity until the hold is confirmed,
+   * released, or expires (released once, by the branch's clock). Checked like {@link #book}.
+   */
+  Hold hold(BookRequest request);
+
+  /** Turns a live hold into a booking of the same place (its code is the booking's). */
+  Booking confirm(long holdId);
+
+  /** Lets a live hold go before its expiry; returns it as it was. */
+  Hold releaseHold(long holdId);
+
+  /** The live holds, by id (read through the writer, so it sees every earlier operation). */
+  List<Hold> liveHolds();
+
+  /**
+   * Puts the visitor on the waiting list of a full window. When a place there frees, the first
+   * visitor waiting is offered it ({@code QueueEvent.PlaceOffered}: a hold for them until
+   * {@link SlotCalendar#offerTime()}); {@link #confirm} with its hold id accepts it.
+   */
+  WaitlistEntry joinWaitlist(BookRequest request);
+
+  /** Takes the visitor off the waiting list; returns the entry as it was. */
+  WaitlistEntry leaveWaitlist(long entryId);
+
+  /** The visitors waiting, in the order they joined (read through the writer). */
+  List<WaitlistEntry> waitlist();
+
+  /**
+   * Moves a booking to another window of its service, keeping its code: atomically, the new place
+   * is taken and the old one freed, or nothing changes (the new window is checked like {@link #book}).
+   */
+  Booking reschedule(String code, java.time.LocalDateTime windowStart);
+
+  /**
+   * Changes the opening hours of one date at runtime (no ranges: closed all day). Bookings and holds
+   * of that date whose windows fall outside the new hours are released, cancelled or moved as
+   * {@code affected} says, each with its own event; returns the affected bookings as they are after.
+   */
+  List<Booking> changeHours(java.time.LocalDate day, List<TimeRange> ranges, AffectedBookings affected);
+
+  /**
+   * Adds a capacity rule at runtime (it wins over the configured schedule where it matches). Where
+   * it leaves fewer places than are booked and held, holds go first, then the newest bookings, as
+   * {@code affected} says (REFUSE: the change is refused and nothing changes); returns the affected
+   * bookings as they are after.
+   */
+  List<Booking> changeCapacity(CapacityRule rule, AffectedBookings affected);
+
   /** Lets the branch catch up with the clock now (rotation, expiry, day change) without other work. */
   void rotate();
 

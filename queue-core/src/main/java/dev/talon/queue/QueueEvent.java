@@ -112,4 +112,48 @@ public sealed interface QueueEvent {
 
   /** The admission mode was switched. */
   record AdmissionModeChanged(long seq, Instant at, AdmissionMode from, AdmissionMode to) implements QueueEvent {}
+
+  /**
+   * The opening hours of {@code day} were changed at runtime to {@code ranges} (empty: closed all
+   * day). The bookings and holds it leaves outside the hours follow in their own events.
+   */
+  record HoursChanged(long seq, Instant at, LocalDate day, java.util.List<TimeRange> ranges) implements QueueEvent {
+    public HoursChanged {
+      ranges = java.util.List.copyOf(ranges);
+    }
+  }
+
+  /**
+   * A capacity rule was added at runtime (it wins over the configured schedule where it matches).
+   * The bookings and holds it leaves without a place follow in their own events.
+   */
+  record CapacityChanged(long seq, Instant at, CapacityRule rule) implements QueueEvent {}
+
+  /** A place in a slot window was held until {@code expiresAt}, waiting for its confirmation. */
+  record PlaceHeld(long seq, Instant at, long holdId, String service, long window, LocalDateTime windowStart,
+      String personId, Instant expiresAt) implements QueueEvent {}
+
+  /** The hold was confirmed; its place passes to booking {@code bookingId}, made in the next event. */
+  record HoldConfirmed(long seq, Instant at, long holdId, long bookingId) implements QueueEvent {}
+
+  /** The hold ended unconfirmed and its place is free: at its expiry ({@code expired}) or before. */
+  record HoldReleased(long seq, Instant at, long holdId, boolean expired) implements QueueEvent {}
+
+  /** The booking moved, keeping its code, to the window {@code window} starting at {@code windowStart}. */
+  record BookingRescheduled(long seq, Instant at, long bookingId, long window, LocalDateTime windowStart)
+      implements QueueEvent {}
+
+  /** A visitor joined the waiting list of a full window. */
+  record WaitlistJoined(long seq, Instant at, long entryId, String service, long window, LocalDateTime windowStart,
+      String personId) implements QueueEvent {}
+
+  /** A visitor left the waiting list unserved: by request, or ({@code expired}) because the window ended. */
+  record WaitlistLeft(long seq, Instant at, long entryId, boolean expired) implements QueueEvent {}
+
+  /**
+   * A freed place was offered to the first visitor waiting ({@code entryId}, who leaves the list):
+   * it is held as hold {@code holdId} until {@code expiresAt}; confirming the hold accepts the offer.
+   */
+  record PlaceOffered(long seq, Instant at, long entryId, long holdId, String service, long window,
+      LocalDateTime windowStart, String personId, Instant expiresAt) implements QueueEvent {}
 }

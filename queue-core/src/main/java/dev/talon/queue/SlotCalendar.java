@@ -12,8 +12,25 @@ import java.util.TreeMap;
  * @param windowLength       length of a slot window; divides 24 hours; at least one minute
  * @param capacity           places per window per service code; services not listed take no bookings
  * @param bookingHorizonDays how many days ahead booking opens (0 = today only)
+ * @param schedule           capacity by time range, weekday and date, overriding {@code capacity} where a
+ *                           rule matches (see {@link CapacityRule}); later rules win
+ * @param holdTime           how long a {@link Branch#hold held} place waits for its confirmation
+ * @param offerTime          how long a place offered to the first visitor on a waiting list waits for acceptance
+ * @param minLeadTime        how long before its start a window can still be booked, held or moved to (0: until it ends)
  */
-public record SlotCalendar(Duration windowLength, Map<String, Integer> capacity, int bookingHorizonDays) {
+public record SlotCalendar(Duration windowLength, Map<String, Integer> capacity, int bookingHorizonDays,
+    java.util.List<CapacityRule> schedule, Duration holdTime, Duration offerTime, Duration minLeadTime) {
+  /** How long a held place waits for confirmation by default: 20 minutes (as Berlin's ZMS). */
+  public static final Duration DEFAULT_HOLD = Duration.ofMinutes(20);
+
+  /** How long an offer to a visitor on a waiting list waits for acceptance by default: 60 minutes. */
+  public static final Duration DEFAULT_OFFER = Duration.ofMinutes(60);
+
+  /** A calendar without a capacity schedule, holding places for {@link #DEFAULT_HOLD} and offering for {@link #DEFAULT_OFFER}. */
+  public SlotCalendar(Duration windowLength, Map<String, Integer> capacity, int bookingHorizonDays) {
+    this(windowLength, capacity, bookingHorizonDays, java.util.List.of(), DEFAULT_HOLD, DEFAULT_OFFER, Duration.ZERO);
+  }
+
   /** The usual window: 15 minutes. */
   public static final Duration DEFAULT_WINDOW = Duration.ofMinutes(15);
 
@@ -37,6 +54,19 @@ public record SlotCalendar(Duration windowLength, Map<String, Integer> capacity,
       throw new InvalidConfigurationException(
           "booking horizon must be between 0 and 366 days, was " + bookingHorizonDays);
     }
+    if (schedule == null || schedule.stream().anyMatch(java.util.Objects::isNull)) {
+      throw new InvalidConfigurationException("capacity schedule must be a list of rules, was " + schedule);
+    }
+    schedule = java.util.List.copyOf(schedule);
+    if (holdTime == null || holdTime.compareTo(Duration.ofSeconds(1)) < 0 || holdTime.compareTo(Duration.ofDays(1)) > 0) {
+      throw new InvalidConfigurationException("hold time must be between 1 second and 1 day, was " + holdTime);
+    }
+    if (offerTime == null || offerTime.compareTo(Duration.ofSeconds(1)) < 0 || offerTime.compareTo(Duration.ofDays(1)) > 0) {
+      throw new InvalidConfigurationException("offer time must be between 1 second and 1 day, was " + offerTime);
+    }
+    if (minLeadTime == null || minLeadTime.isNegative() || minLeadTime.compareTo(Duration.ofDays(366)) > 0) {
+      throw new InvalidConfigurationException("minimum lead time must be between 0 and 366 days, was " + minLeadTime);
+    }
   }
 
   /** 15-minute windows, no capacity yet, booking 14 days ahead. */
@@ -48,17 +78,62 @@ public record SlotCalendar(Duration windowLength, Map<String, Integer> capacity,
   public SlotCalendar withCapacity(String service, int places) {
     Map<String, Integer> copy = new TreeMap<>(capacity);
     copy.put(service, places);
-    return new SlotCalendar(windowLength, copy, bookingHorizonDays);
+    return new SlotCalendar(windowLength, copy, bookingHorizonDays, schedule, holdTime, offerTime, minLeadTime);
   }
 
   /** A copy with another window length. */
   public SlotCalendar withWindowLength(Duration length) {
-    return new SlotCalendar(length, capacity, bookingHorizonDays);
+    return new SlotCalendar(length, capacity, bookingHorizonDays, schedule, holdTime, offerTime, minLeadTime);
   }
 
   /** A copy with another booking horizon. */
   public SlotCalendar withBookingHorizonDays(int days) {
-    return new SlotCalendar(windowLength, capacity, days);
+    return new SlotCalendar(windowLength, capacity, days, schedule, holdTime, offerTime, minLeadTime);
+  }
+
+  /** A copy with these capacity rules added after the existing ones (so they win where they match). */
+  public SlotCalendar withSchedule(CapacityRule... rules) {
+    java.util.List<CapacityRule> all = new java.util.ArrayList<>(schedule);
+    all.addAll(java.util.Arrays.asList(rules));
+    return new SlotCalendar(windowLength, capacity, bookingHorizonDays, all, holdTime, offerTime, minLeadTime);
+  }
+
+  /** A copy that holds places for this long. */
+  public SlotCalendar withHoldTime(Duration time) {
+    return new SlotCalendar(windowLength, capacity, bookingHorizonDays, schedule, time, offerTime, minLeadTime);
+  }
+
+  /** A copy in which a window can be booked only this long before its start. */
+  public SlotCalendar withMinLeadTime(Duration lead) {
+    return new SlotCalendar(windowLength, capacity, bookingHorizonDays, schedule, holdTime, offerTime, lead);
+  }
+
+  /** A copy that offers freed places to visitors on a waiting list for this long. */
+  public SlotCalendar withOfferTime(Duration time) {
+    return new SlotCalendar(windowLength, capacity, bookingHorizonDays, schedule, holdTime, time, minLeadTime);
+  }
+
+  /**
+   * Places of the service in the window starting at this local time, under the schedule and then
+   * these extra rules (given at runtime; they win over the schedule).
+   */
+  public int capacityAt(String service, java.time.LocalDateTime windowStart, java.util.List<CapacityRule> extra) {
+    int dated = -1;
+    int weekly = -1;
+    for (int pass = 0; pass < 2; pass++) {
+      java.util.List<CapacityRule> rules = pass == 0 ? schedule : extra;
+      for (int i = 0; i < rules.size(); i++) {
+        CapacityRule r = rules.get(i);
+        if (r.matches(service, windowStart)) {
+          if (r.date() != null) {
+            dated = r.places();
+          } else {
+            weekly = r.places();
+          }
+        }
+      }
+    }
+    return dated >= 0 ? dated : weekly >= 0 ? weekly : capacityOf(service);
   }
 
   /** Places per window for the service; 0 when it takes no bookings. */

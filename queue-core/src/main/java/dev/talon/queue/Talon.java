@@ -42,6 +42,7 @@ public final class Talon {
   private final String branchId;
   private ZoneId zone = ZoneId.of("UTC");
   private OpeningHours hours = OpeningHours.always();
+  private OpeningCalendar calendar;
   private final List<Service> services = new ArrayList<>();
   private final List<Desk> desks = new ArrayList<>();
   private SlotCalendar slots = SlotCalendar.defaults();
@@ -82,6 +83,17 @@ public final class Talon {
   /** Opening hours in the branch's zone. Default: always open. */
   public Talon openingHours(OpeningHours hours) {
     this.hours = require("opening hours", hours);
+    this.calendar = null;
+    return this;
+  }
+
+  /**
+   * Opening hours as a calendar: ranges per day of the week and dated exceptions (holidays,
+   * moved working days, shortened days). Replaces {@link #openingHours}; the last one given counts.
+   */
+  public Talon calendar(OpeningCalendar calendar) {
+    this.calendar = require("opening calendar", calendar);
+    this.hours = OpeningHours.always();
     return this;
   }
 
@@ -282,7 +294,8 @@ public final class Talon {
         store == null ? EventStore.inMemory() : store, clock, checks, listeners, fencingToken, clockTolerance,
         rotationScheduler, rotationInterval, durability, asyncMaxPending, serviceLevels, estimation, policyResolver,
         snapshotEvery != null ? snapshotEvery : defaultSnapshotEvery(store),
-        snapshotEvery == null && (store == null || !store.isDurable()), personIds);
+        snapshotEvery == null && (store == null || !store.isDurable()), personIds)
+        .withCalendar(calendar);
     return BranchEngine.open(config);
   }
 

@@ -136,14 +136,7 @@ public class BookingRushBenchmark {
 
     @TearDown(Level.Iteration)
     public void audit() {
-      audit("talon", code -> {
-        Booking b = branch.booking(code).orElseThrow(() -> new CapacityAudit.Violation(
-            "talon acknowledged booking " + code + " but does not know it"));
-        if (b.state() != BookingState.BOOKED) {
-          throw new CapacityAudit.Violation("talon booking " + code + " is " + b.state() + ", expected BOOKED");
-        }
-        return INDEX.get(b.windowStart());
-      });
+      audit("talon", code -> windowOf(branch, code));
       branch.close();
     }
   }
@@ -196,15 +189,30 @@ public class BookingRushBenchmark {
   @BenchmarkMode(Mode.Throughput)
   @OutputTimeUnit(TimeUnit.SECONDS)
   public Booking talon(TalonRush rush, TalonBooker booker) {
+    return rush(booker, rush.branch::book);
+  }
+
+  /** One acknowledged booking by {@code book} (the rush's step on an engine), moving on from full windows. */
+  static Booking rush(Booker booker, java.util.function.Function<BookRequest, Booking> book) {
     while (true) {
       try {
-        Booking b = rush.branch.book(REQUESTS[booker.cursor]);
+        Booking b = book.apply(REQUESTS[booker.cursor]);
         booker.acknowledged.add(b.code());
         return b;
       } catch (CapacityExceededException full) {
         booker.moveOn();
       }
     }
+  }
+
+  /** The window of an acknowledged booking in the engine's records, for the audit. */
+  static int windowOf(Branch branch, String code) {
+    Booking b = branch.booking(code).orElseThrow(() -> new CapacityAudit.Violation(
+        "talon acknowledged booking " + code + " but does not know it"));
+    if (b.state() != BookingState.BOOKED) {
+      throw new CapacityAudit.Violation("talon booking " + code + " is " + b.state() + ", expected BOOKED");
+    }
+    return INDEX.get(b.windowStart());
   }
 
   /** Book one place on the synchronized baseline, moving on from full windows. */

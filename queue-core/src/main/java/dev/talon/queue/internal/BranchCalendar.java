@@ -57,8 +57,21 @@ final class BranchCalendar {
     return local.toLocalDate().toEpochDay() * windowsPerDay + minuteOfDay / windowMinutes;
   }
 
+  /**
+   * The window of an instant. In the repeated hour of a 25-hour day (the later offset of an
+   * overlap) the local time would name a window already passed, so the instant belongs to the
+   * window that ends after the overlap: the one holding the last local moment before the change.
+   */
   long windowIndex(Instant at) {
-    return windowIndex(local(at));
+    LocalDateTime local = local(at);
+    java.time.zone.ZoneRules rules = zone.getRules();
+    if (!rules.isFixedOffset()) {
+      java.time.zone.ZoneOffsetTransition t = rules.getTransition(local);
+      if (t != null && t.isOverlap() && rules.getOffset(at).equals(t.getOffsetAfter())) {
+        return windowIndex(t.getDateTimeBefore().minusNanos(1));
+      }
+    }
+    return windowIndex(local);
   }
 
   /** True if the local time is exactly on a window boundary. */
@@ -82,5 +95,25 @@ final class BranchCalendar {
 
   long windowMinutes() {
     return windowMinutes;
+  }
+
+  /**
+   * True if the window is part of real time: some instant falls in it. A window whose local start
+   * lies in a daylight-saving gap (02:00-02:45 on Berlin's 23-hour day) does not exist; its start
+   * would resolve to an instant of a later window. The repeated hour of a 25-hour day belongs to the
+   * window whose end falls after it (02:45-03:00 lasts 75 minutes in Berlin), so that no window
+   * occurs twice and every instant belongs to exactly one window.
+   */
+  boolean exists(long index) {
+    return windowIndex(startOf(index)) == index;
+  }
+
+  /** The first index of the local day's windows. */
+  long firstWindowOf(LocalDate day) {
+    return day.toEpochDay() * windowsPerDay;
+  }
+
+  int windowsPerDay() {
+    return windowsPerDay;
   }
 }

@@ -57,7 +57,8 @@ public record BranchConfig(
     Map<String, Integer> serviceIndex,
     Map<String, Desk> deskById,
     Map<String, Integer> deskIndex,
-    PersonIdHmac personIds) {
+    PersonIdHmac personIds,
+    dev.talon.queue.OpeningCalendar calendar) {
 
   /** Validates the parts against each other and derives the look-up maps. */
   public static BranchConfig of(
@@ -145,7 +146,8 @@ public record BranchConfig(
         clock, List.copyOf(checks), List.copyOf(listeners), fencingToken, clockTolerance, rotationScheduler,
         rotationInterval, durability, asyncMaxPending, Map.copyOf(serviceLevels), estimation, policyResolver,
         snapshotEvery, snapshotDaily, Map.copyOf(index),
-        Map.copyOf(desksById), Map.copyOf(deskIndex), bindBanLists(checks, listeners, personIds));
+        Map.copyOf(desksById), Map.copyOf(deskIndex), bindBanLists(checks, listeners, personIds),
+        dev.talon.queue.OpeningCalendar.of(hours));
   }
 
   private static PersonIdHmac bindBanLists(List<AdmissionCheck> checks, List<QueueListener> listeners,
@@ -166,6 +168,28 @@ public record BranchConfig(
   /** The person id as the engine keeps it: its pseudonym when a key is configured. */
   String personId(String given) {
     return personIds == null || given == null ? given : personIds.apply(given);
+  }
+
+  /**
+   * A copy with this opening calendar in place of the simple hours' one (the hours stay, for the
+   * messages of branches configured with them); refuses capacity rules of unknown services.
+   */
+  public BranchConfig withCalendar(dev.talon.queue.OpeningCalendar calendar) {
+    for (dev.talon.queue.CapacityRule r : slots.schedule()) {
+      if (!serviceIndex.containsKey(r.service())) {
+        throw new InvalidConfigurationException("capacity schedule names unknown service " + r.service()
+            + "; known services are " + serviceIndex.keySet().stream().sorted().toList());
+      }
+    }
+    return new BranchConfig(branchId, zone, hours, services, desks, slots, limits, initialMode, policy, store, clock,
+        checks, listeners, fencingToken, clockTolerance, rotationScheduler, rotationInterval, durability,
+        asyncMaxPending, serviceLevels, estimation, policyResolver, snapshotEvery, snapshotDaily, serviceIndex, deskById,
+        deskIndex, personIds, calendar == null ? this.calendar : calendar);
+  }
+
+  /** The simple hours the branch was configured with; null when it was given a calendar. */
+  OpeningHours simpleHours() {
+    return calendar.equals(dev.talon.queue.OpeningCalendar.of(hours)) ? hours : null;
   }
 
   /** The index of the desk, or -1. */

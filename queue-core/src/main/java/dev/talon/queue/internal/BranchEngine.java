@@ -1803,6 +1803,71 @@ public final class BranchEngine implements Branch {
     call(new FnOp(tx -> null));
   }
 
+  // ---------------------------------------------------------------- the booking calendar (see BookingOps)
+
+  @Override
+  public dev.talon.queue.Hold hold(BookRequest request) {
+    if (request == null) {
+      throw new InvalidRequestException("hold request must not be null");
+    }
+    admit(AdmissionRequest.Kind.BOOK, request.service(), null, request.personId(), Set.of()); // as book: per-person limits
+    return (dev.talon.queue.Hold) call(new FnOp(tx -> BookingOps.hold(tx, request)));
+  }
+
+  @Override
+  public Booking confirm(long holdId) {
+    return (Booking) call(new FnOp(tx -> BookingOps.confirm(tx, holdId)));
+  }
+
+  @Override
+  public dev.talon.queue.Hold releaseHold(long holdId) {
+    return (dev.talon.queue.Hold) call(new FnOp(tx -> BookingOps.release(tx, holdId)));
+  }
+
+  @Override
+  @SuppressWarnings("unchecked")
+  public List<dev.talon.queue.Hold> liveHolds() {
+    return (List<dev.talon.queue.Hold>) call(new FnOp(tx -> List.copyOf(tx.d.cal.holds.values())));
+  }
+
+  @Override
+  public dev.talon.queue.WaitlistEntry joinWaitlist(BookRequest request) {
+    if (request == null) {
+      throw new InvalidRequestException("waiting list request must not be null");
+    }
+    admit(AdmissionRequest.Kind.BOOK, request.service(), null, request.personId(), Set.of());
+    return (dev.talon.queue.WaitlistEntry) call(new FnOp(tx -> BookingOps.joinWaitlist(tx, request)));
+  }
+
+  @Override
+  public dev.talon.queue.WaitlistEntry leaveWaitlist(long entryId) {
+    return (dev.talon.queue.WaitlistEntry) call(new FnOp(tx -> BookingOps.leaveWaitlist(tx, entryId)));
+  }
+
+  @Override
+  @SuppressWarnings("unchecked")
+  public List<dev.talon.queue.WaitlistEntry> waitlist() {
+    return (List<dev.talon.queue.WaitlistEntry>) call(new FnOp(tx -> List.copyOf(tx.d.cal.waiting.values())));
+  }
+
+  @Override
+  public Booking reschedule(String code, java.time.LocalDateTime windowStart) {
+    return (Booking) call(new FnOp(tx -> BookingOps.reschedule(tx, code, windowStart)));
+  }
+
+  @Override
+  @SuppressWarnings("unchecked")
+  public List<Booking> changeHours(LocalDate day, List<dev.talon.queue.TimeRange> ranges,
+      dev.talon.queue.AffectedBookings affected) {
+    return (List<Booking>) call(new FnOp(tx -> BookingOps.changeHours(tx, day, ranges, affected)));
+  }
+
+  @Override
+  @SuppressWarnings("unchecked")
+  public List<Booking> changeCapacity(dev.talon.queue.CapacityRule rule, dev.talon.queue.AffectedBookings affected) {
+    return (List<Booking>) call(new FnOp(tx -> BookingOps.changeCapacity(tx, rule, affected)));
+  }
+
   @Override
   public CompletableFuture<Void> rotateAsync() {
     return submit(new FnOp(tx -> null), false).thenApply(x -> null);

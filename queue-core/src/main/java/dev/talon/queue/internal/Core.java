@@ -168,6 +168,9 @@ final class Core {
   /** Ended tickets kept readable (at least this many, fewer than twice as many). */
   static final int ENDED_KEPT = 256;
 
+  /** Hours and capacity changed at runtime, and the live holds (the booking calendar's state). */
+  final CalendarState cal;
+
   @SuppressWarnings("unchecked")
   Core(BranchConfig config, BranchCalendar calendar, AdmissionMode mode) {
     this.config = config;
@@ -175,6 +178,7 @@ final class Core {
     this.policy = (Policy<Object>) config.policy();
     this.policyState = policy.initialState();
     this.mode = mode;
+    this.cal = new CalendarState(config.calendar(), config.simpleHours());
     int services = config.services().size();
     this.numbers = new int[services];
     this.lineBreached = new boolean[services];
@@ -474,6 +478,8 @@ final class Core {
       Policy<Object> next = resolvePolicy(c);
       setPolicyState(next.initialState());
       policy = next;
+    } else if (CalendarState.handles(e)) {
+      cal.apply(this, e);
     } else {
       throw new StorageException("unknown event type " + e.getClass().getName());
     }
@@ -686,14 +692,39 @@ final class Core {
     Instant ends = calendar.endOf(b.window());
     bookings.put(b.bookingId(), new Booking(b.bookingId(), b.code(), b.service(), b.windowStart(), starts, ends,
         BookingState.BOOKED, b.personId(), 0, b.at()));
-    WindowBookings w = windows.get(b.window());
-    if (w == null) {
-      w = new WindowBookings(new int[numbers.length], new LongRing(), ends.plus(config.limits().bookingGrace()));
-      windows.put(b.window(), w);
-    }
+    WindowBookings w = window(b.window(), ends);
     w.taken[serviceIndex(b, b.service())]++;
     w.pending.addLast(b.bookingId());
     nextBookingId = Math.max(nextBookingId, b.bookingId() + 1);
+  }
+
+  /** The bookings of the window ending at {@code ends}, made when it has none yet. */
+  WindowBookings window(long index, Instant ends) {
+    WindowBookings w = windows.get(index);
+    if (w == null) {
+      w = new WindowBookings(new int[numbers.length], new LongRing(), ends.plus(config.limits().bookingGrace()));
+      windows.put(index, w);
+    }
+    return w;
+  }
+
+  /** A booking moves to another window with its code (BookingRescheduled): one place freed, one taken. */
+  void moveBooking(long id, long to, java.time.LocalDateTime toStart, Instant at) {
+    Booking b = bookings.get(id);
+    int svc = config.indexOf(b.service());
+    long from = calendar.windowIndex(b.windowStart());
+    WindowBookings old = windows.get(from);
+    old.taken[svc]--;
+    old.pending.removeFirstOccurrence(id);
+    if (old.pending.isEmpty() && !old.expiresAt.isAfter(at)) {
+      windows.remove(from);
+    }
+    Instant ends = calendar.endOf(to);
+    bookings.put(id, new Booking(b.id(), b.code(), b.service(), toStart, calendar.startOf(to), ends, b.state(),
+        b.personId(), b.ticketId(), b.bookedAt()));
+    WindowBookings w = window(to, ends);
+    w.taken[svc]++;
+    w.pending.addLast(id);
   }
 
   private void bookingLeaves(long id, BookingState to, long ticketId, boolean release, Instant at) {
@@ -704,6 +735,7 @@ final class Core {
     WindowBookings wb = windows.get(w);
     if (release) {
       wb.taken[config.indexOf(b.service())]--;
+      cal.freed = true; // the offer pass serves the waiting lists
     }
     wb.pending.removeFirstOccurrence(id);
     if (wb.pending.isEmpty() && !wb.expiresAt.isAfter(at)) {

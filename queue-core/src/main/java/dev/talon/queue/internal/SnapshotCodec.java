@@ -244,6 +244,7 @@ final class SnapshotCodec {
       writeBytes(out, policyState(s.policy, s.policyState));
       writeString(out, s.mode.name());
       writeFloor(out, s);
+      s.cal.write(out); // the booking calendar's runtime changes and live holds
       List<RememberedRequest> sorted = new ArrayList<>(requests);
       sorted.sort((x, y) -> x.requestId().compareTo(y.requestId()));
       out.writeInt(sorted.size());
@@ -562,6 +563,7 @@ final class SnapshotCodec {
       c.policyState = readPolicyState(policy, in.bytes());
       c.mode = in.constant(AdmissionMode.class);
       readFloor(config, in, c);
+      c.cal.read(in);
       List<RememberedRequest> requests = new ArrayList<>();
       for (int n = in.count("request ids", Integer.MAX_VALUE); n > 0; n--) {
         requests.add(new RememberedRequest(in.string(), readFingerprint(in), in.readLong(), in.instant()));

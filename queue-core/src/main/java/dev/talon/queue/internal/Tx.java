@@ -85,11 +85,11 @@ final class Tx {
     return this;
   }
 
-  private long next() {
+  long next() {
     return d.seq + 1;
   }
 
-  private void emit(QueueEvent e) {
+  void emit(QueueEvent e) {
     d.apply(e);
     events.add(e);
   }
@@ -108,12 +108,18 @@ final class Tx {
     if (d.window < 0 || !now.isBefore(d.windowEndsAt)) {
       long w = d.calendar.windowIndex(now);
       emit(new WindowRotated(next(), now, w, d.calendar.windowStart(w)));
+      if (!d.cal.waiting.isEmpty()) {
+        BookingOps.dropUnservable(this);
+      }
     }
     if (!d.windows.isEmpty() && !d.windows.firstEntry().getValue().expiresAt.isAfter(now)) {
       expireDue(); // windows are keyed in time order: nothing expires before the first one does
     }
     if (!d.postponed.isEmpty()) {
       resumeDue();
+    }
+    if (d.cal.holdDue(now)) {
+      BookingOps.expireHolds(this);
     }
   }
 
@@ -123,7 +129,8 @@ final class Tx {
    * core before such a catch-up so that an operation failing after it can be undone.
    */
   boolean catchUpDue() {
-    if (d.day == null || !now.isBefore(d.dayEndsAt) || d.window < 0 || !now.isBefore(d.windowEndsAt)) {
+    if (d.day == null || !now.isBefore(d.dayEndsAt) || d.window < 0 || !now.isBefore(d.windowEndsAt)
+        || d.cal.holdDue(now)) {
       return true;
     }
     if (!d.windows.isEmpty()) { // an empty map's values() would allocate an iterator on every operation
@@ -178,6 +185,9 @@ final class Tx {
     }
     if (!d.config.serviceLevels().isEmpty()) {
       serviceLevels();
+    }
+    if (d.cal.freed) {
+      BookingOps.offerFreed(this);
     }
   }
 
@@ -292,12 +302,10 @@ final class Tx {
       throw new AdmissionRefusedException("admission-mode",
           "the branch admits booked visitors only; walk-in tickets are not issued (mode BOOKING_ONLY)");
     }
-    OpeningHours hours = d.config.hours();
-    if (!hours.isAlwaysOpen() && !d.calendar.isOpen(hours, now)) {
+    if (!d.cal.isOpen(d.calendar, now)) {
       LocalDateTime local = d.calendar.local(now);
       throw new OutOfHoursException("branch " + d.config.branchId() + " is closed at " + local
-          + "; it is open " + d.config.hours().opens() + "–" + d.config.hours().closes()
-          + (d.config.hours().closedDays().isEmpty() ? "" : " except " + d.config.hours().closedDays()));
+          + "; it is open " + d.cal.openText(local.toLocalDate(), " except "));
     }
     TicketFacts facts = facts(r.service(), r.origin(), r.categories(), r.personId(), false, null, now);
     return issueTicket(svc, facts, 0, r.requestId(), null, d.nextJoinSeq, 0, null);
@@ -337,36 +345,8 @@ final class Tx {
       throw new AdmissionRefusedException("admission-mode",
           "the branch admits walk-ins only; new bookings are not taken (mode WALK_IN_ONLY)");
     }
-    int capacity = d.config.slots().capacityOf(r.service());
-    if (capacity == 0) {
-      throw new CapacityExceededException("service " + r.service() + " takes no bookings: its capacity per window is 0");
-    }
     LocalDateTime start = r.windowStart();
-    if (!d.calendar.isBoundary(start)) {
-      throw new InvalidRequestException("window start must be on a " + d.calendar.windowMinutes()
-          + "-minute boundary of the branch's local time, was " + start);
-    }
-    long w = d.calendar.windowIndex(start);
-    LocalDateTime end = start.plusMinutes(d.calendar.windowMinutes());
-    if (!d.calendar.endOf(w).isAfter(now)) {
-      throw new OutOfHoursException("window " + start + " has already ended (branch time is " + d.calendar.local(now) + ")");
-    }
-    LocalDate last = d.day.plusDays(d.config.slots().bookingHorizonDays());
-    if (start.toLocalDate().isAfter(last)) {
-      throw new OutOfHoursException("window " + start + " lies beyond the booking horizon of "
-          + d.config.slots().bookingHorizonDays() + " days (last bookable day " + last + ")");
-    }
-    if (!d.config.hours().covers(start, end)) {
-      throw new OutOfHoursException("window " + start + "–" + end.toLocalTime() + " lies outside opening hours "
-          + d.config.hours().opens() + "–" + d.config.hours().closes()
-          + (d.config.hours().closedDays().isEmpty() ? "" : " or on a closed day " + d.config.hours().closedDays()));
-    }
-    WindowBookings wb = d.windows.get(w);
-    int taken = wb == null ? 0 : wb.taken(svc);
-    if (taken >= capacity) {
-      throw new CapacityExceededException("window " + start + " of service " + r.service() + " is full: "
-          + taken + " of " + capacity + " places booked");
-    }
+    long w = BookingOps.freeWindow(this, svc, r.service(), start);
     long id = d.nextBookingId;
     emit(new BookingMade(next(), now, id, BookingCodes.encode(id), r.service(), w, start, r.personId(), r.requestId()));
     return d.bookings.get(id);

@@ -94,12 +94,36 @@ final class SampleEvents {
       }
       return s;
     }
+    if (t == dev.talon.queue.TimeRange.class) {
+      return range(r);
+    }
+    if (t == java.util.List.class) { // the ranges of a day
+      java.util.List<dev.talon.queue.TimeRange> ranges = new ArrayList<>();
+      if (r.nextBoolean()) {
+        ranges.add(dev.talon.queue.TimeRange.of(java.time.LocalTime.of(0, 0), java.time.LocalTime.of(11, 59)));
+        ranges.add(dev.talon.queue.TimeRange.of(java.time.LocalTime.of(12, 30), java.time.LocalTime.MAX));
+      }
+      return ranges;
+    }
+    if (t == dev.talon.queue.CapacityRule.class) {
+      return r.nextBoolean()
+          ? dev.talon.queue.CapacityRule.dated("s" + string(r), LocalDate.ofEpochDay(10_000 + r.nextInt(40_000)), range(r),
+              r.nextInt(1000))
+          : dev.talon.queue.CapacityRule.weekly("s" + string(r), Set.of(java.time.DayOfWeek.of(1 + r.nextInt(7))), range(r),
+              r.nextInt(1000));
+    }
     if (t.isEnum()) {
       Object[] values = t.getEnumConstants();
       return values[r.nextInt(values.length)];
     }
     throw new IllegalStateException("no generator for component " + rc.getName() + " of type " + rc.getGenericType()
         + "; add one to SampleEvents");
+  }
+
+  private static dev.talon.queue.TimeRange range(Random r) {
+    int from = r.nextInt(86_000);
+    return dev.talon.queue.TimeRange.of(java.time.LocalTime.ofSecondOfDay(from),
+        java.time.LocalTime.ofSecondOfDay(from + 1 + r.nextInt(86_399 - from)));
   }
 
   private static Instant instant(Random r) {

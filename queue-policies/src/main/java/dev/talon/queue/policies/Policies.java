@@ -216,8 +216,13 @@ public final class Policies {
 
   /** Reads a policy tree's configuration from JSON without building it. */
   public static PolicyConfig parse(String json) {
+    return parse(parseTree(json));
+  }
+
+  /** Reads JSON into a tree, with the errors of a configuration (also for the calendar's JSON). */
+  static JsonNode parseTree(String json) {
     if (json == null) {
-      throw new PolicyConfigException("$", "a policy configuration is required, was null");
+      throw new PolicyConfigException("$", "a configuration is required, was null");
     }
     JsonNode node;
     try (JsonParser parser = ConfigWriter.MAPPER.createParser(json)) {
@@ -239,7 +244,7 @@ public final class Policies {
     } catch (IOException e) {
       throw new UncheckedIOException("reading a policy configuration from a string failed", e);
     }
-    return parse(node);
+    return node;
   }
 
   /** The JSON path of the value the parser stands on, e.g. {@code $.inner.weights.booked}. */
