@@ -561,7 +561,7 @@ final class Tx {
         + " has no configuration(); a policy switched at runtime must describe itself so that a replay can rebuild it"));
     try {
       Object rebuilt = d.config.policyResolver() == null ? null : d.config.policyResolver().apply(json);
-      if (rebuilt == null && BuiltInPolicies.fromConfiguration(json) == null) {
+      if (rebuilt == null && dev.talon.queue.spi.Policy.builtIn(json).isEmpty()) {
         throw new InvalidRequestException("no policy resolver knows " + json + "; configure Talon.policyResolver so"
             + " that the branch can replay the switch");
       }

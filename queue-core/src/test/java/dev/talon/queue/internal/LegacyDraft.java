@@ -364,7 +364,7 @@ final class LegacyDraft {
       failure = e;
     }
     if (p == null) {
-      p = BuiltInPolicies.fromConfiguration(c.policy());
+      p = dev.talon.queue.spi.Policy.builtIn(c.policy()).orElse(null);
     }
     if (p == null) {
       throw new StorageException("history event " + c.seq() + " switches branch " + config.branchId()

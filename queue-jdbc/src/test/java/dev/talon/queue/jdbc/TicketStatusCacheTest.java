@@ -15,6 +15,8 @@ import dev.talon.queue.QueueException;
 import dev.talon.queue.Talon;
 import dev.talon.queue.Ticket;
 import dev.talon.queue.TicketState;
+import dev.talon.queue.TicketStatus;
+import dev.talon.queue.TicketStatusCache;
 import dev.talon.queue.TransferRequest;
 import dev.talon.queue.internal.BranchEngine;
 import dev.talon.queue.spi.EventStore;
@@ -165,44 +167,5 @@ class TicketStatusCacheTest {
       assertThat(cache.status("b1", 1)).get().extracting(TicketStatus::state).isEqualTo(TicketState.CALLED);
       assertThat(cache.status("b1", sixth.id())).get().extracting(TicketStatus::ahead).isEqualTo(4);
     }
-  }
-
-  @Test
-  void status_finishedTicketsExpireAndTheCacheStaysBounded() {
-    AtomicLong nanos = new AtomicLong();
-    TicketStatusCache cache = TicketStatusCache.create(20, Duration.ofMinutes(30), nanos::get);
-    Branch b = Talon.newBranch("b1").service("docs", "A", "Docs").desk("1", "docs").clock(clock).listener(cache)
-        .build();
-    Ticket done = b.issue(IssueRequest.walkIn("docs"));
-    Ticket waiting = b.issue(IssueRequest.walkIn("docs"));
-    b.callNext("1");
-    b.finish(done.id());
-    nanos.addAndGet(Duration.ofMinutes(29).toNanos());
-    assertThat(cache.status("b1", done.id())).isPresent();
-    nanos.addAndGet(Duration.ofMinutes(2).toNanos());
-    assertThat(cache.status("b1", done.id())).as("finished 31 minutes ago").isEmpty();
-    assertThat(cache.status("b1", waiting.id())).as("still waiting: kept").isPresent();
-    for (int i = 0; i < 100; i++) {
-      b.issue(IssueRequest.walkIn("docs"));
-    }
-    assertThat(cache.size()).isLessThanOrEqualTo(20);
-    long known = b.waiting("docs").stream().filter(t -> cache.status("b1", t.id()).isPresent()).count();
-    assertThat(known).isBetween(1L, 20L);
-  }
-
-  @Test
-  void status_unknownBranchOrTicket_isEmpty() {
-    TicketStatusCache cache = TicketStatusCache.create();
-    assertThat(cache.status("nowhere", 1)).isEmpty();
-    assertThat(cache.status(null, 1)).isEmpty();
-  }
-
-  @Test
-  void create_invalidBounds_areRefused() {
-    assertThatThrownBy(() -> TicketStatusCache.create(0, Duration.ofHours(1)))
-        .isInstanceOf(InvalidConfigurationException.class).hasMessageContaining("was 0");
-    assertThatThrownBy(() -> TicketStatusCache.create(10, Duration.ZERO))
-        .isInstanceOf(InvalidConfigurationException.class).hasMessageContaining("PT0S");
-    assertThatThrownBy(() -> TicketStatusCache.create(10, null)).isInstanceOf(InvalidConfigurationException.class);
   }
 }

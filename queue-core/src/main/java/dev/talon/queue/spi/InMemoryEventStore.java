@@ -1,8 +1,6 @@
-package dev.talon.queue.internal;
+package dev.talon.queue.spi;
 
 import dev.talon.queue.QueueEvent;
-import dev.talon.queue.spi.BranchSnapshot;
-import dev.talon.queue.spi.EventStore;
 import java.util.Optional;
 import java.util.ArrayList;
 import java.util.List;
@@ -24,7 +22,7 @@ import java.util.concurrent.atomic.AtomicReference;
  * this store lives in one JVM, so the fence only guards engines of one process against each other.
  * Not durable: a JVM exit loses everything.
  */
-public final class InMemoryEventStore implements EventStore {
+final class InMemoryEventStore implements EventStore {
   private final Map<String, BranchLog> logs = new ConcurrentHashMap<>();
 
   private static final class BranchLog {
