@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.talon.queue.QueueEvent;
+import dev.talon.queue.contract.EventStoreContract;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
