@@ -196,6 +196,8 @@ public final class BranchEngine implements Branch {
   private volatile ExecutorService commitThread;
 
   private volatile boolean closed;
+  /** Desks waiting for their next ticket (awaitNext); woken where listeners are notified. */
+  private final DeskWaiters waiters = new DeskWaiters(this);
   private volatile String poisoned;
   /** Set when the store refused an append for a stale fencing token: another engine owns the branch. */
   private volatile String lost;
@@ -1097,7 +1099,11 @@ public final class BranchEngine implements Branch {
   }
 
   private void notifyListeners(List<QueueEvent> events) {
-    if (config.listeners().isEmpty() || events.isEmpty()) {
+    if (events.isEmpty()) {
+      return;
+    }
+    waiters.changed(); // desks waiting in awaitNext look again (off this thread)
+    if (config.listeners().isEmpty()) {
       return;
     }
     List<QueueEvent> view = Collections.unmodifiableList(events);
@@ -1553,6 +1559,11 @@ public final class BranchEngine implements Branch {
   }
 
   @Override
+  public CompletableFuture<Ticket> awaitNext(String deskId, Duration timeout) {
+    return waiters.await(deskId, timeout);
+  }
+
+  @Override
   public CompletableFuture<Optional<Ticket>> callNextAsync(String deskId) {
     return submit(new CallNextOp(deskId), false).thenApply(t -> Optional.ofNullable((Ticket) t));
   }
@@ -1925,6 +1936,7 @@ public final class BranchEngine implements Branch {
     if (rotation != null) {
       rotation.cancel(false);
     }
+    waiters.close();
     // let everything submitted before close be applied and committed
     CloseOp marker = new CloseOp();
     ops.offer(marker);

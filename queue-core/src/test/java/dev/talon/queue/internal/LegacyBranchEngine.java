@@ -1129,6 +1129,11 @@ public final class LegacyBranchEngine implements Branch {
   }
 
   @Override
+  public CompletableFuture<Ticket> awaitNext(String deskId, java.time.Duration timeout) {
+    throw new UnsupportedOperationException("the legacy engine (a test oracle) has no waiting desks");
+  }
+
+  @Override
   public CompletableFuture<Optional<Ticket>> callNextAsync(String deskId) {
     return now(() -> callNext(deskId));
   }
