@@ -8,7 +8,11 @@ module dev.talon.queue {
   requires org.slf4j;
   requires com.github.benmanes.caffeine;
   requires org.jctools.core.jdk11;
+  requires jdk.jfr;
+  // Optional: only TalonMetrics uses it, and only an application that has Micrometer calls it.
+  requires static micrometer.core;
 
   exports dev.talon.queue;
   exports dev.talon.queue.spi;
+  exports dev.talon.queue.metrics;
 }

@@ -8,6 +8,7 @@ module dev.talon.queue.jdbc {
   requires com.fasterxml.jackson.databind;
   requires com.fasterxml.jackson.datatype.jsr310;
   requires org.slf4j;
+  requires jdk.jfr;
 
   exports dev.talon.queue.jdbc;
 }

@@ -97,7 +97,10 @@ class BranchNodeTest {
 
   @Test
   void close_handsBranchesOverToAStandby_andListenersHearOfIt() throws Exception {
-    try (HikariDataSource ds = TestDatabases.h2Memory()) {
+    java.nio.file.Path jfr = java.nio.file.Files.createTempFile("takeover", ".jfr");
+    try (HikariDataSource ds = TestDatabases.h2Memory(); jdk.jfr.Recording recording = new jdk.jfr.Recording()) {
+      recording.enable("dev.talon.Takeover");
+      recording.start();
       JdbcEventStore store = store(ds);
       List<Change> changes = new CopyOnWriteArrayList<>();
       BranchNode first = node(store, "n1", changes);
@@ -120,6 +123,14 @@ class BranchNodeTest {
           .containsExactly("gained", "gained");
       assertThat(changes).filteredOn(c -> c.node.equals("n2")).allMatch(c -> c.epoch == 2);
       second.close();
+      recording.stop();
+      recording.dump(jfr);
+      assertThat(jdk.jfr.consumer.RecordingFile.readAllEvents(jfr)).as("JFR takeover events")
+          .filteredOn(e -> e.getEventType().getName().equals("dev.talon.Takeover"))
+          .extracting(e -> e.getString("node") + " " + e.getString("branch") + " " + e.getLong("epoch"))
+          .containsExactlyInAnyOrder("n1 s1 1", "n1 s2 1", "n2 s1 2", "n2 s2 2");
+    } finally {
+      java.nio.file.Files.deleteIfExists(jfr);
     }
   }
 
