@@ -25,8 +25,8 @@ import java.util.concurrent.atomic.AtomicLong;
  * floods the branch with empty calls.
  *
  * Wake-ups. The engine calls changed() each time a batch of events became visible (where it
- * notifies listeners: after the append, or after the commit in a durable mode). changed() bumps
- * a version and, only when some desk is ARMED, hands the retries to another thread: the writer
+ * notifies listeners: after the append, or after the commit in a durable mode). While anybody
+ * waits, changed() bumps a version and, when some desk is ARMED, hands the retries to another thread: the writer
  * and the committer never call into the branch from inside their role. A lost wake-up is ruled
  * out by the version: an attempt remembers the version it started at, and after it arms its desk
  * it compares; a change that came between the attempt's application and the arming bumped the
@@ -40,7 +40,9 @@ import java.util.concurrent.atomic.AtomicLong;
  * never leaves a ticket called at a desk nobody is at. The history then shows that call and its
  * return, which is what happened.
  *
- * Cost when nobody waits: one volatile read per batch (waiting == 0) and a version increment.
+ * Cost when nobody waits: one volatile read per batch (waiting == 0). The version needs no bump
+ * then: an attempt is only in flight for a waiter that is counted until it ends, and a change
+ * after the last waiter ended has nobody to wake.
  */
 final class DeskWaiters {
   private static final int IDLE = 0;
@@ -98,10 +100,10 @@ final class DeskWaiters {
 
   /** The engine made a batch of events visible; see the design note. Called by the writer or the committer. */
   void changed() {
-    version.incrementAndGet();
     if (waiting.get() == 0) {
-      return;
+      return; // nobody waits; an attempt in flight always has a waiter counted here, so none is missed
     }
+    version.incrementAndGet();
     for (Desk d : desks.values()) {
       if (d.state.get() == ARMED) {
         executor.execute(this::retryArmed);
