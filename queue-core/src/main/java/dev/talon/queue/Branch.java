@@ -222,6 +222,24 @@ public interface Branch extends AutoCloseable {
   /** Asynchronous {@link #callNext}. */
   java.util.concurrent.CompletableFuture<Optional<Ticket>> callNextAsync(String deskId);
 
+  /**
+   * A desk that waits for its next visitor instead of polling {@link #callNext}: the future
+   * completes with the ticket called at {@code deskId} as soon as one can be called there (at
+   * once if one waits), by the policy's choice as {@link #callNext} would make it. Woken by the
+   * branch's own state changes, not by polling. Several waits of one desk are served in the
+   * order they began, each with its own ticket.
+   *
+   * <p>The wait ends with {@link java.util.concurrent.TimeoutException} after {@code timeout},
+   * with {@link EngineClosedException} when the branch closes, with the failure of the call (e.g.
+   * a desk that was closed) or when the caller cancels the future. A ticket called for a wait that
+   * ended meanwhile is handed back ({@link #returnCall}) and waits again at its place. The future
+   * completes on an engine or pool thread: do heavy work in an {@code ...Async} stage.
+   *
+   * @throws UnknownDeskException for a desk the branch does not have
+   * @throws InvalidRequestException for a timeout that is not positive
+   */
+  java.util.concurrent.CompletableFuture<Ticket> awaitNext(String deskId, java.time.Duration timeout);
+
   /** Asynchronous {@link #recall}. */
   java.util.concurrent.CompletableFuture<Ticket> recallAsync(long ticketId);
 

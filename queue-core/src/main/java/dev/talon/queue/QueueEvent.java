@@ -37,16 +37,42 @@ public sealed interface QueueEvent {
 
   /**
    * A desk called the ticket; {@code line} is the line the policy chose. {@code direct} is true when
-   * the desk called this ticket by name (walk-direct), bypassing the policy.
+   * the desk called this ticket by name (walk-direct), bypassing the policy. {@code display} (e.g.
+   * {@code A-017}) and {@code service} are the ticket's, so that a board can show the call from
+   * the event alone; both are null in events stored before they were recorded (they are the
+   * ticket's {@link TicketIssued} values).
    */
-  record TicketCalled(long seq, Instant at, long ticketId, String desk, String line, boolean direct)
-      implements QueueEvent {}
+  record TicketCalled(long seq, Instant at, long ticketId, String desk, String line, boolean direct, String display,
+      String service) implements QueueEvent {
+    /** An event without the ticket's display number and service (as stored by earlier versions). */
+    public TicketCalled(long seq, Instant at, long ticketId, String desk, String line, boolean direct) {
+      this(seq, at, ticketId, desk, line, direct, null, null);
+    }
+  }
 
-  /** The desk called the same ticket again. */
-  record TicketRecalled(long seq, Instant at, long ticketId, String desk, int recalls) implements QueueEvent {}
+  /**
+   * The desk called the same ticket again; {@code display} and {@code service} as in
+   * {@link TicketCalled}.
+   */
+  record TicketRecalled(long seq, Instant at, long ticketId, String desk, int recalls, String display, String service)
+      implements QueueEvent {
+    /** An event without the ticket's display number and service (as stored by earlier versions). */
+    public TicketRecalled(long seq, Instant at, long ticketId, String desk, int recalls) {
+      this(seq, at, ticketId, desk, recalls, null, null);
+    }
+  }
 
-  /** The desk handed the call back; the ticket waits again at its old place. */
-  record CallReturned(long seq, Instant at, long ticketId, String desk) implements QueueEvent {}
+  /**
+   * The desk handed the call back; the ticket waits again at its old place. {@code display} and
+   * {@code service} as in {@link TicketCalled}, so that a board can take the call down.
+   */
+  record CallReturned(long seq, Instant at, long ticketId, String desk, String display, String service)
+      implements QueueEvent {
+    /** An event without the ticket's display number and service (as stored by earlier versions). */
+    public CallReturned(long seq, Instant at, long ticketId, String desk) {
+      this(seq, at, ticketId, desk, null, null);
+    }
+  }
 
   /** The visitor arrived at the desk. */
   record ServiceStarted(long seq, Instant at, long ticketId, String desk) implements QueueEvent {}
@@ -83,9 +109,18 @@ public sealed interface QueueEvent {
    */
   record TicketResumed(long seq, Instant at, long ticketId, String line, long joinSeq) implements QueueEvent {}
 
-  /** The ticket being served was transferred; {@code newTicketId} is issued in the next event. */
-  record TicketTransferred(long seq, Instant at, long ticketId, long newTicketId, String toService)
-      implements QueueEvent {}
+  /**
+   * The ticket being served was transferred; {@code newTicketId} is issued in the next event (with
+   * its own display number). {@code display} and {@code service} are the transferred ticket's, as
+   * in {@link TicketCalled} (null in events stored before they were recorded).
+   */
+  record TicketTransferred(long seq, Instant at, long ticketId, long newTicketId, String toService, String display,
+      String service) implements QueueEvent {
+    /** An event without the ticket's display number and service (as stored by earlier versions). */
+    public TicketTransferred(long seq, Instant at, long ticketId, long newTicketId, String toService) {
+      this(seq, at, ticketId, newTicketId, toService, null, null);
+    }
+  }
 
   /** A desk opened, paused or closed. */
   record DeskStateChanged(long seq, Instant at, String desk, DeskState state, String reason) implements QueueEvent {}

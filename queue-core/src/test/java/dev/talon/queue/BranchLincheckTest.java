@@ -68,7 +68,7 @@ public class BranchLincheckTest {
       "dev.talon.queue.internal.SnapshotCodec",
       "dev.talon.queue.internal.Line", "dev.talon.queue.internal.WindowBookings",
       "dev.talon.queue.internal.BranchCalendar", "dev.talon.queue.internal.BookingCodes",
-      "dev.talon.queue.internal.BuiltInPolicies", "dev.talon.queue.internal.CalendarState",
+      "dev.talon.queue.spi.BuiltInPolicies", "dev.talon.queue.internal.CalendarState",
       "dev.talon.queue.internal.BookingOps");
 
   private final Branch branch = newBranch(1);

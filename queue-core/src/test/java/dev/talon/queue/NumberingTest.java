@@ -17,7 +17,7 @@ import org.junit.jupiter.api.Test;
 
 /** Display numbers count per service and per branch-local day; the day follows the branch's zone, not UTC. */
 class NumberingTest {
-  private final EventStore store = EventStore.inMemory();
+  private final EventStore store = EventStore.inMemory(null); // whole histories are read back: no retention
 
   private Branch open(ZoneId zone, ManualClock clock) {
     return Fixtures.branch("b1", zone, clock, store).build();

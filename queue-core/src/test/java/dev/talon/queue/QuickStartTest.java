@@ -16,8 +16,8 @@ class QuickStartTest {
 
   @Test
   void quickStart_asInReadme_booksIssuesCallsAndFinishes() {
-    ManualClock clock = QueueClock.manual(Instant.parse("2026-11-24T04:00:00Z")); // 09:00 in Almaty
     // --- quick start begins
+    ManualClock clock = QueueClock.manual(Instant.parse("2026-11-24T04:00:00Z")); // 09:00 in Almaty, at any hour
     Branch branch = Talon.newBranch("almaty-1")
         .zone(ZoneId.of("Asia/Almaty"))
         .openingHours(OpeningHours.daily(LocalTime.of(9, 0), LocalTime.of(18, 0)))

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.talon.queue.Branch;
+import dev.talon.queue.Inspection;
 import dev.talon.queue.Ticket;
 import java.util.ArrayList;
 import java.util.List;
@@ -60,8 +61,8 @@ class QueueBenchmarksTest {
         .extracting(dev.talon.queue.spi.BranchSnapshot::seq).isEqualTo(branch.lastSeq());
     Branch reopened = EngineFixture.branch(1, store, EngineFixture.clock())
         .policy(BenchPolicies.fourLines("max-wait")).build();
-    assertThat(((dev.talon.queue.internal.BranchEngine) reopened).policyState()).isNotNull()
-        .isEqualTo(((dev.talon.queue.internal.BranchEngine) branch).policyState());
+    assertThat(Inspection.policyState(reopened)).isNotNull()
+        .isEqualTo(Inspection.policyState(branch));
   }
 
   @Test

@@ -194,6 +194,10 @@ public final class BranchEngine implements Branch {
   private boolean resyncNeeded;
 
   private volatile boolean closed;
+  /** Store counters for metrics and JFR, and the listener a metrics binder attaches. */
+  private final EngineStats stats = new EngineStats();
+  /** Desks waiting for their next ticket (awaitNext); woken where listeners are notified. */
+  private final DeskWaiters waiters = new DeskWaiters(this);
   private volatile String poisoned;
   /** Set when the store refused an append for a stale fencing token: another engine owns the branch. */
   private volatile String lost;
@@ -219,6 +223,7 @@ public final class BranchEngine implements Branch {
     this.store = config.store();
     this.durable = store.isDurable();
     this.mode = config.durability();
+    this.stats.clock = config.clock();
     this.requests = Caffeine.newBuilder()
         .expireAfter(new RequestExpiry(config.limits().requestIdWindow()))
         .ticker(() -> {
@@ -892,14 +897,17 @@ public final class BranchEngine implements Branch {
     }
     long pause = 10;
     while (true) {
+      long started = System.nanoTime();
       try {
         store.append(config.branchId(), config.fencingToken(), all);
+        stats.committed(config.branchId(), all.size(), started, true);
         committed(group);
         return;
       } catch (EventStore.SequenceConflictException conflict) {
         resync(group, conflict);
         return;
       } catch (RuntimeException failure) {
+        stats.committed(config.branchId(), all.size(), started, false);
         if (failure instanceof EventStore.StaleFenceException stale) {
           fenced(stale); // before the futures fail, so that their callers see the loss
           breakEpoch(group, refusal());
@@ -1095,10 +1103,18 @@ public final class BranchEngine implements Branch {
   }
 
   private void notifyListeners(List<QueueEvent> events) {
-    if (config.listeners().isEmpty() || events.isEmpty()) {
+    if (events.isEmpty()) {
+      return;
+    }
+    waiters.changed(); // desks waiting in awaitNext look again (off this thread)
+    QueueListener attached = stats.attached;
+    if (config.listeners().isEmpty() && attached == null) {
       return;
     }
     List<QueueEvent> view = Collections.unmodifiableList(events);
+    if (attached != null) {
+      attached.onEvents(config.branchId(), view); // the metrics binder: counts, never throws
+    }
     for (QueueListener l : config.listeners()) {
       try {
         l.onEvents(config.branchId(), view);
@@ -1174,7 +1190,9 @@ public final class BranchEngine implements Branch {
   private void save(PendingSnapshot p) {
     try {
       if (lost == null) {
+        long started = System.nanoTime();
         store.saveSnapshot(config.branchId(), new BranchSnapshot(p.seq, p.bytes));
+        stats.snapshotSaved(config.branchId(), p.seq, p.bytes.length, config.clock().now().toEpochMilli(), started);
       }
     } catch (RuntimeException e) {
       log.warn("branch {}: the snapshot at event {} was not saved (the next one is tried after {} more events): {}",
@@ -1580,6 +1598,11 @@ public final class BranchEngine implements Branch {
   private Ticket callNextTicket(String deskId) {
     Object r = direct(CALL_NEXT, deskId, 0);
     return (Ticket) (r != QUEUE_IT ? r : call(new CallNextOp(deskId)));
+  }
+
+  @Override
+  public CompletableFuture<Ticket> awaitNext(String deskId, Duration timeout) {
+    return waiters.await(deskId, timeout);
   }
 
   @Override
@@ -2010,6 +2033,7 @@ public final class BranchEngine implements Branch {
     if (rotation != null) {
       rotation.cancel(false);
     }
+    waiters.close();
     // let everything submitted before close be applied and committed
     CloseOp marker = new CloseOp();
     ops.offer(marker);
@@ -2086,6 +2110,19 @@ public final class BranchEngine implements Branch {
 
   BranchConfig config() {
     return config;
+  }
+
+  /** The store counters, read by the metrics binder at scrape time. */
+  public EngineStats stats() {
+    return stats;
+  }
+
+  /**
+   * Attaches a listener after the branch was built (the metrics binder; one at most): it hears
+   * each batch as the listeners of the configuration do, and must not throw.
+   */
+  public void attach(QueueListener listener) {
+    stats.attached = listener;
   }
 
   /** The policy's current state, for tests and reports. */

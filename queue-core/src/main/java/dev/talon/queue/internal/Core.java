@@ -496,7 +496,7 @@ final class Core {
       failure = e;
     }
     if (p == null) {
-      p = BuiltInPolicies.fromConfiguration(c.policy());
+      p = Policy.builtIn(c.policy()).orElse(null);
     }
     if (p == null) {
       throw new StorageException("history event " + c.seq() + " switches branch " + config.branchId()

@@ -606,7 +606,7 @@ final class SnapshotCodec {
     } catch (RuntimeException e) {
       throw new Unusable("the policy resolver cannot rebuild the policy in force, " + json + ": " + e.getMessage(), e);
     }
-    p = p != null ? p : BuiltInPolicies.fromConfiguration(json);
+    p = p != null ? p : Policy.builtIn(json).orElse(null);
     if (p == null) {
       throw new Unusable("no policy resolver knows the policy in force, " + json);
     }

@@ -403,7 +403,8 @@ final class Tx {
     }
     Object nextState = d.policy.afterCall(view, chosen);
     Ticket head = chosen.head();
-    TicketCalled e = new TicketCalled(next(), now, head.id(), desk.id(), chosen.lineClass(), false);
+    TicketCalled e = new TicketCalled(next(), now, head.id(), desk.id(), chosen.lineClass(), false, head.display(),
+        head.service());
     d.applyCalled(e, nextState);
     events.add(e);
     return d.tickets.get(head.id());
@@ -429,14 +430,14 @@ final class Tx {
     if (t.recalls() >= d.config.limits().recallLimit()) {
       emit(new TicketNoShow(next(), now, id, t.desk()));
     } else {
-      emit(new TicketRecalled(next(), now, id, t.desk(), t.recalls() + 1));
+      emit(new TicketRecalled(next(), now, id, t.desk(), t.recalls() + 1, t.display(), t.service()));
     }
     return d.tickets.get(id);
   }
 
   Ticket returnCall(long id) {
     Ticket t = inState(id, "handed back", TicketState.CALLED);
-    emit(new CallReturned(next(), now, id, t.desk()));
+    emit(new CallReturned(next(), now, id, t.desk(), t.display(), t.service()));
     return d.tickets.get(id);
   }
 
@@ -467,7 +468,7 @@ final class Tx {
       throw new IllegalTransitionException("desk " + deskId + " cannot call ticket " + t.display()
           + ": it serves " + desk.services().stream().sorted().toList() + ", not " + t.service());
     }
-    emit(new TicketCalled(next(), now, id, desk.id(), t.line(), true));
+    emit(new TicketCalled(next(), now, id, desk.id(), t.line(), true, t.display(), t.service()));
     return d.tickets.get(id);
   }
 
@@ -496,7 +497,7 @@ final class Tx {
           + " is already in " + t.service() + " (hand the call back instead)");
     }
     long newId = d.nextTicketId;
-    emit(new TicketTransferred(next(), now, id, newId, r.service()));
+    emit(new TicketTransferred(next(), now, id, newId, r.service(), t.display(), t.service()));
     TicketFacts facts = facts(r.service(), Origin.TRANSFERRED, t.categories(), t.personId(), false, null, now);
     String returnTo = r.returnAfter() ? t.service() : t.returnTo();
     return issueTicket(svc, facts, 0, null, r.lineClass(), r.keepPlace() ? t.joinSeq() : d.nextJoinSeq, id, returnTo);
@@ -555,7 +556,7 @@ final class Tx {
         + " has no configuration(); a policy switched at runtime must describe itself so that a replay can rebuild it"));
     try {
       Object rebuilt = d.config.policyResolver() == null ? null : d.config.policyResolver().apply(json);
-      if (rebuilt == null && BuiltInPolicies.fromConfiguration(json) == null) {
+      if (rebuilt == null && dev.talon.queue.spi.Policy.builtIn(json).isEmpty()) {
         throw new InvalidRequestException("no policy resolver knows " + json + "; configure Talon.policyResolver so"
             + " that the branch can replay the switch");
       }

@@ -1,7 +1,5 @@
 package dev.talon.queue.spi;
 
-import dev.talon.queue.internal.BanList;
-import dev.talon.queue.internal.PersonLimits;
 import java.time.Duration;
 import java.time.ZoneId;
 

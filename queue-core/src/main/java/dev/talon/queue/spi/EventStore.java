@@ -2,7 +2,6 @@ package dev.talon.queue.spi;
 
 import dev.talon.queue.QueueEvent;
 import dev.talon.queue.StorageException;
-import dev.talon.queue.internal.InMemoryEventStore;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;

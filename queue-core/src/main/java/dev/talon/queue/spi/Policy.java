@@ -1,7 +1,6 @@
 package dev.talon.queue.spi;
 
 import dev.talon.queue.Origin;
-import dev.talon.queue.internal.BuiltInPolicies;
 
 /**
  * The priority policy: it classifies each new ticket into a line and, when a desk calls, selects
@@ -86,5 +85,14 @@ public interface Policy<S> {
    */
   static Policy<Void> bookedFirst() {
     return BuiltInPolicies.bookedFirst();
+  }
+
+  /**
+   * The built-in policy ({@link #fifo()} or {@link #bookedFirst()}) whose {@link #configuration()}
+   * is {@code json} (white space aside), if it is one of theirs. A branch uses it to rebuild a
+   * built-in policy when no {@link dev.talon.queue.Talon#policyResolver} knows the configuration.
+   */
+  static java.util.Optional<Policy<?>> builtIn(String json) {
+    return java.util.Optional.ofNullable(BuiltInPolicies.fromConfiguration(json));
   }
 }

@@ -28,6 +28,6 @@ public interface StateCodec<S> {
    * learns that a policy keeps state but declares no codec (it then takes no snapshots).
    */
   static <S> StateCodec<S> stateless() {
-    return dev.talon.queue.internal.StatelessCodec.instance();
+    return StatelessCodec.instance();
   }
 }

@@ -470,7 +470,8 @@ public final class ReferenceModel {
     w.policyState = policy.afterCall(view, chosen);
     Ticket head = chosen.head();
     w.lines.get(head.service()).get(head.line()).remove(Long.valueOf(head.id()));
-    emit(w, new QueueEvent.TicketCalled(w.seq + 1, now, head.id(), desk.id(), chosen.lineClass(), false));
+    emit(w, new QueueEvent.TicketCalled(w.seq + 1, now, head.id(), desk.id(), chosen.lineClass(), false,
+        head.display(), head.service()));
     w.current.put(desk.id(), head.id());
     return Optional.of(put(w, with(head, TicketState.CALLED, now, desk.id(), head.recalls(), null, null)));
   }
@@ -510,7 +511,7 @@ public final class ReferenceModel {
     if (t.state() == TicketState.WAITING) {
       w.lines.get(t.service()).get(t.line()).remove(Long.valueOf(id));
     }
-    emit(w, new QueueEvent.TicketCalled(w.seq + 1, now, id, deskId, t.line(), true));
+    emit(w, new QueueEvent.TicketCalled(w.seq + 1, now, id, deskId, t.line(), true, t.display(), t.service()));
     w.current.put(deskId, id);
     return put(w, with(t, TicketState.CALLED, now, deskId, t.recalls(), null, null));
   }
@@ -552,7 +553,8 @@ public final class ReferenceModel {
     if (r.service().equals(t.service())) {
       throw new InvalidRequestException("a transfer must go to another service, not " + t.service());
     }
-    emit(w, new QueueEvent.TicketTransferred(w.seq + 1, now, id, w.nextTicket, r.service()));
+    emit(w, new QueueEvent.TicketTransferred(w.seq + 1, now, id, w.nextTicket, r.service(), t.display(),
+        t.service()));
     free(w, t);
     put(w, with(t, TicketState.TRANSFERRED, t.calledAt(), t.desk(), t.recalls(), t.startedAt(), now));
     return newTicket(w, now, r.service(), Origin.TRANSFERRED, t.categories(), t.personId(), false, 0, null, null,
@@ -594,7 +596,7 @@ public final class ReferenceModel {
       free(w, t);
       return put(w, with(t, TicketState.NO_SHOW, t.calledAt(), t.desk(), t.recalls(), t.startedAt(), now));
     }
-    emit(w, new QueueEvent.TicketRecalled(w.seq + 1, now, id, t.desk(), t.recalls() + 1));
+    emit(w, new QueueEvent.TicketRecalled(w.seq + 1, now, id, t.desk(), t.recalls() + 1, t.display(), t.service()));
     // a recall does not change when the ticket was called
     return put(w, with(t, TicketState.CALLED, t.calledAt(), t.desk(), t.recalls() + 1, t.startedAt(), null));
   }
@@ -602,7 +604,7 @@ public final class ReferenceModel {
   private Ticket returnCall(State w, long id) {
     Instant now = catchUp(w);
     Ticket t = inState(w, id, "handed back", TicketState.CALLED);
-    emit(w, new QueueEvent.CallReturned(w.seq + 1, now, id, t.desk()));
+    emit(w, new QueueEvent.CallReturned(w.seq + 1, now, id, t.desk(), t.display(), t.service()));
     free(w, t);
     // the ticket goes back to the place its join order gives it
     Ticket back = put(w, with(t, TicketState.WAITING, t.calledAt(), null, t.recalls(), null, null));

@@ -346,6 +346,7 @@ public final class BranchNode implements AutoCloseable {
     }
     Held h = new Held(lease, branch, started + ttlMillis * 1_000_000);
     held.put(branchId, h);
+    TakeoverEvent.emit(nodeId, branchId, lease.epoch(), started);
     log.info("node {} serves branch {} under epoch {}", nodeId, branchId, lease.epoch());
     for (OwnershipListener l : listeners) {
       try {

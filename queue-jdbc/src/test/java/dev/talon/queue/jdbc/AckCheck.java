@@ -2,6 +2,8 @@ package dev.talon.queue.jdbc;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.talon.queue.Branch;
+import dev.talon.queue.Inspection;
 import dev.talon.queue.Booking;
 import dev.talon.queue.BookingState;
 import dev.talon.queue.QueueEvent;
@@ -16,7 +18,6 @@ import dev.talon.queue.QueueEvent.TicketIssued;
 import dev.talon.queue.QueueEvent.TicketNoShow;
 import dev.talon.queue.Ticket;
 import dev.talon.queue.TicketState;
-import dev.talon.queue.internal.BranchEngine;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
@@ -66,15 +67,15 @@ final class AckCheck {
     }
   }
 
-  static int verify(BranchEngine branch, List<QueueEvent> history, List<String> acks) {
+  static int verify(Branch branch, List<QueueEvent> history, List<String> acks) {
     assertThat(history).extracting(QueueEvent::seq)
         .as("the stored history is gapless").containsExactlyElementsOf(
             java.util.stream.LongStream.rangeClosed(1, history.size()).boxed().toList());
     assertThat(branch.lastSeq()).isEqualTo(history.size());
     Map<Long, Ticket> tickets = new HashMap<>();
-    branch.allTickets().forEach(t -> tickets.put(t.id(), t));
+    Inspection.tickets(branch).forEach(t -> tickets.put(t.id(), t));
     Map<Long, Booking> bookings = new HashMap<>();
-    branch.allBookings().forEach(b -> bookings.put(b.id(), b));
+    Inspection.bookings(branch).forEach(b -> bookings.put(b.id(), b));
 
     int checked = 0;
     for (String line : acks) {

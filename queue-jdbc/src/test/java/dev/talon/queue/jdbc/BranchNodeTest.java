@@ -99,7 +99,10 @@ class BranchNodeTest {
 
   @Test
   void join_takesItsShareByHandOver_andClose_handsTheRestOver() throws Exception {
-    try (HikariDataSource ds = TestDatabases.h2Memory()) {
+    java.nio.file.Path jfr = java.nio.file.Files.createTempFile("takeover", ".jfr");
+    try (HikariDataSource ds = TestDatabases.h2Memory(); jdk.jfr.Recording recording = new jdk.jfr.Recording()) {
+      recording.enable("dev.talon.Takeover");
+      recording.start();
       JdbcEventStore store = store(ds);
       List<Change> changes = new CopyOnWriteArrayList<>();
       BranchNode first = node(store, "n1", changes);
@@ -112,7 +115,7 @@ class BranchNodeTest {
       String moved = second.ownedBranches().iterator().next();
       assertThat(second.branch(moved).orElseThrow().waiting("docs")).as("taken over with its history").hasSize(1);
       assertThat(store.loadSnapshot(moved)).as("the giver's final snapshot covers the whole history: no tail to replay")
-          .map(BranchSnapshot::seq).contains(((BranchEngine) second.branch(moved).orElseThrow()).lastSeq());
+          .map(BranchSnapshot::seq).contains(second.branch(moved).orElseThrow().lastSeq());
       long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
       while (first.route(moved).isEmpty() && System.nanoTime() < deadline) {
         Thread.sleep(20); // routes of other nodes' branches are as of the last heartbeat
@@ -138,6 +141,14 @@ class BranchNodeTest {
       second.close();
       assertThatThrownBy(() -> second.dispatch("s1", b -> 1, r -> 2)).isInstanceOf(BranchUnavailableException.class)
           .hasMessageContaining("no node serves branch s1");
+      recording.stop();
+      recording.dump(jfr);
+      assertThat(jdk.jfr.consumer.RecordingFile.readAllEvents(jfr)).as("JFR takeover events")
+          .filteredOn(e -> e.getEventType().getName().equals("dev.talon.Takeover"))
+          .extracting(e -> e.getString("node") + " " + e.getString("branch") + " " + e.getLong("epoch"))
+          .containsExactlyInAnyOrder("n1 s1 1", "n1 s2 1", "n2 s1 2", "n2 s2 2");
+    } finally {
+      java.nio.file.Files.deleteIfExists(jfr);
     }
   }
 
@@ -161,6 +172,14 @@ class BranchNodeTest {
       long leaveMillis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - closed);
       System.out.println("PostgreSQL hand-over on NOTIFY: join " + joinMillis + " ms, close " + leaveMillis + " ms");
       second.close();
+      recording.stop();
+      recording.dump(jfr);
+      assertThat(jdk.jfr.consumer.RecordingFile.readAllEvents(jfr)).as("JFR takeover events")
+          .filteredOn(e -> e.getEventType().getName().equals("dev.talon.Takeover"))
+          .extracting(e -> e.getString("node") + " " + e.getString("branch") + " " + e.getLong("epoch"))
+          .containsExactlyInAnyOrder("n1 s1 1", "n1 s2 1", "n2 s1 2", "n2 s2 2");
+    } finally {
+      java.nio.file.Files.deleteIfExists(jfr);
     }
   }
 

@@ -2,7 +2,7 @@ package dev.talon.queue.jdbc;
 
 import com.zaxxer.hikari.HikariDataSource;
 import dev.talon.queue.spi.EventStore;
-import dev.talon.queue.spi.EventStoreContract;
+import dev.talon.queue.contract.EventStoreContract;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Supplier;

@@ -4,9 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.fail;
 
 import com.zaxxer.hikari.HikariDataSource;
+import dev.talon.queue.Inspection;
 import dev.talon.queue.Branch;
 import dev.talon.queue.Durability;
-import dev.talon.queue.internal.BranchEngine;
 import dev.talon.queue.spi.QueueClock;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -56,7 +56,7 @@ class CrashTest {
         JdbcEventStore store = JdbcEventStore.builder(ds).build();
         snapshotsUsed += store.loadSnapshot("crash").isPresent() ? 1 : 0;
         try (Branch b = Workload.open("crash", store, QueueClock.system(), mode)) {
-          int checked = AckCheck.verify((BranchEngine) b, store.load("crash", 0), acknowledged);
+          int checked = AckCheck.verify(b, store.load("crash", 0), acknowledged);
           assertThat(checked).isEqualTo(acknowledged.size());
           AckCheck.assertSameAsFullReplay(b, store);
         }

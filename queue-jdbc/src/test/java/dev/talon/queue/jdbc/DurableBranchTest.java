@@ -3,9 +3,9 @@ package dev.talon.queue.jdbc;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.zaxxer.hikari.HikariDataSource;
+import dev.talon.queue.Inspection;
 import dev.talon.queue.Branch;
 import dev.talon.queue.Durability;
-import dev.talon.queue.internal.BranchEngine;
 import dev.talon.queue.spi.ManualClock;
 import dev.talon.queue.spi.QueueClock;
 import java.time.Duration;
@@ -38,7 +38,7 @@ class DurableBranchTest {
     try (HikariDataSource ds = database(db)) {
       ManualClock clock = QueueClock.manual(Instant.parse("2026-11-24T05:00:00Z"));
       JdbcEventStore store = JdbcEventStore.builder(ds).createSchema(true).build();
-      BranchEngine before = (BranchEngine) Workload.open("almaty-1", store, clock, mode);
+      Branch before = Workload.open("almaty-1", store, clock, mode);
       Workload load = new Workload(before, clock, "r");
       Random r = new Random(7);
       List<String> acks = new ArrayList<>();
@@ -53,10 +53,10 @@ class DurableBranchTest {
 
       JdbcEventStore reopenedStore = JdbcEventStore.builder(ds).build();
       try (Branch b = Workload.open("almaty-1", reopenedStore, clock, mode)) {
-        BranchEngine after = (BranchEngine) b;
+        Branch after = b;
         assertThat(after.lastSeq()).isEqualTo(before.lastSeq()).isGreaterThan(100);
-        assertThat(after.allTickets()).isEqualTo(before.allTickets());
-        assertThat(after.allBookings()).isEqualTo(before.allBookings());
+        assertThat(Inspection.tickets(after)).isEqualTo(Inspection.tickets(before));
+        assertThat(Inspection.bookings(after)).isEqualTo(Inspection.bookings(before));
         assertThat(after.admissionMode()).isEqualTo(before.admissionMode());
         int checked = AckCheck.verify(after, reopenedStore.load("almaty-1", 0), acks);
         assertThat(checked).isEqualTo(acks.size()).isGreaterThan(60);

@@ -39,6 +39,29 @@ class EventCodecTest {
   }
 
   @Test
+  void read_callEventsStoredBeforeDisplayAndService_decodeWithNullsForThem() {
+    Instant at = Instant.parse("2026-11-24T09:12:03Z");
+    String head = "\"seq\":7,\"at\":\"2026-11-24T09:12:03Z\",\"ticketId\":3";
+
+    assertThat(codec.read("{\"type\":\"TicketCalled\"," + head + ",\"desk\":\"4\",\"line\":\"booked\",\"direct\":false}"))
+        .isEqualTo(new QueueEvent.TicketCalled(7, at, 3, "4", "booked", false, null, null));
+    assertThat(codec.read("{\"type\":\"TicketRecalled\"," + head + ",\"desk\":\"4\",\"recalls\":2}"))
+        .isEqualTo(new QueueEvent.TicketRecalled(7, at, 3, "4", 2, null, null));
+    assertThat(codec.read("{\"type\":\"CallReturned\"," + head + ",\"desk\":\"4\"}"))
+        .isEqualTo(new QueueEvent.CallReturned(7, at, 3, "4", null, null));
+    assertThat(codec.read("{\"type\":\"TicketTransferred\"," + head + ",\"newTicketId\":4,\"toService\":\"tax\"}"))
+        .isEqualTo(new QueueEvent.TicketTransferred(7, at, 3, 4, "tax", null, null));
+  }
+
+  @Test
+  void write_ticketCalled_carriesTheDisplayNumberAndService() {
+    QueueEvent e = new QueueEvent.TicketCalled(7, Instant.parse("2026-11-24T09:12:03Z"), 3, "4", "booked", false,
+        "A-017", "id-docs");
+
+    assertThat(codec.write(e)).contains("\"display\":\"A-017\"", "\"service\":\"id-docs\"");
+  }
+
+  @Test
   void typeNames_areTheSimpleNamesOfEveryPermittedRecord() {
     assertThat(EventCodec.typeNames()).hasSize(QueueEvent.class.getPermittedSubclasses().length)
         .contains("TicketIssued", "TicketCalled", "BookingMade", "AdmissionModeChanged");

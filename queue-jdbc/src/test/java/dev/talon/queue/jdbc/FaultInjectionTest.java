@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.zaxxer.hikari.HikariDataSource;
+import dev.talon.queue.Inspection;
 import dev.talon.queue.Branch;
 import dev.talon.queue.Durability;
 import dev.talon.queue.IssueRequest;
@@ -11,7 +12,6 @@ import dev.talon.queue.QueueEvent;
 import dev.talon.queue.QueueEvent.TicketIssued;
 import dev.talon.queue.StorageException;
 import dev.talon.queue.Ticket;
-import dev.talon.queue.internal.BranchEngine;
 import dev.talon.queue.spi.BranchSnapshot;
 import dev.talon.queue.spi.ManualClock;
 import dev.talon.queue.spi.QueueClock;
@@ -44,9 +44,9 @@ class FaultInjectionTest {
     return IssueRequest.walkIn("docs").withPerson(PERSON).withRequestId("req-secret-" + n);
   }
 
-  private static void assertUnchanged(BranchEngine b, JdbcEventStore store, long seq, List<Ticket> tickets) {
+  private static void assertUnchanged(Branch b, JdbcEventStore store, long seq, List<Ticket> tickets) {
     assertThat(b.lastSeq()).isEqualTo(seq);
-    assertThat(b.allTickets()).isEqualTo(tickets);
+    assertThat(Inspection.tickets(b)).isEqualTo(tickets);
     assertThat(store.load(b.id(), 0)).hasSize((int) seq); // nothing of the failed batch is visible
   }
 
@@ -56,13 +56,13 @@ class FaultInjectionTest {
     try (HikariDataSource ds = TestDatabases.h2Memory()) {
       JdbcSpy spy = new JdbcSpy(ds);
       JdbcEventStore store = JdbcEventStore.builder(spy).createSchema(true).build();
-      BranchEngine b = (BranchEngine) Workload.open("b1", store, clock, mode);
+      Branch b = Workload.open("b1", store, clock, mode);
       b.issue(request(0)); // the branch row exists from here on
       Set<String> failedAt = new HashSet<>();
       for (int step = 1; ; step++) {
         clock.advance(Duration.ofSeconds(5));
         long seq = b.lastSeq();
-        List<Ticket> tickets = b.allTickets();
+        List<Ticket> tickets = Inspection.tickets(b);
         spy.failStep(step);
         try {
           b.issue(request(step));
@@ -126,10 +126,10 @@ class FaultInjectionTest {
     try (HikariDataSource ds = TestDatabases.h2Memory()) {
       JdbcSpy spy = new JdbcSpy(ds);
       JdbcEventStore store = JdbcEventStore.builder(spy).createSchema(true).build();
-      BranchEngine b = (BranchEngine) Workload.open("b1", store, clock, Durability.SYNC);
+      Branch b = Workload.open("b1", store, clock, Durability.SYNC);
       Ticket first = b.issue(request(0));
       long seq = b.lastSeq();
-      List<Ticket> tickets = b.allTickets();
+      List<Ticket> tickets = Inspection.tickets(b);
       spy.fault = (step, n, real) -> {
         throw new SQLException("injected: database unreachable", "08001");
       };
@@ -145,7 +145,7 @@ class FaultInjectionTest {
       assertThat(b.callNext("1")).get().extracting(Ticket::id).isEqualTo(first.id());
       assertThat(b.issue(request(6)).id()).isEqualTo(first.id() + 1);
       try (Branch reopened = Workload.open("b1", JdbcEventStore.builder(ds).build(), clock, Durability.SYNC)) {
-        assertThat(((BranchEngine) reopened).allTickets()).isEqualTo(b.allTickets());
+        assertThat(Inspection.tickets(reopened)).isEqualTo(Inspection.tickets(b));
       }
     }
   }
@@ -223,13 +223,13 @@ class FaultInjectionTest {
     try (HikariDataSource ds = TestDatabases.postgres()) {
       JdbcSpy spy = new JdbcSpy(ds);
       JdbcEventStore store = JdbcEventStore.builder(spy).createSchema(true).build();
-      BranchEngine b = (BranchEngine) Workload.open("b1", store, clock, Durability.SYNC);
+      Branch b = Workload.open("b1", store, clock, Durability.SYNC);
       b.issue(request(0));
       // once the branch row exists, an append on PostgreSQL is one autocommit statement
       for (int round = 1; round <= 3; round++) {
         clock.advance(Duration.ofSeconds(5));
         long seq = b.lastSeq();
-        List<Ticket> tickets = b.allTickets();
+        List<Ticket> tickets = Inspection.tickets(b);
         String[] seen = new String[1];
         spy.fault = terminateBackendAt(1, spy, seen);
         int n = round;
@@ -249,7 +249,7 @@ class FaultInjectionTest {
       List<QueueEvent> history = store.load("b1", 0);
       assertThat(history).hasSize((int) b.lastSeq());
       try (Branch reopened = Workload.open("b1", JdbcEventStore.builder(ds).build(), clock, Durability.SYNC)) {
-        assertThat(((BranchEngine) reopened).allTickets()).isEqualTo(b.allTickets());
+        assertThat(Inspection.tickets(reopened)).isEqualTo(Inspection.tickets(b));
       }
     }
   }

@@ -3,9 +3,9 @@ package dev.talon.queue.jdbc;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.zaxxer.hikari.HikariDataSource;
+import dev.talon.queue.Inspection;
 import dev.talon.queue.Branch;
 import dev.talon.queue.Durability;
-import dev.talon.queue.internal.BranchEngine;
 import dev.talon.queue.spi.QueueClock;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -455,7 +455,7 @@ class MultiNodeTest {
       }
     }
     try (Branch b = Workload.open(branchId, store, QueueClock.system(), Durability.SYNC)) {
-      int checked = AckCheck.verify((BranchEngine) b, store.load(branchId, 0), acks);
+      int checked = AckCheck.verify(b, store.load(branchId, 0), acks);
       assertThat(checked).isEqualTo(acks.size()).isPositive();
       assertThat(store.loadSnapshot(branchId)).as("the nodes saved snapshots of %s", branchId).isPresent();
       AckCheck.assertSameAsFullReplay(b, store);

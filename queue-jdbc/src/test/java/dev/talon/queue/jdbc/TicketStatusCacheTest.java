@@ -6,6 +6,7 @@ import static org.quicktheories.QuickTheory.qt;
 import static org.quicktheories.generators.SourceDSL.longs;
 
 import com.zaxxer.hikari.HikariDataSource;
+import dev.talon.queue.Inspection;
 import dev.talon.queue.Branch;
 import dev.talon.queue.Durability;
 import dev.talon.queue.InvalidConfigurationException;
@@ -15,8 +16,9 @@ import dev.talon.queue.QueueException;
 import dev.talon.queue.Talon;
 import dev.talon.queue.Ticket;
 import dev.talon.queue.TicketState;
+import dev.talon.queue.TicketStatus;
+import dev.talon.queue.TicketStatusCache;
 import dev.talon.queue.TransferRequest;
-import dev.talon.queue.internal.BranchEngine;
 import dev.talon.queue.spi.EventStore;
 import dev.talon.queue.spi.ManualClock;
 import dev.talon.queue.spi.QueueClock;
@@ -68,8 +70,8 @@ class TicketStatusCacheTest {
     }
   }
 
-  private static void assertAgrees(TicketStatusCache cache, BranchEngine b) {
-    for (Ticket t : b.allTickets()) {
+  private static void assertAgrees(TicketStatusCache cache, Branch b) {
+    for (Ticket t : Inspection.tickets(b)) {
       TicketStatus s = cache.status(b.id(), t.id()).orElseThrow(() -> new AssertionError("no status of " + t));
       assertThat(s.state()).as("state of %s", t.display()).isEqualTo(t.state());
       assertThat(s.display()).isEqualTo(t.display());
@@ -87,7 +89,7 @@ class TicketStatusCacheTest {
       JdbcSpy spy = new JdbcSpy(ds);
       JdbcEventStore store = JdbcEventStore.builder(spy).createSchema(true).build();
       TicketStatusCache cache = TicketStatusCache.create();
-      BranchEngine b = (BranchEngine) Talon.newBranch("b1").service("docs", "A", "Docs").service("pay", "B", "Pay")
+      Branch b = Talon.newBranch("b1").service("docs", "A", "Docs").service("pay", "B", "Pay")
           .desk("1", "docs", "pay").desk("2", "docs").desk("3", "pay").capacity("docs", 2).capacity("pay", 2)
           .clock(clock).store(store).listener(cache).build();
       Workload load = new Workload(b, clock, "r");
@@ -100,12 +102,12 @@ class TicketStatusCacheTest {
         int statements = spy.executed.get();
         assertAgrees(cache, b);
         assertThat(spy.executed.get()).as("statements run by status look-ups").isEqualTo(statements);
-        for (Ticket t : b.allTickets()) {
+        for (Ticket t : Inspection.tickets(b)) {
           maxAhead = Math.max(maxAhead, cache.status("b1", t.id()).orElseThrow().ahead());
         }
       }
-      assertThat(b.allTickets()).hasSizeGreaterThan(50);
-      assertThat(b.allTickets()).extracting(Ticket::state).contains(TicketState.WAITING, TicketState.DONE,
+      assertThat(Inspection.tickets(b)).hasSizeGreaterThan(50);
+      assertThat(Inspection.tickets(b)).extracting(Ticket::state).contains(TicketState.WAITING, TicketState.DONE,
           TicketState.CANCELLED, TicketState.POSTPONED, TicketState.TRANSFERRED);
       assertThat(maxAhead).as("lines got long enough to test positions").isGreaterThan(3);
     }
@@ -118,8 +120,8 @@ class TicketStatusCacheTest {
       Random r = new Random(seed);
       List<List<QueueEvent>> delivered = new CopyOnWriteArrayList<>();
       ManualClock c = QueueClock.manual(Instant.parse("2026-11-24T05:00:00Z"));
-      BranchEngine b = (BranchEngine) Workload.open("b1", EventStore.inMemory(), c, Durability.SYNC);
-      BranchEngine recorded = (BranchEngine) Talon.newBranch("b1").service("docs", "A", "Docs")
+      Branch b = Workload.open("b1", EventStore.inMemory(), c, Durability.SYNC);
+      Branch recorded = Talon.newBranch("b1").service("docs", "A", "Docs")
           .service("pay", "B", "Pay").desk("1", "docs", "pay").desk("2", "docs").desk("3", "pay")
           .capacity("docs", 2).capacity("pay", 2).clock(c).listener((id, events) -> delivered.add(List.copyOf(events)))
           .build();
@@ -155,7 +157,7 @@ class TicketStatusCacheTest {
         first.callNext("2");
       }
       TicketStatusCache cache = TicketStatusCache.create();
-      BranchEngine b = (BranchEngine) Talon.newBranch("b1").service("docs", "A", "Docs").service("pay", "B", "Pay")
+      Branch b = Talon.newBranch("b1").service("docs", "A", "Docs").service("pay", "B", "Pay")
           .desk("1", "docs", "pay").desk("2", "docs").desk("3", "pay").capacity("docs", 2).capacity("pay", 2)
           .clock(clock).store(store).listener(cache).build();
       assertThat(cache.status("b1", 1)).as("replay does not reach listeners").isEmpty();
@@ -165,44 +167,5 @@ class TicketStatusCacheTest {
       assertThat(cache.status("b1", 1)).get().extracting(TicketStatus::state).isEqualTo(TicketState.CALLED);
       assertThat(cache.status("b1", sixth.id())).get().extracting(TicketStatus::ahead).isEqualTo(4);
     }
-  }
-
-  @Test
-  void status_finishedTicketsExpireAndTheCacheStaysBounded() {
-    AtomicLong nanos = new AtomicLong();
-    TicketStatusCache cache = TicketStatusCache.create(20, Duration.ofMinutes(30), nanos::get);
-    Branch b = Talon.newBranch("b1").service("docs", "A", "Docs").desk("1", "docs").clock(clock).listener(cache)
-        .build();
-    Ticket done = b.issue(IssueRequest.walkIn("docs"));
-    Ticket waiting = b.issue(IssueRequest.walkIn("docs"));
-    b.callNext("1");
-    b.finish(done.id());
-    nanos.addAndGet(Duration.ofMinutes(29).toNanos());
-    assertThat(cache.status("b1", done.id())).isPresent();
-    nanos.addAndGet(Duration.ofMinutes(2).toNanos());
-    assertThat(cache.status("b1", done.id())).as("finished 31 minutes ago").isEmpty();
-    assertThat(cache.status("b1", waiting.id())).as("still waiting: kept").isPresent();
-    for (int i = 0; i < 100; i++) {
-      b.issue(IssueRequest.walkIn("docs"));
-    }
-    assertThat(cache.size()).isLessThanOrEqualTo(20);
-    long known = b.waiting("docs").stream().filter(t -> cache.status("b1", t.id()).isPresent()).count();
-    assertThat(known).isBetween(1L, 20L);
-  }
-
-  @Test
-  void status_unknownBranchOrTicket_isEmpty() {
-    TicketStatusCache cache = TicketStatusCache.create();
-    assertThat(cache.status("nowhere", 1)).isEmpty();
-    assertThat(cache.status(null, 1)).isEmpty();
-  }
-
-  @Test
-  void create_invalidBounds_areRefused() {
-    assertThatThrownBy(() -> TicketStatusCache.create(0, Duration.ofHours(1)))
-        .isInstanceOf(InvalidConfigurationException.class).hasMessageContaining("was 0");
-    assertThatThrownBy(() -> TicketStatusCache.create(10, Duration.ZERO))
-        .isInstanceOf(InvalidConfigurationException.class).hasMessageContaining("PT0S");
-    assertThatThrownBy(() -> TicketStatusCache.create(10, null)).isInstanceOf(InvalidConfigurationException.class);
   }
 }

@@ -5,11 +5,11 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 
 import com.zaxxer.hikari.HikariDataSource;
+import dev.talon.queue.Inspection;
 import dev.talon.queue.Branch;
 import dev.talon.queue.Durability;
 import dev.talon.queue.IssueRequest;
 import dev.talon.queue.StorageException;
-import dev.talon.queue.internal.BranchEngine;
 import dev.talon.queue.spi.ManualClock;
 import dev.talon.queue.spi.QueueClock;
 import java.sql.Connection;
@@ -54,7 +54,7 @@ class UnknownCommitOutcomeTest {
     try (HikariDataSource ds = TestDatabases.h2Memory()) {
       JdbcSpy spy = new JdbcSpy(ds);
       JdbcEventStore store = JdbcEventStore.builder(spy).createSchema(true).build();
-      BranchEngine b = (BranchEngine) Workload.open("b1", store, clock, Durability.SYNC);
+      Branch b = Workload.open("b1", store, clock, Durability.SYNC);
       b.issue(IssueRequest.walkIn("docs"));
       loseNextCommitAndItsCheck(spy);
       assertThatThrownBy(() -> b.issue(IssueRequest.walkIn("docs").withRequestId("r1")))
@@ -71,10 +71,10 @@ class UnknownCommitOutcomeTest {
     try (HikariDataSource ds = TestDatabases.h2Memory()) {
       JdbcSpy spy = new JdbcSpy(ds);
       JdbcEventStore store = JdbcEventStore.builder(spy).createSchema(true).build();
-      BranchEngine b = (BranchEngine) Workload.open("b1", store, clock, Durability.ASYNC);
+      Branch b = Workload.open("b1", store, clock, Durability.ASYNC);
       b.issue(IssueRequest.walkIn("docs"));
       b.close();
-      BranchEngine again = (BranchEngine) Workload.open("b1", store, clock, Durability.ASYNC);
+      Branch again = Workload.open("b1", store, clock, Durability.ASYNC);
       loseNextCommitAndItsCheck(spy);
       JdbcSpy.Fault armed = spy.fault;
       again.issue(IssueRequest.walkIn("docs")); // acknowledged at once; its commit's outcome becomes unknown
@@ -88,7 +88,7 @@ class UnknownCommitOutcomeTest {
       }
       assertTimeoutPreemptively(Duration.ofSeconds(8), again::close);
       try (Branch reopened = Workload.open("b1", JdbcEventStore.builder(ds).build(), clock, Durability.SYNC)) {
-        assertThat(((BranchEngine) reopened).allTickets()).isEqualTo(again.allTickets());
+        assertThat(Inspection.tickets(reopened)).isEqualTo(Inspection.tickets(again));
       }
     }
   }

@@ -33,6 +33,7 @@ final class ConfigReader {
   private static final Set<String> ALWAYS = Set.of("type", "classify");
   private static final Map<String, Set<String>> FIELDS = Map.of(
       "fifo", Set.of(),
+      "booked-first", Set.of(),
       "priority", Set.of("order"),
       "ratio", Set.of("weights"),
       "deficit", Set.of("weights"),
@@ -70,6 +71,8 @@ final class ConfigReader {
     switch (type) {
       case "fifo":
         return new PolicyConfig.Fifo();
+      case "booked-first":
+        return new PolicyConfig.BookedFirst();
       case "priority": {
         List<String> order = list(n.get("order"), Validate.field(path, "order"), ConfigReader::text);
         return construct(path, () -> new PolicyConfig.Priority(order));

@@ -48,7 +48,7 @@ final class DeadlinePolicy extends LeafPolicy<Void> {
   }
 
   @Override
-  public void checkClasses(Set<String> produced, String path) {
-    Configured.requireCovered(produced, config.targets().keySet(), path + ".targets", "target");
+  public void checkClasses(Set<String> produced, String path, java.util.List<String> unused) {
+    Configured.requireCovered(produced, config.targets().keySet(), path + ".targets", "target", unused);
   }
 }

@@ -196,7 +196,7 @@ final class DeficitPolicy extends LeafPolicy<DeficitPolicy.State> {
   }
 
   @Override
-  public void checkClasses(Set<String> produced, String path) {
-    classes.requireCovered(produced, path + ".weights");
+  public void checkClasses(Set<String> produced, String path, java.util.List<String> unused) {
+    classes.requireCovered(produced, path + ".weights", unused);
   }
 }

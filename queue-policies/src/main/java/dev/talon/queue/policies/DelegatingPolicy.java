@@ -61,8 +61,8 @@ abstract class DelegatingPolicy implements Policy<Object>, Configured {
   }
 
   @Override
-  public void checkClasses(Set<String> produced, String path) {
-    Configured.checkClasses(inner, produced, path + innerPath);
+  public void checkClasses(Set<String> produced, String path, java.util.List<String> unused) {
+    Configured.checkClasses(inner, produced, path + innerPath, unused);
   }
 
   @Override

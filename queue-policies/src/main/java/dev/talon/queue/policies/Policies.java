@@ -36,6 +36,7 @@ import java.util.Set;
  * <caption>The built-in policies</caption>
  * <tr><th>type</th><th>factory</th><th>rule</th><th>declared bypass</th></tr>
  * <tr><td>{@code fifo}</td><td>{@link #fifo()}</td><td>earliest-joined head</td><td>0</td></tr>
+ * <tr><td>{@code booked-first}</td><td>{@link #bookedFirst()}</td><td>booked on time, then earliest-joined head</td><td>unbounded</td></tr>
  * <tr><td>{@code priority}</td><td>{@link #priority}</td><td>highest-ranked class first</td><td>unbounded</td></tr>
  * <tr><td>{@code ratio}</td><td>{@link #ratio}</td><td>weighted round robin, per desk</td>
  *     <td>longest run of other classes in the round (3 for 3:1)</td></tr>
@@ -65,14 +66,23 @@ import java.util.Set;
  */
 public final class Policies {
   private static final PolicyConfig VALIDATION_ONLY = new PolicyConfig.Fifo();
+  private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(Policies.class);
 
   private Policies() {}
 
   // ---------------------------------------------------------------- the built-in policies
 
-  /** First come, first served across every line a desk serves. Bound 0. */
+  /** First come, first served across every line a desk serves. Bound 0. The same policy as {@link Policy#fifo()}. */
   public static Policy<?> fifo() {
-    return FifoPolicy.INSTANCE;
+    return Policy.fifo();
+  }
+
+  /**
+   * Booked visitors who checked in on time first, then everyone else; first come, first served
+   * among equals. Bound: unbounded. The same policy as {@link Policy#bookedFirst()}.
+   */
+  public static Policy<?> bookedFirst() {
+    return Policy.bookedFirst();
   }
 
   /**
@@ -335,15 +345,39 @@ public final class Policies {
     return VALIDATION_ONLY;
   }
 
-  /** Checks the tree's class-aware settings against its classification, as a root. */
+  /**
+   * Checks the tree's class-aware settings against its classification, as a root; logs a warning
+   * for each class with a setting that nothing produces (see {@link #unusedClasses}).
+   */
   private static Policy<?> checked(Policy<?> root) {
-    Configured.checkClasses(root, Configured.classesOf(root), "$");
+    List<String> unused = new ArrayList<>();
+    Configured.checkClasses(root, Configured.classesOf(root), "$", unused);
+    for (String note : unused) {
+      LOG.warn("policy configuration: {} (accepted; that class's line never forms)", note);
+    }
     return root;
+  }
+
+  /**
+   * The line classes a policy tree gives a weight, rank or target although its classification
+   * never produces them, one note per class naming its JSON path, e.g.
+   * {@code $.order: line class vip has a rank but no classification rule produces it; the classes
+   * produced are [booked, walk-in]}. Such a configuration is accepted ({@link #fromJson} logs each
+   * note as a warning when it loads it): the setting is simply never used. It is usually a typing
+   * mistake or a forgotten {@code "classify"} rule, so a tool that edits configurations should
+   * show these notes. Empty for a policy not built by this class.
+   */
+  public static List<String> unusedClasses(Policy<?> policy) {
+    List<String> unused = new ArrayList<>();
+    Configured.checkClasses(policy, Configured.classesOf(policy), "$", unused);
+    return List.copyOf(unused);
   }
 
   static Policy<?> build(PolicyConfig c, String path) {
     if (c instanceof PolicyConfig.Fifo) {
-      return FifoPolicy.INSTANCE;
+      return Policy.fifo();
+    } else if (c instanceof PolicyConfig.BookedFirst) {
+      return Policy.bookedFirst();
     } else if (c instanceof PolicyConfig.Priority p) {
       return new PriorityPolicy(p);
     } else if (c instanceof PolicyConfig.Ratio r) {

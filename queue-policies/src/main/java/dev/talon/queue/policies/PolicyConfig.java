@@ -41,11 +41,25 @@ public sealed interface PolicyConfig {
   /** The JSON type name, e.g. {@code ratio}. */
   String type();
 
-  /** {@code {"type":"fifo"}}: first come, first served across every line a desk serves. */
+  /**
+   * {@code {"type":"fifo"}}: first come, first served across every line a desk serves; the core's
+   * {@link dev.talon.queue.spi.Policy#fifo()}.
+   */
   record Fifo() implements PolicyConfig {
     @Override
     public String type() {
       return "fifo";
+    }
+  }
+
+  /**
+   * {@code {"type":"booked-first"}}: booked visitors who checked in on time before everyone else,
+   * first come, first served among equals; the core's {@link dev.talon.queue.spi.Policy#bookedFirst()}.
+   */
+  record BookedFirst() implements PolicyConfig {
+    @Override
+    public String type() {
+      return "booked-first";
     }
   }
 

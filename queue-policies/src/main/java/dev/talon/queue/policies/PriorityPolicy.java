@@ -46,7 +46,7 @@ final class PriorityPolicy extends LeafPolicy<Void> {
   }
 
   @Override
-  public void checkClasses(Set<String> produced, String path) {
-    Configured.requireCovered(produced, new LinkedHashSet<>(config.order()), path + ".order", "rank");
+  public void checkClasses(Set<String> produced, String path, java.util.List<String> unused) {
+    Configured.requireCovered(produced, new LinkedHashSet<>(config.order()), path + ".order", "rank", unused);
   }
 }

@@ -26,7 +26,7 @@ final class ProvidedPolicy extends DelegatingPolicy {
   }
 
   @Override
-  public void checkClasses(Set<String> produced, String path) {
+  public void checkClasses(Set<String> produced, String path, java.util.List<String> unused) {
     // a provider checks its own configuration when it creates the policy
   }
 

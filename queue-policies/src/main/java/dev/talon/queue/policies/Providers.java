@@ -11,7 +11,7 @@ import java.util.TreeMap;
 final class Providers {
   /** The built-in type names, which a provider may not take. */
   static final Set<String> BUILT_IN = Collections.unmodifiableSet(new java.util.TreeSet<>(Set.of(
-      "fifo", "priority", "ratio", "deficit", "max-wait", "booked-time", "deadline", "desk-preferences", "schedule")));
+      "fifo", "booked-first", "priority", "ratio", "deficit", "max-wait", "booked-time", "deadline", "desk-preferences", "schedule")));
 
   private static volatile Map<String, PolicyProvider> loaded;
 

@@ -157,7 +157,7 @@ final class RatioPolicy extends LeafPolicy<RatioPolicy.State> {
   }
 
   @Override
-  public void checkClasses(Set<String> produced, String path) {
-    classes.requireCovered(produced, path + ".weights");
+  public void checkClasses(Set<String> produced, String path, java.util.List<String> unused) {
+    classes.requireCovered(produced, path + ".weights", unused);
   }
 }

@@ -129,16 +129,16 @@ final class SchedulePolicy implements Policy<SchedulePolicy.State>, Configured {
   }
 
   /** Checks each step as the root of its own tree. */
-  void checkSteps(String path) {
+  void checkSteps(String path, java.util.List<String> unused) {
     for (int i = 0; i < steps.size(); i++) {
       Policy<Object> p = steps.get(i);
-      Configured.checkClasses(p, Configured.classesOf(p), path + ".steps[" + i + "].policy");
+      Configured.checkClasses(p, Configured.classesOf(p), path + ".steps[" + i + "].policy", unused);
     }
   }
 
   @Override
-  public void checkClasses(Set<String> produced, String path) {
-    checkSteps(path);
+  public void checkClasses(Set<String> produced, String path, java.util.List<String> unused) {
+    checkSteps(path, unused);
   }
 
   @Override

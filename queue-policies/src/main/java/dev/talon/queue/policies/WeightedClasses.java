@@ -61,8 +61,8 @@ final class WeightedClasses {
     return best;
   }
 
-  void requireCovered(Set<String> produced, String path) {
-    Configured.requireCovered(produced, new LinkedHashSet<>(List.of(names)), path, "weight");
+  void requireCovered(Set<String> produced, String path, List<String> unused) {
+    Configured.requireCovered(produced, new LinkedHashSet<>(List.of(names)), path, "weight", unused);
   }
 
   /** The state of the calling desk in a per-desk map, or {@code initial} when it has none yet. */

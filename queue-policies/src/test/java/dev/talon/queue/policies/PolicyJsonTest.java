@@ -78,7 +78,22 @@ class PolicyJsonTest {
 
   @Test
   void configOf_policyWithoutJsonForm_saysWhichOnesHaveOne() {
-    Policy<?> foreign = Policy.bookedFirst();
+    Policy<?> foreign = new Policy<Void>() {
+      @Override
+      public String name() {
+        return "booked-first";
+      }
+
+      @Override
+      public dev.talon.queue.spi.LineView select(dev.talon.queue.spi.DispatchView<Void> view) {
+        return view.lines().get(0);
+      }
+
+      @Override
+      public dev.talon.queue.spi.Bypass bypass() {
+        return dev.talon.queue.spi.Bypass.unbounded();
+      }
+    };
     assertThatThrownBy(() -> Policies.toJson(Policies.maxWait(Duration.ofMinutes(5), foreign)))
         .isInstanceOf(InvalidConfigurationException.class)
         .hasMessageContaining("policy booked-first")
@@ -116,7 +131,7 @@ class PolicyJsonTest {
         Arguments.of("[1]", "$: a policy must be a JSON object with a \"type\", was [1]"),
         Arguments.of("{\"weights\":{}}", "$.type: is required"),
         Arguments.of("{\"type\":7}", "$.type: must be a string, was 7"),
-        Arguments.of("{\"type\":\"ratoi\"}", "$.type: unknown policy type \"ratoi\"; known types are [booked-time, "
+        Arguments.of("{\"type\":\"ratoi\"}", "$.type: unknown policy type \"ratoi\"; known types are [booked-first, booked-time, "
             + "deadline, deficit, desk-preferences, fifo, longest-line, max-wait, priority, ratio, schedule]"),
         Arguments.of("{\"type\":\"ratio\",\"wieghts\":{}}",
             "$.wieghts: unknown field \"wieghts\"; a ratio policy has the fields [classify, type, weights]"),
@@ -172,7 +187,7 @@ class PolicyJsonTest {
             "$.inner: a policy must be a JSON object with a \"type\", was \"fifo\""),
         Arguments.of("{\"type\":\"max-wait\",\"limit\":\"PT45M\",\"inner\":{\"type\":\"max-wait\",\"limit\":\"PT5M\","
             + "\"inner\":{\"type\":\"nope\"}}}",
-            "$.inner.inner.type: unknown policy type \"nope\"; known types are [booked-time, deadline, deficit, "
+            "$.inner.inner.type: unknown policy type \"nope\"; known types are [booked-first, booked-time, deadline, deficit, "
                 + "desk-preferences, fifo, longest-line, max-wait, priority, ratio, schedule]"),
         // booked-time, deadline
         Arguments.of("{\"type\":\"booked-time\",\"lateLimit\":\"-PT5M\"}",

@@ -63,7 +63,7 @@ class PolicyProviderTest {
   void types_includeRegisteredProviders() {
     assertThat(Policies.types()).contains("longest-line", "ratio", "max-wait");
     assertThatThrownBy(() -> Policies.fromJson("{\"type\": \"longest-lines\"}"))
-        .hasMessage("$.type: unknown policy type \"longest-lines\"; known types are [booked-time, deadline, "
+        .hasMessage("$.type: unknown policy type \"longest-lines\"; known types are [booked-first, booked-time, deadline, "
             + "deficit, desk-preferences, fifo, longest-line, max-wait, priority, ratio, schedule]");
   }
 

@@ -2,11 +2,11 @@ package dev.talon.queue.policies;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.talon.queue.Inspection;
 import dev.talon.queue.Branch;
 import dev.talon.queue.IssueRequest;
 import dev.talon.queue.Talon;
 import dev.talon.queue.Ticket;
-import dev.talon.queue.internal.BranchEngine;
 import dev.talon.queue.spi.EventStore;
 import dev.talon.queue.spi.ManualClock;
 import dev.talon.queue.spi.Policy;
@@ -91,8 +91,8 @@ class SnapshotRecoveryTest {
     Branch fromSnapshot = builder(Policies.fromJson(json), store, QueueClock.manual(clock.now())).build();
     Branch fromHistory = builder(Policies.fromJson(json), copy, QueueClock.manual(clock.now())).snapshotEvery(0).build();
 
-    assertThat(((BranchEngine) fromSnapshot).policyState()).isEqualTo(((BranchEngine) fromHistory).policyState());
-    assertThat(((BranchEngine) fromSnapshot).policyState()).isNotNull();
+    assertThat(Inspection.policyState(fromSnapshot)).isEqualTo(Inspection.policyState(fromHistory));
+    assertThat(Inspection.policyState(fromSnapshot)).isNotNull();
     List<String> a = new ArrayList<>();
     List<String> b = new ArrayList<>();
     for (String desk : List.of("1", "2", "3", "1", "1", "3", "2", "1", "3", "1", "2", "3")) {

@@ -2,6 +2,7 @@ package dev.talon.queue.policies.contract;
 
 import static org.quicktheories.generators.SourceDSL.integers;
 
+import dev.talon.queue.Inspection;
 import dev.talon.queue.BookRequest;
 import dev.talon.queue.Booking;
 import dev.talon.queue.BookingState;
@@ -15,7 +16,6 @@ import dev.talon.queue.Talon;
 import dev.talon.queue.Ticket;
 import dev.talon.queue.TicketState;
 import dev.talon.queue.TransferRequest;
-import dev.talon.queue.internal.BranchEngine;
 import dev.talon.queue.spi.EventStore;
 import dev.talon.queue.spi.ManualClock;
 import dev.talon.queue.spi.Policy;
@@ -515,7 +515,7 @@ public final class PolicyTestKit {
 
   /** The policy state the engine of a branch holds now (a branch built by {@link #branch}). */
   public static Object policyState(Branch branch) {
-    return ((BranchEngine) branch).policyState();
+    return Inspection.policyState(branch);
   }
 
   /** The state as the policy's {@link Policy#stateCodec() codec} writes it. */

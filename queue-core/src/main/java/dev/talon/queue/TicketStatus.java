@@ -1,6 +1,5 @@
-package dev.talon.queue.jdbc;
+package dev.talon.queue;
 
-import dev.talon.queue.TicketState;
 
 /**
  * What a visitor polling "where am I?" needs to know, as {@link TicketStatusCache} last heard it.

@@ -1,23 +1,22 @@
-package dev.talon.queue.internal;
+package dev.talon.queue.spi;
 
-import dev.talon.queue.spi.Bypass;
-import dev.talon.queue.spi.DispatchView;
-import dev.talon.queue.spi.LineView;
-import dev.talon.queue.spi.Policy;
 import java.util.List;
 
-/** The two policies the core ships so that it works alone; the full library is queue-policies. */
-public final class BuiltInPolicies {
+/**
+ * The two policies the core ships so that it works alone; the full library is queue-policies,
+ * whose {@code Policies.fifo()} and {@code {"type":"booked-first"}} return these same instances.
+ */
+final class BuiltInPolicies {
   private static final Policy<Void> FIFO = new Fifo();
   private static final Policy<Void> BOOKED_FIRST = new BookedFirst();
 
   private BuiltInPolicies() {}
 
-  public static Policy<Void> fifo() {
+  static Policy<Void> fifo() {
     return FIFO;
   }
 
-  public static Policy<Void> bookedFirst() {
+  static Policy<Void> bookedFirst() {
     return BOOKED_FIRST;
   }
 
@@ -25,7 +24,7 @@ public final class BuiltInPolicies {
    * The policy a built-in configuration names ({@code {"type":"fifo"}} or
    * {@code {"type":"booked-first"}}, spaces allowed), or null for any other.
    */
-  public static Policy<?> fromConfiguration(String json) {
+  static Policy<?> fromConfiguration(String json) {
     String compact = json == null ? "" : json.replaceAll("\\s", "");
     if (compact.equals("{\"type\":\"fifo\"}")) {
       return FIFO;
@@ -37,7 +36,7 @@ public final class BuiltInPolicies {
   }
 
   /** The head that joined earliest among the given lines, or null when none is given. */
-  public static LineView earliest(List<LineView> lines) {
+  static LineView earliest(List<LineView> lines) {
     LineView best = null;
     // by index: a view's list is random access, and an iterator would be garbage on every call
     for (int at = 0, n = lines.size(); at < n; at++) {

@@ -1,16 +1,15 @@
-package dev.talon.queue.internal;
+package dev.talon.queue.spi;
 
-import dev.talon.queue.spi.StateCodec;
 import java.io.DataInput;
 import java.io.DataOutput;
 
 /** {@link StateCodec#stateless()}. */
-public enum StatelessCodec implements StateCodec<Object> {
+enum StatelessCodec implements StateCodec<Object> {
   INSTANCE;
 
   /** The codec, typed for the caller's policy. */
   @SuppressWarnings("unchecked")
-  public static <S> StateCodec<S> instance() {
+  static <S> StateCodec<S> instance() {
     return (StateCodec<S>) INSTANCE;
   }
 

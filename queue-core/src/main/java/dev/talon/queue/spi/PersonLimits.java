@@ -1,4 +1,4 @@
-package dev.talon.queue.internal;
+package dev.talon.queue.spi;
 
 import dev.talon.queue.InvalidConfigurationException;
 import dev.talon.queue.Origin;
@@ -10,10 +10,6 @@ import dev.talon.queue.QueueEvent.TicketCancelled;
 import dev.talon.queue.QueueEvent.TicketIssued;
 import dev.talon.queue.QueueEvent.TicketNoShow;
 import dev.talon.queue.QueueEvent.TicketTransferred;
-import dev.talon.queue.spi.AdmissionCheck;
-import dev.talon.queue.spi.AdmissionDecision;
-import dev.talon.queue.spi.AdmissionRequest;
-import dev.talon.queue.spi.QueueListener;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -28,7 +24,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedDeque;
 
 /** The counting admission checks behind {@link dev.talon.queue.spi.AdmissionChecks}. */
-public abstract class PersonLimits implements AdmissionCheck, QueueListener {
+abstract class PersonLimits implements AdmissionCheck, QueueListener {
   final int max;
 
   PersonLimits(int max, String what) {

@@ -1,12 +1,10 @@
-package dev.talon.queue.jdbc;
+package dev.talon.queue;
 
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
 import com.github.benmanes.caffeine.cache.Expiry;
 import com.github.benmanes.caffeine.cache.RemovalCause;
 import com.github.benmanes.caffeine.cache.Ticker;
-import dev.talon.queue.InvalidConfigurationException;
-import dev.talon.queue.QueueEvent;
 import dev.talon.queue.QueueEvent.CallReturned;
 import dev.talon.queue.QueueEvent.ServiceFinished;
 import dev.talon.queue.QueueEvent.ServiceStarted;
@@ -18,7 +16,6 @@ import dev.talon.queue.QueueEvent.TicketPostponed;
 import dev.talon.queue.QueueEvent.TicketRecalled;
 import dev.talon.queue.QueueEvent.TicketResumed;
 import dev.talon.queue.QueueEvent.TicketTransferred;
-import dev.talon.queue.TicketState;
 import dev.talon.queue.spi.QueueListener;
 import java.time.Duration;
 import java.util.Comparator;

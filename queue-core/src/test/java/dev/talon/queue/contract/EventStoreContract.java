@@ -1,4 +1,4 @@
-package dev.talon.queue.spi;
+package dev.talon.queue.contract;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -11,6 +11,7 @@ import dev.talon.queue.BookRequest;
 import dev.talon.queue.Booking;
 import dev.talon.queue.BookingState;
 import dev.talon.queue.Branch;
+import dev.talon.queue.Inspection;
 import dev.talon.queue.CapacityExceededException;
 import dev.talon.queue.IssueRequest;
 import dev.talon.queue.OpeningHours;
@@ -34,7 +35,11 @@ import dev.talon.queue.QueueEvent.WindowRotated;
 import dev.talon.queue.Talon;
 import dev.talon.queue.Ticket;
 import dev.talon.queue.TicketState;
-import dev.talon.queue.internal.BranchEngine;
+import dev.talon.queue.spi.BranchSnapshot;
+import dev.talon.queue.spi.EventStore;
+import dev.talon.queue.spi.ManualClock;
+import dev.talon.queue.spi.Policy;
+import dev.talon.queue.spi.QueueClock;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.time.LocalDateTime;
@@ -619,7 +624,7 @@ public abstract class EventStoreContract {
   void engine_reopenedAfterMixedWorkload_replaysIntoTheSameState() {
     ManualClock clock = QueueClock.manual(instant("2026-03-02T09:00"));
     List<QueueEvent> seen = new CopyOnWriteArrayList<>();
-    BranchEngine live = (BranchEngine) openEngine(clock, seen);
+    Branch live = openEngine(clock, seen);
 
     Ticket a1 = live.issue(IssueRequest.walkIn("a").withCategories("elderly").withPerson("p-1").withRequestId("k-1"));
     Ticket b1 = live.issue(IssueRequest.walkIn("b"));
@@ -694,20 +699,20 @@ public abstract class EventStoreContract {
         .as("the workload produced every event type")
         .containsExactlyInAnyOrder(QueueEvent.class.getPermittedSubclasses());
 
-    BranchEngine replayed = (BranchEngine) openEngine(clock, new ArrayList<>());
+    Branch replayed = openEngine(clock, new ArrayList<>());
     assertThat(replayed.lastSeq()).isEqualTo(live.lastSeq()).isEqualTo(stored.size());
-    assertThat(replayed.allTickets()).containsExactlyElementsOf(live.allTickets());
-    assertThat(replayed.allBookings()).containsExactlyElementsOf(live.allBookings());
+    assertThat(Inspection.tickets(replayed)).containsExactlyElementsOf(Inspection.tickets(live));
+    assertThat(Inspection.bookings(replayed)).containsExactlyElementsOf(Inspection.bookings(live));
     assertThat(replayed.admissionMode()).isEqualTo(live.admissionMode());
-    assertThat(replayed.policyState()).isEqualTo(live.policyState());
+    assertThat(Inspection.policyState(replayed)).isEqualTo(Inspection.policyState(live));
     for (String service : List.of("a", "b")) {
       assertThat(replayed.waiting(service)).isEqualTo(live.waiting(service));
     }
     assertThat(replayed.position(late.id())).isEqualTo(live.position(late.id()));
     // the second day forgot what ended on the first (its events stay in the store); what still waits is kept
-    assertThat(live.allBookings()).as("every booking of the first day ended")
+    assertThat(Inspection.bookings(live)).as("every booking of the first day ended")
         .allMatch(b -> b.windowStart().toLocalDate().equals(tomorrow));
-    assertThat(live.allTickets()).extracting(Ticket::state).contains(TicketState.WAITING)
+    assertThat(Inspection.tickets(live)).extracting(Ticket::state).contains(TicketState.WAITING)
         .doesNotContain(TicketState.DONE, TicketState.NO_SHOW, TicketState.CANCELLED);
 
     // the replayed engine carries on where the live one stopped

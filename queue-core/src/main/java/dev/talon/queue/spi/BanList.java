@@ -1,14 +1,10 @@
-package dev.talon.queue.internal;
+package dev.talon.queue.spi;
 
 import dev.talon.queue.InvalidConfigurationException;
 import dev.talon.queue.InvalidRequestException;
 import dev.talon.queue.QueueEvent;
 import dev.talon.queue.QueueEvent.TicketIssued;
 import dev.talon.queue.QueueEvent.TicketNoShow;
-import dev.talon.queue.spi.AdmissionCheck;
-import dev.talon.queue.spi.AdmissionDecision;
-import dev.talon.queue.spi.AdmissionRequest;
-import dev.talon.queue.spi.QueueListener;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -36,7 +32,7 @@ public final class BanList implements AdmissionCheck, QueueListener {
   /** The pseudonymisation of the branches this list serves (PLAIN for none); null until a branch is built. */
   private final java.util.concurrent.atomic.AtomicReference<Object> keyedBy = new java.util.concurrent.atomic.AtomicReference<>();
 
-  public BanList(int noShows, Duration window, Duration banFor) {
+  BanList(int noShows, Duration window, Duration banFor) {
     if (noShows < 0) {
       throw new InvalidConfigurationException("no-shows before a ban must be >= 0, was " + noShows);
     }

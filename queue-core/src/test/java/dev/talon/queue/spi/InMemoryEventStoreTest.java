@@ -1,11 +1,10 @@
-package dev.talon.queue.internal;
+package dev.talon.queue.spi;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.talon.queue.QueueEvent;
-import dev.talon.queue.spi.EventStore;
-import dev.talon.queue.spi.EventStoreContract;
+import dev.talon.queue.contract.EventStoreContract;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 

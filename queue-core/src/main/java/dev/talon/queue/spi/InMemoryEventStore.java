@@ -1,8 +1,6 @@
-package dev.talon.queue.internal;
+package dev.talon.queue.spi;
 
 import dev.talon.queue.QueueEvent;
-import dev.talon.queue.spi.BranchSnapshot;
-import dev.talon.queue.spi.EventStore;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Optional;

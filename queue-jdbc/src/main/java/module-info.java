@@ -1,0 +1,14 @@
+/**
+ * Talon's JDBC event store (H2 and PostgreSQL), its schema files, and {@code BranchNode} for
+ * several JVMs on one database.
+ */
+module dev.talon.queue.jdbc {
+  requires transitive dev.talon.queue;
+  requires transitive java.sql;
+  requires com.fasterxml.jackson.databind;
+  requires com.fasterxml.jackson.datatype.jsr310;
+  requires org.slf4j;
+  requires jdk.jfr;
+
+  exports dev.talon.queue.jdbc;
+}
