@@ -3,7 +3,7 @@ package dev.talon.queue;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.talon.queue.internal.BanList;
+import dev.talon.queue.spi.BanList;
 import dev.talon.queue.spi.AdmissionChecks;
 import dev.talon.queue.spi.BranchSnapshot;
 import dev.talon.queue.spi.EventStore;

@@ -11,6 +11,7 @@ import dev.talon.queue.OpeningHours;
 import dev.talon.queue.Service;
 import dev.talon.queue.SlotCalendar;
 import dev.talon.queue.spi.AdmissionCheck;
+import dev.talon.queue.spi.BanList;
 import dev.talon.queue.spi.EventStore;
 import dev.talon.queue.spi.Policy;
 import dev.talon.queue.spi.QueueClock;

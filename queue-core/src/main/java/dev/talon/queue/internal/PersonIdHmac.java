@@ -33,7 +33,7 @@ import javax.crypto.spec.SecretKeySpec;
  * zero-filled array is what a forgotten initialisation leaves); refused with
  * InvalidConfigurationException otherwise. The key never appears in a message, toString or log.
  */
-public final class PersonIdHmac {
+public final class PersonIdHmac implements java.util.function.UnaryOperator<String> {
   /** The prefix of every pseudonym. */
   public static final String PREFIX = "ps:";
   static final int MIN_KEY_BYTES = 32;
@@ -79,6 +79,7 @@ public final class PersonIdHmac {
   }
 
   /** The pseudonym of the id; null stays null. */
+  @Override
   public String apply(String personId) {
     if (personId == null) {
       return null;

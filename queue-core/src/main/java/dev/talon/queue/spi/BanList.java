@@ -80,9 +80,10 @@ public final class BanList implements AdmissionCheck, QueueListener {
   /**
    * Called when a branch that uses this list is built: from then on the ids given to ban, unban and
    * isBanned are pseudonymised as the branch pseudonymises the ids of its requests and events (bans
-   * given before are moved to their pseudonyms). One list serves branches of one key only.
+   * given before are moved to their pseudonyms). One list serves branches of one key only. The
+   * engine calls it (with its keyed HMAC, equal for equal keys, or null); applications do not.
    */
-  void bind(PersonIdHmac personIds) {
+  public void bind(java.util.function.UnaryOperator<String> personIds) {
     Object want = personIds == null ? PLAIN : personIds;
     Object had = keyedBy.compareAndExchange(null, want);
     if (had == null) {
@@ -101,8 +102,11 @@ public final class BanList implements AdmissionCheck, QueueListener {
     }
   }
 
+  @SuppressWarnings("unchecked") // only the engine's UnaryOperator<String> is ever bound
   private String key(String personId) {
-    return keyedBy.get() instanceof PersonIdHmac p ? p.apply(personId) : personId;
+    Object k = keyedBy.get();
+    return k != PLAIN && k instanceof java.util.function.UnaryOperator<?> p
+        ? ((java.util.function.UnaryOperator<String>) p).apply(personId) : personId;
   }
 
   @Override

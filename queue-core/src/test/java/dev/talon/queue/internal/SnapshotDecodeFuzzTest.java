@@ -47,7 +47,7 @@ class SnapshotDecodeFuzzTest {
     return (BranchEngine) Talon.newBranch("fuzz").zone(ZoneId.of("Asia/Almaty")).clock(clock)
         .store(EventStore.inMemory()).service("docs", "A", "Docs").service("cars", "B", "Cars")
         .desk("1", "docs", "cars").desk("2", "cars").capacity("docs", 2).capacity("cars", 2)
-        .policy(Policy.bookedFirst()).policyResolver(BuiltInPolicies::fromConfiguration).snapshotEvery(0).build();
+        .policy(Policy.bookedFirst()).policyResolver(json -> Policy.builtIn(json).orElse(null)).snapshotEvery(0).build();
   }
 
   private static byte[] header() {

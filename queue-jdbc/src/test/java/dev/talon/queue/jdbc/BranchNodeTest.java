@@ -9,7 +9,6 @@ import dev.talon.queue.BranchLostException;
 import dev.talon.queue.InvalidConfigurationException;
 import dev.talon.queue.IssueRequest;
 import dev.talon.queue.Talon;
-import dev.talon.queue.internal.BranchEngine;
 import dev.talon.queue.spi.BranchSnapshot;
 import java.lang.reflect.Proxy;
 import java.sql.SQLTransientConnectionException;
@@ -172,14 +171,6 @@ class BranchNodeTest {
       long leaveMillis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - closed);
       System.out.println("PostgreSQL hand-over on NOTIFY: join " + joinMillis + " ms, close " + leaveMillis + " ms");
       second.close();
-      recording.stop();
-      recording.dump(jfr);
-      assertThat(jdk.jfr.consumer.RecordingFile.readAllEvents(jfr)).as("JFR takeover events")
-          .filteredOn(e -> e.getEventType().getName().equals("dev.talon.Takeover"))
-          .extracting(e -> e.getString("node") + " " + e.getString("branch") + " " + e.getLong("epoch"))
-          .containsExactlyInAnyOrder("n1 s1 1", "n1 s2 1", "n2 s1 2", "n2 s2 2");
-    } finally {
-      java.nio.file.Files.deleteIfExists(jfr);
     }
   }
 

@@ -100,7 +100,7 @@ class FaultInjectionTest {
   private void answerOfTheAppendLost_acknowledgedExactlyOnce(HikariDataSource ds, String lastStep) {
     JdbcSpy spy = new JdbcSpy(ds);
     JdbcEventStore store = JdbcEventStore.builder(spy).createSchema(true).build();
-    BranchEngine b = (BranchEngine) Workload.open("b1", store, clock, Durability.SYNC);
+    Branch b = Workload.open("b1", store, clock, Durability.SYNC);
     b.issue(request(0));
     spy.fault = new JdbcSpy.Fault() {
       @Override
