@@ -401,17 +401,22 @@ class MultiNodeTest {
   }
 
   /** The branches the node serves by its own output: gained and neither lost nor refused since. */
+  /**
+   * The branches the node says it holds: gained and not lost or refused since, under the same
+   * epoch (a load thread of a fenced old engine may report its refusal after the node gained the
+   * branch again under a newer epoch; that refusal does not end the new ownership).
+   */
   private static Set<String> owned(NodeProcess n) {
-    Set<String> owned = new LinkedHashSet<>();
+    Map<String, String> epochOf = new java.util.LinkedHashMap<>();
     for (String line : n.lines()) {
       String[] f = line.split(" ");
       if (f[0].equals("GAINED")) {
-        owned.add(f[1]);
+        epochOf.put(f[1], f[2]);
       } else if (f[0].equals("LOST") || f[0].equals("REFUSED")) {
-        owned.remove(f[1]);
+        epochOf.remove(f[1], f[2]);
       }
     }
-    return owned;
+    return new LinkedHashSet<>(epochOf.keySet());
   }
 
   private long firstServedAfter(String branchId, long after) throws Exception {
