@@ -67,6 +67,31 @@ final class AckCheck {
     }
   }
 
+  /**
+   * The ticket's state in the branch; for a ticket that has left the core (the engine keeps only
+   * the most recently ended ones), the terminal state its last ending event in the history gives.
+   */
+  private static TicketState stateOf(Map<Long, Ticket> tickets, List<QueueEvent> history, long id) {
+    Ticket t = tickets.get(id);
+    if (t != null) {
+      return t.state();
+    }
+    TicketState ended = null;
+    for (QueueEvent e : history) {
+      if (e instanceof ServiceFinished f && f.ticketId() == id) {
+        ended = TicketState.DONE;
+      } else if (e instanceof TicketNoShow n && n.ticketId() == id) {
+        ended = TicketState.NO_SHOW;
+      } else if (e instanceof TicketCancelled c && c.ticketId() == id) {
+        ended = TicketState.CANCELLED;
+      } else if (e instanceof QueueEvent.TicketTransferred x && x.ticketId() == id) {
+        ended = TicketState.TRANSFERRED;
+      }
+    }
+    assertThat(ended).as("ticket %d left the branch, so its history must end it", id).isNotNull();
+    return ended;
+  }
+
   static int verify(Branch branch, List<QueueEvent> history, List<String> acks) {
     assertThat(history).extracting(QueueEvent::seq)
         .as("the stored history is gapless").containsExactlyElementsOf(
@@ -87,7 +112,7 @@ final class AckCheck {
           TicketIssued i = (TicketIssued) history.stream()
               .filter(e -> e instanceof TicketIssued x && f[3].equals(x.requestId())).findFirst().orElseThrow();
           assertThat(i.ticketId()).as(line).isEqualTo(id);
-          assertThat(tickets.get(id).display()).as(line).isEqualTo(f[2]);
+          assertThat(tickets.containsKey(id) ? tickets.get(id).display() : i.display()).as(line).isEqualTo(f[2]);
         }
         case "book" -> {
           once(history, line, e -> e instanceof BookingMade b && f[3].equals(b.requestId()) && b.bookingId() == id);
@@ -100,23 +125,23 @@ final class AckCheck {
         }
         case "call" -> {
           once(history, line, e -> e instanceof TicketCalled c && c.ticketId() == id && c.desk().equals(f[2]));
-          assertThat(tickets.get(id).state()).as(line).isNotIn(TicketState.WAITING, TicketState.CANCELLED);
+          assertThat(stateOf(tickets, history, id)).as(line).isNotIn(TicketState.WAITING, TicketState.CANCELLED);
         }
         case "start" -> {
           once(history, line, e -> e instanceof ServiceStarted s && s.ticketId() == id);
-          assertThat(tickets.get(id).state()).as(line).isIn(TicketState.SERVING, TicketState.DONE);
+          assertThat(stateOf(tickets, history, id)).as(line).isIn(TicketState.SERVING, TicketState.DONE);
         }
         case "finish" -> {
           once(history, line, e -> e instanceof ServiceFinished s && s.ticketId() == id);
-          assertThat(tickets.get(id).state()).as(line).isEqualTo(TicketState.DONE);
+          assertThat(stateOf(tickets, history, id)).as(line).isEqualTo(TicketState.DONE);
         }
         case "noshow" -> {
           once(history, line, e -> e instanceof TicketNoShow s && s.ticketId() == id);
-          assertThat(tickets.get(id).state()).as(line).isEqualTo(TicketState.NO_SHOW);
+          assertThat(stateOf(tickets, history, id)).as(line).isEqualTo(TicketState.NO_SHOW);
         }
         case "cancel" -> {
           once(history, line, e -> e instanceof TicketCancelled s && s.ticketId() == id);
-          assertThat(tickets.get(id).state()).as(line).isEqualTo(TicketState.CANCELLED);
+          assertThat(stateOf(tickets, history, id)).as(line).isEqualTo(TicketState.CANCELLED);
         }
         default -> throw new AssertionError("unknown acknowledgement " + line);
       }
@@ -131,9 +156,16 @@ final class AckCheck {
   }
 
   private static void invariants(List<QueueEvent> history, Map<Long, Ticket> tickets, Map<Long, Booking> bookings) {
-    // conservation: ids 1..n without gaps, each in exactly one state; a call only of a waiting ticket
-    assertThat(tickets.keySet()).containsExactlyInAnyOrderElementsOf(
-        java.util.stream.LongStream.rangeClosed(1, tickets.size()).boxed().toList());
+    // conservation: ids 1..n issued without gaps, each either in the branch or ended (the engine
+    // keeps only the most recently ended tickets); a call only of a waiting ticket
+    List<Long> issued = history.stream().filter(e -> e instanceof TicketIssued).map(e -> ((TicketIssued) e).ticketId())
+        .toList();
+    assertThat(issued).containsExactlyInAnyOrderElementsOf(
+        java.util.stream.LongStream.rangeClosed(1, issued.size()).boxed().toList());
+    assertThat(issued).containsAll(tickets.keySet());
+    for (long id : issued) {
+      stateOf(tickets, history, id); // asserts that a ticket no longer in the branch has ended
+    }
     Map<Long, Integer> calls = new HashMap<>();
     Map<Long, Integer> returns = new HashMap<>();
     for (QueueEvent e : history) {
@@ -146,8 +178,12 @@ final class AckCheck {
     calls.forEach((id, n) -> assertThat(n).as("calls of ticket %d", id).isLessThanOrEqualTo(1 + returns.getOrDefault(id, 0)));
     // unique numbers per service and branch-local day
     Set<String> numbers = new HashSet<>();
+    for (QueueEvent e : history) {
+      if (e instanceof TicketIssued t) {
+        assertThat(numbers.add(t.day() + "/" + t.service() + "/" + t.number())).as("number of %s", t).isTrue();
+      }
+    }
     for (Ticket t : tickets.values()) {
-      assertThat(numbers.add(t.day() + "/" + t.service() + "/" + t.number())).as("number of %s", t).isTrue();
       assertThat(t.state()).isNotNull();
     }
     // capacity: places held per (window, service)
