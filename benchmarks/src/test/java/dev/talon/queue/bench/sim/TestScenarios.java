@@ -23,7 +23,7 @@ final class TestScenarios {
 
     @Override
     public EventStore open(String run) {
-      EventStore s = EventStore.inMemory();
+      EventStore s = EventStore.inMemory(null); // the tests read whole histories back: no retention
       stores.add(s);
       return s;
     }
