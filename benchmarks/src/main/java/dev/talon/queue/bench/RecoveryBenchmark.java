@@ -55,7 +55,7 @@ public class RecoveryBenchmark {
 
   @Setup(Level.Trial)
   public void writeHistory() throws InterruptedException {
-    EventStore written = EventStore.inMemory();
+    EventStore written = EventStore.inMemory(null); // replay from history needs all of it: no retention
     clock = EngineFixture.clock();
     try (Branch b = EngineFixture.branch(2, written, clock).snapshotEvery(SNAPSHOT_EVERY).build()) {
       EngineFixture.prefill(b);
