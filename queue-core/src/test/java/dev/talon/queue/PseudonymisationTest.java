@@ -42,6 +42,20 @@ class PseudonymisationTest {
   }
 
   @Test
+  void holdAndJoinWaitlist_withKey_eventsAndListenersNeverHoldTheRawId() {
+    Branch b = base(KEY).capacity("docs", 1).build();
+    LocalDateTime window = LocalDateTime.of(2026, 11, 24, 10, 0);
+    b.hold(BookRequest.of("docs", window).withPerson(IIN));
+    b.joinWaitlist(BookRequest.of("docs", window).withPerson("KZ-IIN-870412300999"));
+    List<QueueEvent> stored = store.load("almaty-1", 0);
+    assertThat(stored).anyMatch(e -> e instanceof QueueEvent.PlaceHeld)
+        .anyMatch(e -> e instanceof QueueEvent.WaitlistJoined)
+        .allSatisfy(e -> assertThat(e.toString()).doesNotContain(DIGITS, "870412300999"));
+    assertThat(heard).allSatisfy(e -> assertThat(e.toString()).doesNotContain(DIGITS, "870412300999"));
+    b.close();
+  }
+
+  @Test
   void issueBookAndCheckIn_withKey_eventsStoreSnapshotAndListenersNeverHoldTheRawId() {
     Branch b = base(KEY).snapshotEvery(1).build();
     Ticket walkIn = b.issue(IssueRequest.walkIn("docs").withPerson(IIN).withRequestId("r-1"));

@@ -1833,8 +1833,10 @@ public final class BranchEngine implements Branch {
     if (request == null) {
       throw new InvalidRequestException("hold request must not be null");
     }
+    request = pseudonymous(request); // as book: nothing stored, compared or announced holds the raw id
+    BookRequest held = request;
     admit(AdmissionRequest.Kind.BOOK, request.service(), null, request.personId(), Set.of()); // as book: per-person limits
-    return (dev.talon.queue.Hold) call(new FnOp(tx -> BookingOps.hold(tx, request)));
+    return (dev.talon.queue.Hold) call(new FnOp(tx -> BookingOps.hold(tx, held)));
   }
 
   @Override
@@ -1858,8 +1860,10 @@ public final class BranchEngine implements Branch {
     if (request == null) {
       throw new InvalidRequestException("waiting list request must not be null");
     }
+    request = pseudonymous(request); // as book: nothing stored, compared or announced holds the raw id
+    BookRequest waiting = request;
     admit(AdmissionRequest.Kind.BOOK, request.service(), null, request.personId(), Set.of());
-    return (dev.talon.queue.WaitlistEntry) call(new FnOp(tx -> BookingOps.joinWaitlist(tx, request)));
+    return (dev.talon.queue.WaitlistEntry) call(new FnOp(tx -> BookingOps.joinWaitlist(tx, waiting)));
   }
 
   @Override
