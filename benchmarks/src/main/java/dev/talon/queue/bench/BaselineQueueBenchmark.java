@@ -20,7 +20,7 @@ import org.openjdk.jmh.annotations.State;
 public class BaselineQueueBenchmark {
 
   /** The baseline by name (see {@link BaselineQueues#named}). */
-  @Param({BaselineQueues.PBQ, BaselineQueues.CSLM, BaselineQueues.SYNC_PQ, BaselineQueues.CLQ})
+  @Param({BaselineQueues.PBQ, BaselineQueues.CSLM, BaselineQueues.SYNC_PQ, BaselineQueues.CLQ, BaselineQueues.PBQ_TICKETS})
   public String queue;
 
   BaselineQueues.Queue q;

@@ -326,6 +326,7 @@ final class Report {
       case BaselineQueues.CSLM -> "CSLM";
       case BaselineQueues.SYNC_PQ -> "sync PQ";
       case BaselineQueues.CLQ -> "CLQ";
+      case BaselineQueues.PBQ_TICKETS -> "PBQ+tickets";
       default -> baseline;
     };
   }
