@@ -13,22 +13,29 @@ import java.util.Set;
  * (about 120 bytes per call, start, finish...). What a ticket was issued as never changes, and the
  * engine already holds it in the {@link QueueEvent.TicketIssued} event that created it; so a ticket
  * keeps a reference to that event and its own lifecycle part (state, times, desk, and its line and
- * join order when it rejoined elsewhere), and a transition copies only that part (48 bytes). The
- * accessors, equality, hash and {@code toString} are those of the old record.
+ * join order when it rejoined elsewhere), and a transition copies only that part. The part is
+ * laid out for the common ticket, which never rejoins elsewhere and is never postponed: the state
+ * and the recall count share one int, and the placement and postponement live in a second object
+ * that only such tickets have, so a transition allocates 40 bytes (with compressed references;
+ * 48 until 0.2). Issue + call builds two tickets and keeps the called one, so these bytes count
+ * twice per operation and once more in what a branch holds. The accessors, equality, hash and
+ * {@code toString} are those of the old record.
  */
 public final class Ticket {
   /** What the ticket was issued as: id, day, service, number, display, origin, categories, ... */
   private final QueueEvent.TicketIssued issue;
-  /** Null while the ticket is in the line and place it was issued into (most do); else where it rejoined. */
-  private final Placement moved;
-  private final TicketState state;
+  /** Null for most tickets; where it rejoined and until when it is postponed, for the few that did. */
+  private final Rare rare;
   private final Instant calledAt;
   private final String desk;
-  private final int recalls;
   private final Instant startedAt;
   private final Instant endedAt;
-  private final Instant postponedUntil;
+  /** The state's ordinal + 1 (0 for none) in the low byte, the recall count above it. */
+  private final int stateAndRecalls;
 
+  private static final TicketState[] STATES = TicketState.values();
+  /** The most recalls a ticket can record: what fits above the state's byte. */
+  private static final int MAX_RECALLS = Integer.MAX_VALUE >>> 8;
   /**
    * A ticket with every component given, as the record of 0.1 was built.
    *
@@ -80,25 +87,27 @@ public final class Ticket {
       String returnTo) {
     this(new QueueEvent.TicketIssued(0, issuedAt, id, day, service, number, display, origin, line, categories,
             personId, bookingId, bookedFor, joinSeq, null, parentId, returnTo),
-        null, state, calledAt, desk, recalls, startedAt, endedAt, postponedUntil);
+        rare(null, null, postponedUntil), state, calledAt, desk, recalls, startedAt, endedAt);
   }
 
-  private Ticket(QueueEvent.TicketIssued issue, Placement moved, TicketState state, Instant calledAt,
-      String desk, int recalls, Instant startedAt, Instant endedAt, Instant postponedUntil) {
+  private Ticket(QueueEvent.TicketIssued issue, Rare rare, TicketState state, Instant calledAt,
+      String desk, int recalls, Instant startedAt, Instant endedAt) {
+    if (recalls < 0 || recalls > MAX_RECALLS) {
+      throw new IllegalArgumentException("a ticket's recall count must be between 0 and " + MAX_RECALLS
+          + ", was " + recalls);
+    }
     this.issue = issue;
-    this.moved = moved;
-    this.state = state;
+    this.rare = rare;
     this.calledAt = calledAt;
     this.desk = desk;
-    this.recalls = recalls;
     this.startedAt = startedAt;
     this.endedAt = endedAt;
-    this.postponedUntil = postponedUntil;
+    this.stateAndRecalls = recalls << 8 | (state == null ? 0 : state.ordinal() + 1);
   }
 
   /** The ticket as the event issued it: waiting in the event's line, never called. */
   public static Ticket issuedBy(QueueEvent.TicketIssued event) {
-    return new Ticket(event, null, TicketState.WAITING, null, null, 0, null, null, null);
+    return new Ticket(event, null, TicketState.WAITING, null, null, 0, null, null);
   }
 
   /**
@@ -107,8 +116,9 @@ public final class Ticket {
    */
   public Ticket withLifecycle(String line, long joinSeq, TicketState state, Instant calledAt, String desk,
       int recalls, Instant startedAt, Instant endedAt, Instant postponedUntil) {
-    return new Ticket(issue, placement(issue, moved, line, joinSeq), state, calledAt, desk, recalls, startedAt,
-        endedAt, postponedUntil);
+    Rare r = rare;
+    Placement moved = placement(issue, r == null ? null : r.moved(), line, joinSeq);
+    return new Ticket(issue, rare(r, moved, postponedUntil), state, calledAt, desk, recalls, startedAt, endedAt);
   }
 
   public long id() {
@@ -136,8 +146,8 @@ public final class Ticket {
   }
 
   public String line() {
-    Placement m = moved;
-    return m == null ? issue.line() : m.line();
+    Rare r = rare;
+    return r == null || r.moved() == null ? issue.line() : r.moved().line();
   }
 
   public Set<String> categories() {
@@ -157,12 +167,13 @@ public final class Ticket {
   }
 
   public long joinSeq() {
-    Placement m = moved;
-    return m == null ? issue.joinSeq() : m.joinSeq();
+    Rare r = rare;
+    return r == null || r.moved() == null ? issue.joinSeq() : r.moved().joinSeq();
   }
 
   public TicketState state() {
-    return state;
+    int s = stateAndRecalls & 0xFF;
+    return s == 0 ? null : STATES[s - 1];
   }
 
   public Instant issuedAt() {
@@ -178,7 +189,7 @@ public final class Ticket {
   }
 
   public int recalls() {
-    return recalls;
+    return stateAndRecalls >>> 8;
   }
 
   public Instant startedAt() {
@@ -190,7 +201,8 @@ public final class Ticket {
   }
 
   public Instant postponedUntil() {
-    return postponedUntil;
+    Rare r = rare;
+    return r == null ? null : r.postponedUntil();
   }
 
   public long parentId() {
@@ -203,13 +215,13 @@ public final class Ticket {
 
   /** True if a desk can still call it. */
   public boolean isWaiting() {
-    return state == TicketState.WAITING;
+    return state() == TicketState.WAITING;
   }
 
   private Object[] components() {
     return new Object[] {id(), day(), service(), number(), display(), origin(), line(), categories(), personId(),
-        bookingId(), bookedFor(), joinSeq(), state, issuedAt(), calledAt, desk, recalls, startedAt, endedAt,
-        postponedUntil, parentId(), returnTo()};
+        bookingId(), bookedFor(), joinSeq(), state(), issuedAt(), calledAt, desk, recalls(), startedAt, endedAt,
+        postponedUntil(), parentId(), returnTo()};
   }
 
   /** Null for the issued place; the current placement when unchanged; else a new one. */
@@ -223,6 +235,18 @@ public final class Ticket {
 
   /** The line and join order of a ticket that rejoined elsewhere (handed back, postponed, raised). */
   private record Placement(String line, long joinSeq) {}
+
+  /** Null when the ticket neither moved nor is postponed (most); the current one when unchanged; else a new one. */
+  private static Rare rare(Rare current, Placement moved, Instant postponedUntil) {
+    if (moved == null && postponedUntil == null) {
+      return null;
+    }
+    return current != null && current.moved() == moved && java.util.Objects.equals(current.postponedUntil(), postponedUntil)
+        ? current : new Rare(moved, postponedUntil);
+  }
+
+  /** What few tickets have: a placement other than the issued one, a timed postponement. */
+  private record Rare(Placement moved, Instant postponedUntil) {}
 
   private static final String[] NAMES = {"id", "day", "service", "number", "display", "origin", "line",
       "categories", "personId", "bookingId", "bookedFor", "joinSeq", "state", "issuedAt", "calledAt", "desk",
