@@ -93,9 +93,11 @@ public final class ScaleBenchmark implements Callable<Integer> {
       rebalance = 6;
       idle = 20;
     }
+    java.lang.management.OperatingSystemMXBean os = java.lang.management.ManagementFactory.getOperatingSystemMXBean();
+    double loadBefore = os.getSystemLoadAverage();
     List<String> table = new ArrayList<>();
-    table.add("| branches | JVMs | clients | events/s | raw inserts/s | ratio |");
-    table.add("| ---: | ---: | ---: | ---: | ---: | ---: |");
+    table.add("| branches | JVMs | clients | events/s | raw inserts/s | ratio | load (1 min) after |");
+    table.add("| ---: | ---: | ---: | ---: | ---: | ---: | ---: |");
     try (BenchDatabase db = BenchDatabase.start(BenchDatabase.POSTGRES)) {
       JdbcEventStore store = JdbcEventStore.builder(db.dataSource()).createSchema(true).build();
       RawInsertBenchmark.createTable(db.dataSource(), true);
@@ -104,8 +106,8 @@ public final class ScaleBenchmark implements Callable<Integer> {
         for (int b : branches) {
           List<String> ids = ids("s" + b + "j" + j + "-", b);
           double events = run(j, "engine", db.url(), ids);
-          table.add(String.format(Locale.ROOT, "| %d | %d | %d | %.0f | %.0f | %.2f |", b, j, clients, events, raw,
-              events / raw));
+          table.add(String.format(Locale.ROOT, "| %d | %d | %d | %.0f | %.0f | %.2f | %.2f |", b, j, clients, events, raw,
+              events / raw, os.getSystemLoadAverage()));
           System.out.println(table.get(table.size() - 1));
         }
       }
@@ -117,6 +119,9 @@ public final class ScaleBenchmark implements Callable<Integer> {
         table.add(idleHeap(db.url(), store));
       }
     }
+    table.add(String.format(Locale.ROOT, "load average (1 min): %.2f before the run, %.2f after it"
+        + " (the run's own JVMs and PostgreSQL count in it; nothing else should run)", loadBefore,
+        os.getSystemLoadAverage()));
     String text = String.join("\n", table);
     System.out.println(text);
     if (out != null) {
