@@ -49,11 +49,30 @@ final class MaxWaitPolicy extends DelegatingPolicy {
   /** The line an escalation calls from, or null when no head the desk sees is overdue. */
   LineView escalation(DispatchView<?> view) {
     Instant now = view.now();
+    if (uniform) {
+      // one limit: any overdue head escalates to the earliest-joined head; no lambda, no Instant per call
+      java.util.List<LineView> lines = view.lines();
+      for (int at = 0, n = lines.size(); at < n; at++) {
+        if (waitedLonger(lines.get(at).head().issuedAt(), now, limit)) {
+          return Heads.earliest(lines);
+        }
+      }
+      return null;
+    }
     LineView mostOverdue = Heads.earliestBy(view.lines(), l -> {
       Instant due = l.head().issuedAt().plus(limits.getOrDefault(l.lineClass(), limit));
       return now.isAfter(due) ? due : null;
     });
     return mostOverdue == null || !uniform ? mostOverdue : Heads.earliest(view.lines());
+  }
+
+  /** now.isAfter(since.plus(limit)), without building the two Instants. */
+  static boolean waitedLonger(Instant since, Instant now, Duration limit) {
+    long s = now.getEpochSecond() - since.getEpochSecond() - limit.getSeconds();
+    if (s > 2 || s < -2) {
+      return s > 0; // the nanoseconds (each side under a second) cannot change the sign
+    }
+    return s * 1_000_000_000L + now.getNano() - since.getNano() - limit.getNano() > 0;
   }
 
   @Override

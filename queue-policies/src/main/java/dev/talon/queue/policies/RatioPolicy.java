@@ -122,6 +122,16 @@ final class RatioPolicy extends LeafPolicy<RatioPolicy.State> {
     throw new IllegalStateException("ratio " + this + " was offered no line of any class");
   }
 
+  /** The offset from {@code from} of the first slot of class {@code c} (every class has a slot). */
+  private int nextSlotOf(int from, int c) {
+    for (int k = 0; k < slots.length; k++) {
+      if (slots[(from + k) % slots.length] == c) {
+        return (from + k) % slots.length;
+      }
+    }
+    throw new IllegalStateException("ratio " + this + " has no slot of class " + classes.names[c]);
+  }
+
   @Override
   public LineView select(DispatchView<State> view) {
     int from = WeightedClasses.ofDesk(view.state().next(), view, 0);
@@ -132,9 +142,7 @@ final class RatioPolicy extends LeafPolicy<RatioPolicy.State> {
   @Override
   public State afterCall(DispatchView<State> view, LineView chosen) {
     int from = WeightedClasses.ofDesk(view.state().next(), view, 0);
-    boolean[] wanted = new boolean[classes.size()];
-    wanted[classes.of(chosen.lineClass())] = true;
-    int slot = nextSlot(from, wanted);
+    int slot = nextSlotOf(from, classes.of(chosen.lineClass()));
     return new State(WeightedClasses.withDesk(view.state().next(), view, (slot + 1) % slots.length));
   }
 

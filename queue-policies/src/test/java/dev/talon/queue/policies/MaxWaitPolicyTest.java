@@ -1,6 +1,9 @@
 package dev.talon.queue.policies;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.quicktheories.QuickTheory.qt;
+import static org.quicktheories.generators.SourceDSL.integers;
+import static org.quicktheories.generators.SourceDSL.longs;
 
 import dev.talon.queue.Limits;
 import dev.talon.queue.PostponeReturn;
@@ -12,6 +15,23 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 class MaxWaitPolicyTest {
+
+  @Test
+  void waitedLonger_anyTimesAndLimit_agreesWithInstantArithmetic() {
+    qt().withExamples(5_000)
+        .forAll(longs().between(-4_000_000_000L, 4_000_000_000L), integers().between(0, 999_999_999),
+            longs().between(-5, 5), longs().between(0, 31_536_000L))
+        .checkAssert((since, sinceNanos, delta, limitSeconds) -> {
+          java.time.Instant from = java.time.Instant.ofEpochSecond(since, sinceNanos);
+          int nowNanos = (int) Math.floorMod(sinceNanos * 7L + delta * 333_333_333L, 1_000_000_000L);
+          // around the limit (delta seconds) most of the time, far from it otherwise
+          long nowSeconds = since + limitSeconds + (limitSeconds % 3 == 0 ? delta * 1_000_000 : delta);
+          java.time.Instant now = java.time.Instant.ofEpochSecond(nowSeconds, nowNanos);
+          Duration limit = Duration.ofSeconds(limitSeconds, sinceNanos % 7 == 0 ? nowNanos : sinceNanos / 3);
+          assertThat(MaxWaitPolicy.waitedLonger(from, now, limit)).as("%s %s %s", from, now, limit)
+              .isEqualTo(now.isAfter(from.plus(limit)));
+        });
+  }
 
   @Test
   void callNext_headWaitedLongerThanTheLimit_isCalledBeforeTheInnerChoice() {
