@@ -4,11 +4,9 @@ import dev.talon.queue.QueueEvent;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Optional;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ConcurrentSkipListMap;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 
@@ -16,11 +14,8 @@ import java.util.concurrent.atomic.AtomicReference;
  * An event store in this JVM's memory, lock-free so that it keeps the in-memory engine's issue
  * and call paths free of locks.
  *
- * Appends of one branch may arrive out of order (the engine appends after its CAS when the store
- * is not durable), so events live in a skip list keyed by sequence number. A batch claims its
- * sequence numbers one by one with putIfAbsent; on a conflict it removes the ones it claimed and
- * fails, so no batch is left half-written (a concurrent load() may glimpse it for that instant,
- * which the engine never does: it loads only when opening). The fencing token is raised by CAS;
+ * Each branch's events live in an EventLog, pages of slots indexed by seq, each slot claimed by
+ * CAS (see EventLog for why not a skip list); a batch with any seq taken is refused whole. The fencing token is raised by CAS;
  * this store lives in one JVM, so the fence only guards engines of one process against each other.
  * Not durable: a JVM exit loses everything.
  *
@@ -54,7 +49,7 @@ public final class InMemoryEventStore implements EventStore {
   }
 
   private static final class BranchLog {
-    final ConcurrentSkipListMap<Long, QueueEvent> events = new ConcurrentSkipListMap<>();
+    final EventLog events = new EventLog();
     final AtomicLong fence = new AtomicLong(Long.MIN_VALUE);
     final AtomicReference<BranchSnapshot> snapshot = new AtomicReference<>();
   }
@@ -82,21 +77,17 @@ public final class InMemoryEventStore implements EventStore {
         break;
       }
     }
-    for (int i = 0; i < events.size(); i++) {
-      QueueEvent e = events.get(i);
-      if (log.events.putIfAbsent(e.seq(), e) != null) {
-        for (int j = 0; j < i; j++) {
-          log.events.remove(events.get(j).seq(), events.get(j));
-        }
-        throw new SequenceConflictException("branch " + branchId + " already has event " + e.seq());
-      }
+    long taken = log.events.append(events, events.get(0).seq());
+    if (taken != EventLog.WRITTEN) {
+      throw new SequenceConflictException("branch " + branchId + " already has event " + taken
+          + " (or had it before its history was cut at a snapshot)");
     }
   }
 
   @Override
   public List<QueueEvent> load(String branchId, long afterSeq) {
     BranchLog log = logs.get(branchId);
-    return log == null ? List.of() : new ArrayList<>(log.events.tailMap(afterSeq, false).values());
+    return log == null ? List.of() : log.events.load(afterSeq);
   }
 
   /** Keeps the newest snapshot of each branch (one with a higher seq replaces it, an older one is ignored). */
@@ -123,15 +114,7 @@ public final class InMemoryEventStore implements EventStore {
     if (s == null) {
       return 0;
     }
-    long removed = 0;
-    for (var it = log.events.headMap(s.seq(), true).values().iterator(); it.hasNext(); ) {
-      if (!it.next().at().isBefore(before)) {
-        break;
-      }
-      it.remove();
-      removed++;
-    }
-    return removed;
+    return log.events.removeBefore(s.seq(), before);
   }
 
   @Override

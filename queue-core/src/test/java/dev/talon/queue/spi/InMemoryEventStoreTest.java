@@ -9,8 +9,9 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 
 /**
- * The in-memory store against the store contract, plus what only it must do: with a non-durable
- * store the engine appends after its CAS, so appends of one branch may overtake each other.
+ * The in-memory store against the store contract, plus what only it must do: a batch that
+ * overtook an earlier one is still taken while its seqs are free (the engine appends in order, but
+ * the store does not rely on it), and a refused batch takes back what it had claimed.
  */
 class InMemoryEventStoreTest extends EventStoreContract {
 
