@@ -98,6 +98,29 @@ class IdempotencyTest {
   }
 
   @Test
+  void requestId_whoseTicketWasForgotten_retryRefused_stillBelongsToTheFirstRequest() {
+    Branch b = builder().openingHours(OpeningHours.daily(LocalTime.of(9, 0), LocalTime.of(18, 0))).build();
+    IssueRequest request = IssueRequest.walkIn("docs").withRequestId("kiosk-9");
+    Ticket first = b.issue(request);
+    b.callNext("1");
+    b.startService(first.id());
+    b.finish(first.id());
+    clock.set(local(ALMATY, "2026-01-06T06:00")); // the next day, before opening
+    b.setAdmissionMode(b.admissionMode()); // any operation catches up with the day: the ended ticket is forgotten
+    assertThat(b.ticket(first.id())).isEmpty();
+
+    assertThatThrownBy(() -> b.issue(request)).as("runs afresh, and the branch is closed")
+        .isInstanceOf(OutOfHoursException.class);
+
+    assertThatThrownBy(() -> b.book(BookRequest.of("docs", LocalDateTime.parse("2026-01-06T12:00")).withRequestId("kiosk-9")))
+        .as("the id still names the issue request").isInstanceOf(DuplicateRequestException.class);
+    clock.set(local(ALMATY, "2026-01-06T09:30"));
+    Ticket again = b.issue(request);
+    assertThat(again.id()).isNotEqualTo(first.id());
+    assertThat(b.issue(request)).isEqualTo(again);
+  }
+
+  @Test
   void requestId_afterItsWindow_isForgottenAndIssuesANewTicket() {
     Branch b = builder().limits(Limits.defaults().withRequestIdWindow(Duration.ofHours(1))).build();
     IssueRequest request = IssueRequest.walkIn("docs").withRequestId("kiosk-1");

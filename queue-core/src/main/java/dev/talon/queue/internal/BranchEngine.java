@@ -1331,21 +1331,31 @@ public final class BranchEngine implements Branch {
   @SuppressWarnings("unchecked")
   private <R> CompletableFuture<R> once(String requestId, Object fingerprint, Op op, LongFunction<R> current,
       boolean blocking) {
+    Request forgotten = null; // the prior request whose ticket or booking was forgotten, put back if this attempt fails
     while (true) {
       Request mine = new Request(fingerprint);
-      Request prior = requests.asMap().putIfAbsent(requestId, mine);
+      Request prior;
+      if (forgotten == null) {
+        prior = requests.asMap().putIfAbsent(requestId, mine);
+      } else if (requests.asMap().replace(requestId, forgotten, mine)) {
+        prior = null;
+      } else {
+        forgotten = null; // another request with this id got there first: look again
+        continue;
+      }
       if (prior == null) {
+        Request restore = forgotten;
         op.request = mine;
         try {
           submit(op, blocking);
         } catch (RuntimeException e) {
-          requests.asMap().remove(requestId, mine);
+          giveBack(requestId, mine, restore);
           mine.result.completeExceptionally(e);
           throw e;
         }
         return (CompletableFuture<R>) (CompletableFuture<?>) op.handle((r, e) -> {
           if (e != null) {
-            requests.asMap().remove(requestId, mine);
+            giveBack(requestId, mine, restore);
             mine.result.completeExceptionally(e);
             throw e instanceof CompletionException ce ? ce : new CompletionException(e);
           }
@@ -1353,6 +1363,7 @@ public final class BranchEngine implements Branch {
           return r;
         });
       }
+      forgotten = null;
       if (!prior.fingerprint.equals(fingerprint)) {
         throw new DuplicateRequestException("request id " + requestId + " was already used for a different request ("
             + describe(prior.fingerprint) + "); this one is " + describe(fingerprint)
@@ -1367,11 +1378,21 @@ public final class BranchEngine implements Branch {
         if (r != null) {
           return CompletableFuture.completedFuture(r);
         }
-        // the ticket or booking ended on an earlier day and was forgotten: the id starts afresh
-        requests.asMap().remove(requestId, prior);
+        // the ticket or booking ended on an earlier day and was forgotten: this request runs afresh,
+        // and the id stays remembered for the first request if it fails
+        forgotten = prior;
       } catch (CompletionException failedFirstAttempt) {
         // the first request with this id failed and changed nothing; this retry tries for itself
       }
+    }
+  }
+
+  /** After a failed attempt: the id is forgotten, or remembered again for the request it served before. */
+  private void giveBack(String requestId, Request mine, Request restore) {
+    if (restore == null) {
+      requests.asMap().remove(requestId, mine);
+    } else {
+      requests.asMap().replace(requestId, mine, restore);
     }
   }
 
