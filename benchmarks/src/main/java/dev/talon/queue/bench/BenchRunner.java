@@ -31,6 +31,9 @@ import picocli.CommandLine.Option;
  * Runs the whole JMH suite through the JMH API, in three passes:
  *   throughput  issue + call and offer + poll, and the booking rush, at every thread count,
  *               with the GC profiler (bytes allocated per operation);
+ *   calendar    the booking rush on the booking calendar (plain capacity or a schedule, with or
+ *               without waiting lists; booked directly or through hold + confirm) at every thread
+ *               count, with the GC profiler; --smoke runs the schedule-and-waiting-list variant only;
  *   latency     call next and poll alone, sample-time mode, one thread, dropping store;
  *   rotation    window rotation with pending bookings, sample-time mode, one thread;
  *   recovery    opening a branch with 1 and 10 days of history, from its newest snapshot and
@@ -185,6 +188,11 @@ public final class BenchRunner implements Callable<Integer> {
     for (int t : threads) {
       add(passes, new Pass("throughput", List.of(Report.ISSUE_CALL, Report.OFFER_POLL, Report.RUSH_TALON,
           Report.RUSH_LOCKED), t, true, Map.of()));
+    }
+    for (int t : threads) {
+      // smoke: the variant that runs the most code (schedule and waiting lists), not all four
+      add(passes, new Pass("calendar", List.of(Report.CAL_BOOK, Report.CAL_HOLD), t, true,
+          smoke ? Map.of("capacity", "schedule", "waitlist", "waiting") : Map.of()));
     }
     add(passes, new Pass("latency", List.of(Report.CALL_NEXT, Report.POLL), 1, false, Map.of("store", "dropping")));
     add(passes, new Pass("rotation", List.of(Report.ROTATE), 1, true, Map.of()));

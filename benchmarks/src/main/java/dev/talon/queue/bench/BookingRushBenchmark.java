@@ -194,12 +194,21 @@ public class BookingRushBenchmark {
 
   /** One acknowledged booking by {@code book} (the rush's step on an engine), moving on from full windows. */
   static Booking rush(Booker booker, java.util.function.Function<BookRequest, Booking> book) {
+    return rush(booker, book, null);
+  }
+
+  /** As above; {@code onFull}, when given, is told of each full window's request before the booker moves on. */
+  static Booking rush(Booker booker, java.util.function.Function<BookRequest, Booking> book,
+      java.util.function.Consumer<BookRequest> onFull) {
     while (true) {
       try {
         Booking b = book.apply(REQUESTS[booker.cursor]);
         booker.acknowledged.add(b.code());
         return b;
       } catch (CapacityExceededException full) {
+        if (onFull != null) {
+          onFull.accept(REQUESTS[booker.cursor]);
+        }
         booker.moveOn();
       }
     }

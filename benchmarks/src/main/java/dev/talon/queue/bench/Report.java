@@ -17,6 +17,8 @@ final class Report {
   static final String POLL = "BaselineQueueBenchmark.poll";
   static final String RUSH_TALON = "BookingRushBenchmark.talon";
   static final String RUSH_LOCKED = "BookingRushBenchmark.synchronizedBaseline";
+  static final String CAL_BOOK = "BookingCalendarRushBenchmark.book";
+  static final String CAL_HOLD = "BookingCalendarRushBenchmark.holdThenConfirm";
   static final String ROTATE = "RotationBenchmark.rotate";
   static final String JDBC_QUEUE = "JdbcQueueBenchmark.issueAndCall";
   static final String RAW_INSERT = "RawInsertBenchmark.insert";
@@ -53,6 +55,8 @@ final class Report {
       case OFFER_POLL, POLL -> m.param("queue");
       case RUSH_TALON -> "talon / " + m.param("store") + " store";
       case RUSH_LOCKED -> "synchronized baseline";
+      case CAL_BOOK, CAL_HOLD -> (m.benchmark().equals(CAL_BOOK) ? "book" : "hold+confirm") + ", "
+          + m.param("capacity") + " capacity, " + ("waiting".equals(m.param("waitlist")) ? "waiting list" : "no waiting list");
       case ROTATE -> "rotation, " + m.param("pending") + " pending";
       case JDBC_QUEUE -> "talon " + m.param("durability") + " / " + m.param("database");
       case RAW_INSERT -> "raw insert / " + m.param("database");
@@ -94,6 +98,21 @@ final class Report {
         }
       }
     }
+    for (int t : threadCounts(CAL_BOOK, CAL_HOLD)) {
+      for (String b : List.of(CAL_BOOK, CAL_HOLD)) {
+        Measurement plain = plainCalendar(b, t);
+        for (Measurement e : select(b, t)) {
+          if (plain != null && e != plain) {
+            out.add(new Ratio("booking calendar", t, subject(e), subject(plain), e.score() / plain.score()));
+          }
+        }
+      }
+      Measurement book = plainCalendar(CAL_BOOK, t);
+      Measurement hold = plainCalendar(CAL_HOLD, t);
+      if (book != null && hold != null) {
+        out.add(new Ratio("booking calendar", t, subject(hold), subject(book), hold.score() / book.score()));
+      }
+    }
     for (int t : threadCounts(JDBC_QUEUE)) {
       for (Measurement e : select(JDBC_QUEUE, t)) {
         Measurement raw = sameDatabase(RAW_INSERT, t, e);
@@ -116,6 +135,13 @@ final class Report {
       }
     }
     return out;
+  }
+
+  /** The calendar rush {@code benchmark} at {@code threads} with plain capacity and no waiting list, or null. */
+  private Measurement plainCalendar(String benchmark, int threads) {
+    return select(benchmark, threads).stream()
+        .filter(x -> "plain".equals(x.param("capacity")) && "none".equals(x.param("waitlist")))
+        .findFirst().orElse(null);
   }
 
   /** The full-replay measurement of the same history as {@code m}, or null. */
@@ -232,6 +258,20 @@ final class Report {
             locked.isEmpty() ? "" : times(e.score() / locked.get(0).score())));
       }
       locked.forEach(b -> table.row(List.of(subject(b), ops(b.score()), err(b), bytes(b), "")));
+      sb.append(table).append('\n');
+    }
+    for (int t : threadCounts(CAL_BOOK, CAL_HOLD)) {
+      Table table = new Table(List.of("booking calendar rush, " + t + " thread" + (t == 1 ? "" : "s"), "bookings/s",
+          "± (99.9%)", "B/op", "vs plain, no list", "vs booking rush"));
+      List<Measurement> rush = select(RUSH_TALON, t).stream().filter(x -> "dropping".equals(x.param("store"))).toList();
+      for (String b : List.of(CAL_BOOK, CAL_HOLD)) {
+        Measurement plain = plainCalendar(b, t);
+        for (Measurement e : select(b, t)) {
+          table.row(List.of(subject(e), ops(e.score()), err(e), bytes(e),
+              plain == null || plain == e ? "" : times(e.score() / plain.score()),
+              rush.isEmpty() ? "" : times(e.score() / rush.get(0).score())));
+        }
+      }
       sb.append(table).append('\n');
     }
     List<Measurement> rotations = select(ROTATE);

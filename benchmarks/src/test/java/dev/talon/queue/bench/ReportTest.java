@@ -48,6 +48,31 @@ class ReportTest {
     assertThat(text).containsPattern("talon / dropping store +50 +n/a +900 +2\\.00x");
     assertThat(text).containsPattern("issue\\+call >= 1\\.0x PriorityBlockingQueue +talon fifo / dropping store +2 +1\\.00x +met");
   }
+  private static Measurement calendar(String benchmark, String capacity, String waitlist, double score) {
+    return thrpt(benchmark, 2, Map.of("store", "dropping", "capacity", capacity, "waitlist", waitlist), score, 1000.0);
+  }
+
+  @Test
+  void ratios_calendarRush_comparedWithPlainCapacityWithoutAListOfTheSameBenchmark() {
+    Report r = new Report(List.of(
+        thrpt(Report.RUSH_TALON, 2, Map.of("store", "dropping"), 400, 900.0),
+        calendar(Report.CAL_BOOK, "plain", "none", 200),
+        calendar(Report.CAL_BOOK, "schedule", "waiting", 100),
+        calendar(Report.CAL_HOLD, "plain", "none", 50),
+        calendar(Report.CAL_HOLD, "schedule", "none", 25)));
+
+    assertThat(r.ratios()).containsExactlyInAnyOrder(
+        new Report.Ratio("booking calendar", 2, "book, schedule capacity, waiting list",
+            "book, plain capacity, no waiting list", 0.5),
+        new Report.Ratio("booking calendar", 2, "hold+confirm, schedule capacity, no waiting list",
+            "hold+confirm, plain capacity, no waiting list", 0.5),
+        new Report.Ratio("booking calendar", 2, "hold+confirm, plain capacity, no waiting list",
+            "book, plain capacity, no waiting list", 0.25));
+    assertThat(r.text()).contains("booking calendar rush, 2 threads")
+        .containsPattern("book, schedule capacity, waiting list +100 +n/a +1000 +0\\.50x +0\\.25x")
+        .containsPattern("book, plain capacity, no waiting list +200 +n/a +1000 +0\\.50x");
+  }
+
   private static Measurement jdbc(String durability, String database, int threads, double score) {
     return thrpt(Report.JDBC_QUEUE, threads, Map.of("durability", durability, "database", database), score, null);
   }

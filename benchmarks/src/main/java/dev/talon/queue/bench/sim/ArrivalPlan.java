@@ -48,10 +48,27 @@ final class ArrivalPlan {
    * @param categories    the categories the walk-in ticket carries
    * @param showsUp       for a booking: whether the visitor comes at all
    * @param offsetNanos   for a booking: arrival relative to the start of the booked window
+   * @param booking       for a booking under the scenario's calendar: how the visitor books
    */
   record Visitor(
       int id, int day, int service, boolean wantsBooking, long desiredAt, long serviceNanos, long walkNanos,
-      long patienceNanos, boolean cancelsWhenLeaving, Set<String> categories, boolean showsUp, long offsetNanos) {}
+      long patienceNanos, boolean cancelsWhenLeaving, Set<String> categories, boolean showsUp, long offsetNanos,
+      Booker booking) {}
+
+  /**
+   * How a visitor books under the calendar (see {@link Scenario.CitizenSpec}), drawn for every
+   * visitor who wants a booking.
+   *
+   * @param formNanos      time from the hold to the confirmation
+   * @param abandons       true when the visitor leaves the form unconfirmed
+   * @param cancels        true when the visitor cancels the confirmed booking before the day
+   * @param cancelAt       when in the rest of the night the cancellation comes, as a share of it
+   * @param joinsWaitlist  true when the visitor joins the waiting list of a full day's window
+   * @param accepts        true when the visitor accepts an offer
+   * @param acceptNanos    time from the offer to the acceptance
+   */
+  record Booker(long formNanos, boolean abandons, boolean cancels, double cancelAt, boolean joinsWaitlist,
+      boolean accepts, long acceptNanos) {}
 
   private final Scenario scenario;
   private final Instant origin;
@@ -92,7 +109,10 @@ final class ArrivalPlan {
             if (t >= to) {
               break;
             }
-            drafted.add(frame.draw(day, svc, t, r));
+            Visitor v = frame.draw(day, svc, t, r);
+            if (frame.open(t)) {
+              drafted.add(v); // drawn either way, so that closing a range leaves the others' visitors as they were
+            }
           }
         }
       }
@@ -101,7 +121,8 @@ final class ArrivalPlan {
     List<Visitor> numbered = new ArrayList<>(drafted.size());
     for (Visitor v : drafted) {
       numbered.add(new Visitor(numbered.size(), v.day(), v.service(), v.wantsBooking(), v.desiredAt(), v.serviceNanos(),
-          v.walkNanos(), v.patienceNanos(), v.cancelsWhenLeaving(), v.categories(), v.showsUp(), v.offsetNanos()));
+          v.walkNanos(), v.patienceNanos(), v.cancelsWhenLeaving(), v.categories(), v.showsUp(), v.offsetNanos(),
+          v.booking()));
     }
     return new ArrivalPlan(s, List.copyOf(numbered));
   }
@@ -117,6 +138,7 @@ final class ArrivalPlan {
     final SplittableRandom categories;
     final SplittableRandom showUp;
     final SplittableRandom offset;
+    final SplittableRandom booking;
 
     Streams(SplittableRandom service) {
       arrivals = service.split();
@@ -128,6 +150,7 @@ final class ArrivalPlan {
       categories = service.split();
       showUp = service.split();
       offset = service.split();
+      booking = service.split(); // split last: the streams above stay what they were before the calendar
     }
   }
 
@@ -149,8 +172,40 @@ final class ArrivalPlan {
     }
     boolean showsUp = spec.booking() == null || r.showUp.nextDouble() < spec.booking().showUp();
     long offset = Math.round(capped(behaviour.bookedArrivalMinutes().sample(r.offset)) * 6e10);
+    Booker booker = null;
+    if (booked && scenario.calendar() != null) {
+      Scenario.CitizenSpec c = scenario.calendar().citizens();
+      SplittableRandom b = r.booking;
+      booker = new Booker(nanos(c.formMinutes().sample(b)), b.nextDouble() < c.abandonShare(),
+          b.nextDouble() < c.cancelShare(), b.nextDouble(), b.nextDouble() < c.waitlistShare(),
+          b.nextDouble() < c.acceptShare(), nanos(c.acceptMinutes().sample(b)));
+    }
     return new Visitor(-1, day, svc, booked, at, service, walk, patience, cancels, Set.copyOf(categories), showsUp,
-        offset);
+        offset, booker);
+  }
+
+  /**
+   * True when a visitor may want to come at this sim time: always without a calendar (the
+   * arrival rates lie within the day's hours), else when the calendar has the branch open then.
+   * Nobody plans a visit for a holiday or the lunch closure.
+   */
+  boolean open(long simNanos) {
+    return scenario.calendar() == null || scenario.calendar().hours().isOpen(local(simNanos));
+  }
+
+  /** The local opening ranges of a day, as sim times {@code [from, to)}: the calendar's, else the scenario's hours. */
+  List<long[]> ranges(int day) {
+    List<long[]> out = new ArrayList<>();
+    if (scenario.calendar() == null) {
+      out.add(new long[] {opensAt(day), closesAt(day)});
+      return out;
+    }
+    java.time.LocalDate date = scenario.date().plusDays(day);
+    for (dev.talon.queue.TimeRange r : scenario.calendar().hours().rangesOn(date)) {
+      LocalDateTime to = r.to().equals(LocalTime.MAX) ? date.plusDays(1).atStartOfDay() : date.atTime(r.to());
+      out.add(new long[] {at(date.atTime(r.from())), at(to)});
+    }
+    return out;
   }
 
   private static long nanos(double minutes) {

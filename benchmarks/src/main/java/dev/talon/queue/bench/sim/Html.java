@@ -59,6 +59,9 @@ final class Html {
     fact(h, "Time zone", r.zone());
     fact(h, "Event store", r.store());
     fact(h, "Arrivals", Reports.arrivalsText(r.arrivals()));
+    if (r.arrivals().calendar() != null) {
+      fact(h, "Booking calendar", Reports.calendarText(r.arrivals().calendar()));
+    }
     h.append("</dl>\n");
 
     h.append("<h2 id=\"waits\">Waits of everyone with a ticket</h2>\n<p class=\"note\">Per policy, on shared axes:"

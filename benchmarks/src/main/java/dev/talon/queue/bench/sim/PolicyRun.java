@@ -13,7 +13,6 @@ import dev.talon.queue.IssueRequest;
 import dev.talon.queue.OpeningHours;
 import dev.talon.queue.Origin;
 import dev.talon.queue.OutOfHoursException;
-import dev.talon.queue.SlotCalendar;
 import dev.talon.queue.Talon;
 import dev.talon.queue.Ticket;
 import dev.talon.queue.TicketState;
@@ -60,6 +59,12 @@ import java.util.TreeSet;
  * work, then arrivals, then patience) makes ties deterministic and lets a 24-hour branch close
  * and reopen at midnight.
  *
+ * With a booking calendar (Scenario.CalendarSpec) the doors open and close with each of the day's
+ * ranges (none on a holiday; with send-home the waiting go home only at the day's last closing,
+ * while at a lunch closure the desks serve who is inside), and the bookers of a day book in the
+ * night before it through BookingNight; its end (settle, at the day's opening time) fixes who
+ * comes to a booked window, who stays away after cancelling and who walks in.
+ *
  * What is random was drawn before (ArrivalPlan); what a policy decides comes from the engine:
  * which ticket a desk gets. The engine's events reach a RunObserver (queue lengths, bypass). The
  * simulator keeps its own view of each visitor (waiting, called, gone) only to know what the
@@ -74,13 +79,15 @@ import java.util.TreeSet;
 final class PolicyRun {
   private static final int CLOSE = 0;
   private static final int BOOK = 1;
-  private static final int OPEN = 2;
-  private static final int CHANGE = 3;
-  private static final int DONE = 4;
-  private static final int START = 5;
-  private static final int RECALL = 6;
-  private static final int ARRIVE = 7;
-  private static final int PATIENCE = 8;
+  private static final int SETTLE = 2;
+  private static final int OPEN = 3;
+  private static final int CHANGE = 4;
+  private static final int DONE = 5;
+  private static final int START = 6;
+  private static final int RECALL = 7;
+  private static final int ARRIVE = 8;
+  private static final int PATIENCE = 9;
+  private static final int CALENDAR = 10;
   /** The reason the engine is given for a desk closed by a change and reopened later the same day. */
   static final String BREAK_REASON = "scheduled break";
 
@@ -156,6 +163,7 @@ final class PolicyRun {
   private final boolean keepVisitors;
   private final List<String> visitorRows = new ArrayList<>();
   private boolean doorsOpen;
+  private final BookingNight night;
 
   private int booked;
   private int bookedLater;
@@ -211,7 +219,12 @@ final class PolicyRun {
       desks[i] = new DeskState(i, spec.id(), Set.copyOf(spec.services().stream().map(serviceIndex::get).toList()));
       deskById.put(spec.id(), desks[i]);
     }
+    this.night = sc.calendar() == null ? null
+        : new BookingNight(sc, plan, (at, visitor, step) -> schedule(at, CALENDAR, visitor, step.ordinal()));
     this.branch = build(stores);
+    if (night != null) {
+      night.attach(branch);
+    }
     double dayMinutes = sc.closesMinute() - ScenarioReader.minuteOfDay(sc.opens());
     double every = sc.sampleMinutes() > 0 ? Math.min(sc.sampleMinutes(), 60) : Math.max(1, Math.ceil(dayMinutes / 144));
     this.sampleEvery = Math.round(every * 6e10);
@@ -244,22 +257,19 @@ final class PolicyRun {
   private Branch build(StoreFactory stores) {
     int closes = sc.closesMinute();
     LocalTime closing = closes == 24 * 60 ? LocalTime.MAX : LocalTime.of(closes / 60, closes % 60);
-    Map<String, Integer> capacity = new TreeMap<>();
-    for (ServiceSpec s : sc.services()) {
-      if (s.booking() != null) {
-        capacity.put(s.code(), s.booking().capacityPerWindow());
-      }
-    }
     Talon t = Talon.newBranch("sim")
         .zone(sc.zone())
         .openingHours(OpeningHours.daily(sc.opens(), closing))
-        .slots(new SlotCalendar(Duration.ofMinutes(sc.windowMinutes()), capacity, 14))
+        .slots(BookingNight.slots(sc))
         .limits(sc.limits())
         .admissionMode(AdmissionMode.MIXED)
         .policy(policy.policy())
         .store(stores.open(storeName()))
         .clock(clock)
         .listener(observer);
+    if (night != null) {
+      t.calendar(sc.calendar().hours()).listener(night);
+    }
     for (ServiceSpec s : sc.services()) {
       t.service(s.code(), s.prefix(), s.label());
     }
@@ -275,11 +285,17 @@ final class PolicyRun {
   PolicyResult run() {
     for (int day = 0; day < sc.days(); day++) {
       schedule(plan.midnight(day), BOOK, day, 0);
-      schedule(plan.opensAt(day), OPEN, day, 0);
+      if (night != null) {
+        schedule(plan.opensAt(day), SETTLE, day, 0);
+      }
+      List<long[]> ranges = plan.ranges(day);
+      for (int k = 0; k < ranges.size(); k++) {
+        schedule(ranges.get(k)[0], OPEN, day, k);
+        schedule(ranges.get(k)[1], CLOSE, day, k == ranges.size() - 1 ? 1 : 0);
+      }
       for (int i = 0; i < sc.changes().size(); i++) {
         schedule(plan.at(day, sc.changes().get(i).at()), CHANGE, day, i);
       }
-      schedule(plan.closesAt(day), CLOSE, day, 0);
     }
     for (DeskState d : desks) {
       tell(d, dev.talon.queue.DeskState.CLOSED, null); // nobody staffs a desk before the first opening
@@ -318,9 +334,11 @@ final class PolicyRun {
   /** Performs the event; false when it turned out to change nothing (patience of someone already called). */
   private boolean handle(Event e) {
     switch (e.kind()) {
-      case CLOSE -> close();
+      case CLOSE -> close(e.b() == 1);
       case BOOK -> book(e.a());
-      case OPEN -> open();
+      case SETTLE -> settle(e.a());
+      case OPEN -> open(e.b());
+      case CALENDAR -> night.step(now, e.a(), BookingNight.Step.values()[e.b()]);
       case CHANGE -> change(e.b());
       case DONE -> done(desks[e.a()]);
       case START -> startService(desks[e.a()]);
@@ -341,24 +359,71 @@ final class PolicyRun {
       branch.setAdmissionMode(AdmissionMode.MIXED); // bookings were taken while booking was possible
     }
     Map<Long, Integer> taken = new HashMap<>();
+    List<Integer> bookers = new ArrayList<>();
     for (int id = dayStart[day]; id < dayStart[day + 1]; id++) {
       Visitor v = plan.visitors().get(id);
-      Person p = people[id];
-      long arrival = v.desiredAt();
-      if (v.wantsBooking()) {
-        if (reserve(v, p, taken)) {
-          if (!v.showsUp()) {
-            p.outcome = Outcome.NOT_COME;
-            notKept++;
-            continue;
-          }
-          arrival = p.bookedStart + v.offsetNanos();
-        } else {
-          bookingFull++;
-        }
+      if (night != null && v.wantsBooking()) {
+        bookers.add(id); // books in the night (BookingNight); comes or not as it settles
+      } else {
+        come(id, v.wantsBooking() && reserve(v, people[id], taken));
       }
-      schedule(Math.max(now, arrival), ARRIVE, id, 0);
     }
+    if (night != null) {
+      night.start(day, bookers);
+    }
+  }
+
+  /** The end of the night before {@code day}: its bookers come to their windows, stay away or walk in. */
+  private void settle(int day) {
+    List<Integer> bookers = new ArrayList<>();
+    for (int id = dayStart[day]; id < dayStart[day + 1]; id++) {
+      if (plan.visitors().get(id).wantsBooking()) {
+        bookers.add(id);
+      }
+    }
+    night.settle(day, bookers);
+    for (int id : bookers) {
+      Person p = people[id];
+      switch (night.fate(id)) {
+        case BOOKED -> {
+          Booking b = night.booking(id);
+          p.bookingCode = b.code();
+          p.bookedStart = plan.at(b.windowStart());
+          booked++;
+          LocalDateTime wanted = plan.local(plan.visitors().get(id).desiredAt());
+          int w = sc.windowMinutes();
+          if (b.windowStart().isAfter(wanted.toLocalDate().atStartOfDay()
+              .plusMinutes((wanted.getHour() * 60 + wanted.getMinute()) / w * w))) {
+            bookedLater++;
+          }
+          come(id, true);
+        }
+        case CANCELLED -> {
+          p.outcome = Outcome.NOT_COME; // cancelled the booking and stays away
+          notKept++;
+        }
+        case NO_PLACE -> come(id, false);
+        default -> throw new IllegalStateException("unknown fate " + night.fate(id));
+      }
+    }
+  }
+
+  /** Schedules the arrival of a visitor with a booking or without one (a booker without a place walks in). */
+  private void come(int id, boolean withBooking) {
+    Visitor v = plan.visitors().get(id);
+    Person p = people[id];
+    long arrival = v.desiredAt();
+    if (withBooking) {
+      if (!v.showsUp()) {
+        p.outcome = Outcome.NOT_COME;
+        notKept++;
+        return;
+      }
+      arrival = p.bookedStart + v.offsetNanos();
+    } else if (v.wantsBooking()) {
+      bookingFull++;
+    }
+    schedule(Math.max(now, arrival), ARRIVE, id, 0);
   }
 
   /** Books the window of the desired time or the next one with a free place that day. */
@@ -390,15 +455,18 @@ final class PolicyRun {
     return false;
   }
 
-  private void open() {
+  /** Opens the doors for range {@code range} of the day: the first starts the day, a later one ends a closure. */
+  private void open(int range) {
     doorsOpen = true;
-    panel.newDay();
-    if (branch.admissionMode() != sc.admissionMode()) {
-      branch.setAdmissionMode(sc.admissionMode());
+    if (range == 0) {
+      panel.newDay();
+      if (branch.admissionMode() != sc.admissionMode()) {
+        branch.setAdmissionMode(sc.admissionMode());
+      }
     }
     for (DeskState d : desks) {
-      d.closed = false;
-      if (d.mode == DeskMode.OFF) {
+      d.closed &= range > 0; // a desk closed by a change stays closed after a lunch closure
+      if (d.mode == DeskMode.OFF && !d.closed) {
         turnOn(d);
       }
     }
@@ -466,9 +534,10 @@ final class PolicyRun {
     d.told = state;
   }
 
-  private void close() {
+  /** Closes the doors at the end of a range; {@code last}: the day's last, when send-home sends the waiting home. */
+  private void close(boolean last) {
     doorsOpen = false;
-    if (sc.afterClosing() == AfterClosing.SEND_HOME) {
+    if (last && sc.afterClosing() == AfterClosing.SEND_HOME) {
       for (int v : List.copyOf(waiting)) {
         sendHome(v);
       }
@@ -501,8 +570,9 @@ final class PolicyRun {
       p.arrivedAt = now;
     }
     if (!doorsOpen) {
-      if (now < plan.opensAt(v.day())) {
-        schedule(plan.opensAt(v.day()), ARRIVE, id, 0); // waits outside until the doors open
+      long opens = nextOpening(v.day());
+      if (opens >= 0) {
+        schedule(opens, ARRIVE, id, 0); // waits outside until the doors open (in the morning, after lunch)
       } else {
         refuse(p);
       }
@@ -552,6 +622,16 @@ final class PolicyRun {
           minutes(p.estimate.optimistic()), minutes(p.estimate.pessimistic())};
       panel.waits(id, v.service(), p.cls, now, engine, counted(p));
     }
+  }
+
+  /** When the doors next open on the day, or -1 when they stay closed for the rest of it. */
+  private long nextOpening(int day) {
+    for (long[] r : plan.ranges(day)) {
+      if (r[0] > now) {
+        return r[0];
+      }
+    }
+    return -1;
   }
 
   private static double minutes(Duration d) {
@@ -725,7 +805,7 @@ final class PolicyRun {
       walkIns += v.wantsBooking() ? 0 : 1;
     }
     return new Arrivals(plan.visitors().size(), walkIns, plan.visitors().size() - walkIns, booked, bookedLater,
-        bookingFull, notKept, ClassTally.round(sc.warmUpMinutes()));
+        bookingFull, notKept, ClassTally.round(sc.warmUpMinutes()), night == null ? null : night.figures());
   }
 
   private PolicyResult result() {

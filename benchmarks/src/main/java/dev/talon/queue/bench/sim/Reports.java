@@ -28,6 +28,7 @@ final class Reports {
   static final String HTML = "report.html";
   static final String ESTIMATORS_CSV = "estimators.csv";
   static final String VISITORS_CSV = "visitors.csv";
+  static final String CALENDAR_CSV = "calendar.csv";
 
   private static final ObjectWriter JSON_WRITER = JsonMapper.builder().build()
       .writer(new DefaultPrettyPrinter()
@@ -37,11 +38,12 @@ final class Reports {
   private Reports() {}
 
   /** The paths of the written files. */
-  record Written(Path directory, Path csv, Path json, Path html, Path estimators, Path visitors) {}
+  record Written(Path directory, Path csv, Path json, Path html, Path estimators, Path visitors, Path calendar) {}
 
   /**
    * Writes the files into {@code <outDir>/<scenario>/}, replacing earlier ones: CSV, estimators CSV,
-   * JSON, HTML, and the per-visitor CSV only when {@code visitorRows} holds rows.
+   * JSON, HTML, the per-visitor CSV only when {@code visitorRows} holds rows, and the booking calendar's
+   * figures only when the scenario has a calendar.
    */
   static Written write(SimulationResult r, Path outDir) {
     return write(r, outDir, List.of());
@@ -50,7 +52,8 @@ final class Reports {
   static Written write(SimulationResult r, Path outDir, List<String> visitorRows) {
     Path dir = outDir.resolve(r.scenario()).toAbsolutePath().normalize();
     Written w = new Written(dir, dir.resolve(CSV), dir.resolve(JSON), dir.resolve(HTML), dir.resolve(ESTIMATORS_CSV),
-        visitorRows.isEmpty() ? null : dir.resolve(VISITORS_CSV));
+        visitorRows.isEmpty() ? null : dir.resolve(VISITORS_CSV),
+        r.arrivals().calendar() == null ? null : dir.resolve(CALENDAR_CSV));
     try {
       Files.createDirectories(dir);
       Files.writeString(w.csv(), csv(r), StandardCharsets.UTF_8);
@@ -62,6 +65,11 @@ final class Reports {
             StandardCharsets.UTF_8);
       } else {
         Files.deleteIfExists(dir.resolve(VISITORS_CSV)); // a stale dump of an earlier run would mislead
+      }
+      if (w.calendar() != null) {
+        Files.writeString(w.calendar(), calendarCsv(r), StandardCharsets.UTF_8);
+      } else {
+        Files.deleteIfExists(dir.resolve(CALENDAR_CSV));
       }
     } catch (IOException e) {
       throw new UncheckedIOException("cannot write the reports to " + dir + ": " + e.getMessage(), e);
@@ -114,6 +122,35 @@ final class Reports {
       }
     }
     return sb.toString();
+  }
+
+  /** The booking calendar's figures: one row, the same under every policy. */
+  static String calendarCsv(SimulationResult r) {
+    SimulationResult.CalendarFigures c = r.arrivals().calendar();
+    StringBuilder sb = new StringBuilder();
+    row(sb, List.of("scenario", "seed", "holds", "bookings_made", "holds_expired", "cancelled", "waitlist_joined",
+        "offers", "offers_accepted", "offers_expired", "waitlist_unserved", "released_at_opening", "places",
+        "places_unused"));
+    List<String> cells = new ArrayList<>(List.of(r.scenario(), Long.toString(r.seed())));
+    for (int v : new int[] {c.holds(), c.bookingsMade(), c.holdsExpired(), c.cancelled(), c.waitlistJoined(),
+        c.offers(), c.offersAccepted(), c.offersExpired(), c.waitlistUnserved(), c.releasedAtOpening(), c.places(),
+        c.placesUnused()}) {
+      cells.add(Integer.toString(v));
+    }
+    row(sb, cells);
+    return sb.toString();
+  }
+
+  /** One sentence about the booking calendar's nights, for the console and the HTML report; null without one. */
+  static String calendarText(SimulationResult.CalendarFigures c) {
+    if (c == null) {
+      return null;
+    }
+    return String.format(Locale.ROOT, "%d places held, %d bookings made (%d holds expired unconfirmed, %d cancelled);"
+        + " waiting list: %d joined, %d offers (%d accepted, %d expired), %d still waiting at opening; %d of %d places"
+        + " unused when the day opened.", c.holds(), c.bookingsMade(), c.holdsExpired(), c.cancelled(),
+        c.waitlistJoined(), c.offers(), c.offersAccepted(), c.offersExpired(), c.waitlistUnserved(), c.placesUnused(),
+        c.places());
   }
 
   private static String text(Double v) {

@@ -38,6 +38,8 @@ import java.util.Map;
  * @param sampleMinutes how often the queue lengths are sampled for the time-of-day profiles; 0 to choose from the
  *                      length of the day
  * @param serviceLevelMinutes the wait target of the verdict's "served within target" question
+ * @param calendar      the booking calendar (weekday hours, exceptions, capacity schedule, holds and a waiting
+ *                      list); null for the plain day of {@code opens} to {@code closesMinute} with fixed capacity
  */
 public record Scenario(
     String name,
@@ -61,7 +63,8 @@ public record Scenario(
     List<PolicySpec> policies,
     double onTimeMinutes,
     double sampleMinutes,
-    double serviceLevelMinutes) {
+    double serviceLevelMinutes,
+    CalendarSpec calendar) {
 
   public Scenario {
     services = List.copyOf(services);
@@ -161,6 +164,43 @@ public record Scenario(
    */
   public record PolicySpec(String label, Policy<?> policy, String json) {}
 
+  /**
+   * The booking calendar of a scenario: the branch opens by {@code hours} (several ranges a day,
+   * dated exceptions such as a holiday) within the scenario's {@code opens}–{@code closesMinute},
+   * windows take their places from {@code capacity} (else the service's capacity per window), and
+   * booking visitors book in the night before their day through hold then confirm, with a waiting
+   * list for full windows (see {@code PolicyRun}).
+   *
+   * @param hours         when the branch is open
+   * @param capacity      the capacity schedule
+   * @param holdMinutes   how long a hold keeps its place unconfirmed
+   * @param offerMinutes  how long a waiting-list offer keeps its place for the visitor offered it
+   * @param citizens      how the visitors who book behave
+   * @param json          the calendar's hours and capacity as written in the scenario
+   */
+  public record CalendarSpec(
+      dev.talon.queue.OpeningCalendar hours, List<dev.talon.queue.CapacityRule> capacity, double holdMinutes,
+      double offerMinutes, CitizenSpec citizens, String json) {
+    public CalendarSpec {
+      capacity = List.copyOf(capacity);
+    }
+  }
+
+  /**
+   * How visitors who book behave under the booking calendar.
+   *
+   * @param formMinutes   how long filling in the booking form takes after the hold (longer than the hold: it expires)
+   * @param abandonShare  the share who hold a place and abandon the form (the hold expires)
+   * @param cancelShare   the share of confirmed bookings cancelled before the day opens (the visitor stays away)
+   * @param waitlistShare the share of those finding the window wanted full who join its waiting list (rather than
+   *                      book a later window of the day)
+   * @param acceptShare   the share of offered visitors who accept the offer
+   * @param acceptMinutes how long an offered visitor takes to accept (longer than the offer: it expires)
+   */
+  public record CitizenSpec(
+      Distribution formMinutes, double abandonShare, double cancelShare, double waitlistShare, double acceptShare,
+      Distribution acceptMinutes) {}
+
   /** The local start of day {@code day} (0-based) at time {@code t}. */
   LocalDateTime at(int day, LocalTime t) {
     return date.plusDays(day).atTime(t);
@@ -170,7 +210,7 @@ public record Scenario(
   public Scenario withSeed(long newSeed) {
     return new Scenario(name, description, newSeed, zone, date, days, opens, closesMinute, afterClosing, warmUpMinutes,
         admissionMode, limits, windowMinutes, recallAfterMinutes, services, desks, visitors, changes, policies,
-        onTimeMinutes, sampleMinutes, serviceLevelMinutes);
+        onTimeMinutes, sampleMinutes, serviceLevelMinutes, calendar);
   }
 
   /** A copy that compares other policies (e.g. a sweep's grid) on the same arrivals. */
@@ -180,7 +220,7 @@ public record Scenario(
     }
     return new Scenario(name, description, seed, zone, date, days, opens, closesMinute, afterClosing, warmUpMinutes,
         admissionMode, limits, windowMinutes, recallAfterMinutes, services, desks, visitors, changes, newPolicies,
-        onTimeMinutes, sampleMinutes, serviceLevelMinutes);
+        onTimeMinutes, sampleMinutes, serviceLevelMinutes, calendar);
   }
 
   /** A copy that simulates {@code n} days (e.g. fewer, to shorten a long validation run). */
@@ -190,6 +230,6 @@ public record Scenario(
     }
     return new Scenario(name, description, seed, zone, date, n, opens, closesMinute, afterClosing, warmUpMinutes,
         admissionMode, limits, windowMinutes, recallAfterMinutes, services, desks, visitors, changes, policies,
-        onTimeMinutes, sampleMinutes, serviceLevelMinutes);
+        onTimeMinutes, sampleMinutes, serviceLevelMinutes, calendar);
   }
 }

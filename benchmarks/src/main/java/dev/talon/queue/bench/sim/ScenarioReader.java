@@ -7,7 +7,16 @@ import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import dev.talon.queue.AdmissionMode;
+import dev.talon.queue.CapacityRule;
+import dev.talon.queue.OpeningCalendar;
+import dev.talon.queue.TimeRange;
+import dev.talon.queue.bench.sim.Scenario.CalendarSpec;
+import dev.talon.queue.bench.sim.Scenario.CitizenSpec;
+import dev.talon.queue.policies.CalendarJson;
+import dev.talon.queue.policies.PolicyConfigException;
+import java.time.DayOfWeek;
 import dev.talon.queue.Desk;
 import dev.talon.queue.LateArrival;
 import dev.talon.queue.Limits;
@@ -58,7 +67,8 @@ public final class ScenarioReader {
   public static final String DEFAULT_SCENARIO = "booking-dropped-morning";
 
   /** The scenarios shipped in the jar, under {@code /scenarios/<name>.json}. */
-  public static final List<String> BUNDLED = List.of("booking-dropped-morning", "booking-only-day", "mmc-validation");
+  public static final List<String> BUNDLED = List.of("booking-dropped-morning", "booking-only-day", "calendar-week",
+      "mmc-validation");
 
   private static final Pattern NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9_-]{0,63}");
   private static final Pattern TIME = Pattern.compile("([01][0-9]|2[0-3]):[0-5][0-9]");
@@ -164,7 +174,7 @@ public final class ScenarioReader {
   private Scenario scenario(JsonCursor c) {
     c.object("name", "description", "seed", "zone", "date", "days", "hours", "afterClosing", "warmUpMinutes",
         "admissionMode", "limits", "windowMinutes", "recallAfterMinutes", "services", "desks", "visitors", "changes",
-        "policies", "report");
+        "policies", "report", "calendar");
     JsonCursor nameAt = c.get("name");
     String name = nameAt.text();
     if (!NAME.matcher(name).matches()) {
@@ -215,9 +225,10 @@ public final class ScenarioReader {
       sample = report.opt("sampleMinutes").map(s -> s.number(0.1, spanMinutes)).orElse(sample);
       serviceLevel = report.opt("serviceLevelMinutes").map(s -> s.number(0, DAY_MINUTES)).orElse(serviceLevel);
     }
+    CalendarSpec calendar = c.opt("calendar").map(k -> calendar(k, opensMinute, closes, services)).orElse(null);
     Scenario scenario = new Scenario(name, description, seed, zone, date, days, opens, closes, afterClosing, warmUp,
         mode, limits, window, recallAfter, services, desks, visitors, changes, policySpecs, onTime, sample,
-        serviceLevel);
+        serviceLevel, calendar);
     checkRun(scenario);
     return scenario;
   }
@@ -265,6 +276,92 @@ public final class ScenarioReader {
       out.add(new ServiceSpec(code, prefix, label, serviceTime, steps, booking));
     }
     return out;
+  }
+
+  /** The longest hold or offer time, in minutes: the booking night must fit a hold and an offer. */
+  static final double MAX_HOLD_MINUTES = 240;
+
+  /**
+   * The booking calendar: the hours and capacity in {@link CalendarJson}'s form (read by it, its
+   * JSON paths put under {@code $.calendar}), every range within the scenario's {@code hours}, and
+   * every capacity rule for a service that books.
+   */
+  private static CalendarSpec calendar(JsonCursor c, int opens, int closes, List<ServiceSpec> services) {
+    c.object("week", "exceptions", "capacity", "holdMinutes", "offerMinutes", "citizens");
+    ObjectNode own = JsonNodeFactory.instance.objectNode();
+    for (String f : List.of("week", "exceptions", "capacity")) {
+      if (c.node().has(f)) {
+        own.set(f, c.node().get(f));
+      }
+    }
+    OpeningCalendar hours;
+    List<CapacityRule> capacity;
+    try {
+      hours = CalendarJson.hours(own);
+      capacity = CalendarJson.capacity(own);
+    } catch (PolicyConfigException e) {
+      PolicyConfigException at = e.under(c.path());
+      throw new ScenarioException(at.path(), at.rule());
+    } catch (QueueException e) {
+      throw c.fail(e.getMessage());
+    }
+    hours.week().forEach((day, ranges) -> withinHours(c.get("week"), weekKey(c.get("week"), day), ranges, opens,
+        closes));
+    hours.exceptions().forEach((date, ranges) -> withinHours(c.get("exceptions"), date.toString(), ranges, opens,
+        closes));
+    if (hours.week().isEmpty()) {
+      throw c.fail("a calendar must open on some day of the week (\"week\"), was closed every day");
+    }
+    Set<String> booking = new TreeSet<>();
+    services.stream().filter(s -> s.booking() != null).forEach(s -> booking.add(s.code()));
+    if (booking.isEmpty()) {
+      throw c.fail("a calendar needs a service that takes bookings (a \"booking\" in $.services)");
+    }
+    for (int i = 0; i < capacity.size(); i++) {
+      if (!booking.contains(capacity.get(i).service())) {
+        throw c.get("capacity").elements(false).get(i).get("service").fail("a capacity rule must name a service that"
+            + " takes bookings " + booking + ", was \"" + capacity.get(i).service() + "\"");
+      }
+    }
+    double hold = c.opt("holdMinutes").map(h -> h.number(1, MAX_HOLD_MINUTES)).orElse(20.0);
+    double offer = c.opt("offerMinutes").map(h -> h.number(1, MAX_HOLD_MINUTES)).orElse(30.0);
+    if (opens < 2 * (hold + offer)) {
+      JsonCursor at = c.opt("holdMinutes").orElse(c);
+      throw at.fail("visitors book in the night before the doors open, which must last at least twice a hold and an"
+          + " offer (" + JsonCursor.format(2 * (hold + offer)) + " minutes); the branch opens at " + hhmm(opens)
+          + ": open later or shorten the hold (" + JsonCursor.format(hold) + ") or the offer ("
+          + JsonCursor.format(offer) + ")");
+    }
+    CitizenSpec citizens = c.opt("citizens").map(ScenarioReader::citizens)
+        .orElse(new CitizenSpec(new Distribution.Fixed(5), 0, 0, 0, 0, new Distribution.Fixed(5)));
+    return new CalendarSpec(hours, capacity, hold, offer, citizens, own.toString());
+  }
+
+  /** The key of {@code week} that gave this day its ranges: its own name, or WEEKDAYS. */
+  private static String weekKey(JsonCursor week, DayOfWeek day) {
+    return week.node().has(day.name()) ? day.name() : "WEEKDAYS";
+  }
+
+  private static void withinHours(JsonCursor parent, String key, List<TimeRange> ranges, int opens, int closes) {
+    for (TimeRange r : ranges) {
+      int from = minuteOfDay(r.from());
+      int to = r.to().equals(LocalTime.MAX) ? DAY_MINUTES : minuteOfDay(r.to());
+      if (from < opens || to > closes) {
+        throw parent.get(key).fail("the calendar's ranges must lie within the scenario's hours " + hhmm(opens) + "–"
+            + hhmm(closes) + " (arrivals and changes follow those), was " + hhmm(from) + "–" + hhmm(to));
+      }
+    }
+  }
+
+  private static CitizenSpec citizens(JsonCursor c) {
+    c.object("formMinutes", "abandonShare", "cancelShare", "waitlistShare", "acceptShare", "acceptMinutes");
+    return new CitizenSpec(
+        c.opt("formMinutes").map(ScenarioReader::nonNegative).orElse(new Distribution.Fixed(5)),
+        c.opt("abandonShare").map(s -> s.number(0, 1)).orElse(0.0),
+        c.opt("cancelShare").map(s -> s.number(0, 1)).orElse(0.0),
+        c.opt("waitlistShare").map(s -> s.number(0, 1)).orElse(0.0),
+        c.opt("acceptShare").map(s -> s.number(0, 1)).orElse(0.0),
+        c.opt("acceptMinutes").map(ScenarioReader::nonNegative).orElse(new Distribution.Fixed(5)));
   }
 
   private static BookingSpec booking(JsonCursor b) {

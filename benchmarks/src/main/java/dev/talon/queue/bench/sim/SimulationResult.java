@@ -48,10 +48,32 @@ public record SimulationResult(
    * @param bookingFull      visitors who found no free window that day and came as walk-ins instead
    * @param bookingsNotKept  bookings whose visitor never came
    * @param countedFromMinute statistics count visitors arriving from this many minutes after the first opening
+   * @param calendar         what the booking calendar did in the nights before the days; null without a calendar
    */
   public record Arrivals(
       int visitors, int walkIns, int wantedBooking, int booked, int bookedLater, int bookingFull, int bookingsNotKept,
-      double countedFromMinute) {}
+      double countedFromMinute, CalendarFigures calendar) {}
+
+  /**
+   * The booking calendar's figures over all days, the same under every policy (bookings are made
+   * before the doors open). Every hold ends exactly once: confirmed, expired or released at opening.
+   *
+   * @param holds             places held for a booking form (offers not included)
+   * @param bookingsMade      holds and offers confirmed into bookings
+   * @param holdsExpired      holds left unconfirmed until their expiry (abandoned or too slow forms)
+   * @param cancelled         bookings cancelled before their day (their visitors stayed away)
+   * @param waitlistJoined    visitors who found their day full and joined a window's waiting list
+   * @param offers            freed places offered to the first visitor waiting
+   * @param offersAccepted    offers confirmed in time
+   * @param offersExpired     offers left to lapse (the place went to the next in line, if any)
+   * @param waitlistUnserved  visitors still on a waiting list when their day opened (they walked in)
+   * @param releasedAtOpening holds and offers still open when their day opened, released then
+   * @param places            places of every open window of the days, by the capacity schedule
+   * @param placesUnused      of those, places without a booking when the day opened
+   */
+  public record CalendarFigures(
+      int holds, int bookingsMade, int holdsExpired, int cancelled, int waitlistJoined, int offers, int offersAccepted,
+      int offersExpired, int waitlistUnserved, int releasedAtOpening, int places, int placesUnused) {}
 
   /**
    * The outcome under one policy.

@@ -158,6 +158,9 @@ public final class Simulator implements Callable<Integer> {
 
     stdout.println();
     stdout.println("Arrivals: " + Reports.arrivalsText(result.arrivals()));
+    if (result.arrivals().calendar() != null) {
+      stdout.println("Calendar: " + Reports.calendarText(result.arrivals().calendar()));
+    }
     stdout.println();
     stdout.print(ResultTable.console(result));
     List<String> recall = new ArrayList<>();
@@ -183,6 +186,9 @@ public final class Simulator implements Callable<Integer> {
     stdout.println("CSV:         " + files.csv());
     stdout.println("JSON:        " + files.json());
     stdout.println("Estimators:  " + files.estimators());
+    if (files.calendar() != null) {
+      stdout.println("Calendar:    " + files.calendar());
+    }
     if (files.visitors() != null) {
       stdout.println("Visitors:    " + files.visitors());
     }
