@@ -50,9 +50,20 @@ final class PostgresDialect extends SqlDialect {
   }
 
   @Override
-  boolean isMissingTable(SQLException e) {
-    return "42P01".equals(e.getSQLState());
+  boolean transactionalDdl() {
+    return true;
   }
+
+  @Override
+  boolean tableExists(Connection c, String table) throws SQLException {
+    try (PreparedStatement ps = c.prepareStatement("SELECT to_regclass(?) IS NOT NULL")) {
+      ps.setString(1, table);
+      try (ResultSet rs = ps.executeQuery()) {
+        return rs.next() && rs.getBoolean(1);
+      }
+    }
+  }
+
 
   @Override
   boolean isMissingParent(SQLException e) {
