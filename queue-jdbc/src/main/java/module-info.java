@@ -9,6 +9,8 @@ module dev.talon.queue.jdbc {
   requires com.fasterxml.jackson.datatype.jsr310;
   requires org.slf4j;
   requires jdk.jfr;
+  // Optional: only NodeMetrics uses it, and only an application that has Micrometer calls it.
+  requires static micrometer.core;
 
   exports dev.talon.queue.jdbc;
 }

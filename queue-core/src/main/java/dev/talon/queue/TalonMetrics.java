@@ -40,6 +40,11 @@ import java.util.concurrent.TimeUnit;
  * <tr><td>{@code talon.tickets.waiting}</td><td>gauge</td><td>tickets waiting now</td></tr>
  * <tr><td>{@code talon.tickets}</td><td>counter, tag {@code outcome}</td><td>issued, called,
  *     served, no-show, cancelled, transferred</td></tr>
+ * <tr><td>{@code talon.refused}</td><td>counter, tags {@code service}, {@code operation},
+ *     {@code reason}</td><td>requests refused before anything happened: {@code operation} is
+ *     {@code issue}, {@code book} or {@code check-in}; {@code reason} the refusing admission check's
+ *     name, {@code admission-mode}, {@code check-in-too-early} or {@code check-in-too-late} (no
+ *     {@code class} tag: a refused request was never classified)</td></tr>
  * <tr><td>{@code talon.wait}</td><td>timer with histogram</td><td>issue to call, at each call</td></tr>
  * <tr><td>{@code talon.service}</td><td>timer with histogram</td><td>service start to finish</td></tr>
  * <tr><td>{@code talon.store.commits}</td><td>function timer</td><td>appends to a durable store and their time</td></tr>
@@ -55,8 +60,9 @@ import java.util.concurrent.TimeUnit;
  * waiting gauges read the branch's board at scrape time, once per scrape after a change. The ticket counters
  * and timers are kept by a listener the binder attaches to the branch: per event one map look-up
  * and one increment (and for a call or a finish one look-up of the ticket's published record),
- * off any lock. Admission refusals are not events, so they are not counted here (count them in
- * the code that catches {@code AdmissionRefusedException}). Bind a branch once.
+ * off any lock. Refusals are not events: the engine reports each where it decides it (an admission
+ * check, the admission mode, the check-in window) to the binder, which counts it the same way;
+ * refusals before binding are not counted. Bind a branch once.
  */
 public final class TalonMetrics implements QueueListener {
   private final BranchEngine branch;
@@ -65,10 +71,13 @@ public final class TalonMetrics implements QueueListener {
   private final Map<Key, Counter> counters = new ConcurrentHashMap<>();
   private final Map<Key, Timer> timers = new ConcurrentHashMap<>();
   private final Map<Key, Boolean> gauges = new ConcurrentHashMap<>();
+  private final Map<Refusal, Counter> refusals = new ConcurrentHashMap<>();
   /** The board as last read; null after a change. */
   private volatile BoardView board;
 
   private record Key(String kind, String service, String lineClass) {}
+
+  private record Refusal(String operation, String service, String reason) {}
 
   private TalonMetrics(BranchEngine branch, MeterRegistry registry) {
     this.branch = branch;
@@ -93,6 +102,7 @@ public final class TalonMetrics implements QueueListener {
     m.registerStoreMeters(engine.stats());
     m.board().waiting().forEach((service, lines) -> lines.keySet().forEach(c -> m.waitingGauge(service, c)));
     engine.attach(m);
+    engine.stats().onRefusal(m::refused);
     return m;
   }
 
@@ -150,6 +160,14 @@ public final class TalonMetrics implements QueueListener {
         .minimumExpectedValue(Duration.ofSeconds(1)).maximumExpectedValue(Duration.ofHours(4))
         .description(name.equals("talon.wait") ? "waiting time until the first call" : "service time")
         .register(registry));
+  }
+
+  /** Counts one refusal; called by the engine on the refusing thread. */
+  private void refused(String operation, String service, String reason) {
+    refusals.computeIfAbsent(new Refusal(operation, service, reason), k -> Counter.builder("talon.refused")
+        .tags(base.and("service", service, "operation", operation, "reason", reason))
+        .description("requests refused by an admission check, the admission mode or the check-in window")
+        .register(registry)).increment();
   }
 
   /** Counts the batch; never throws (a failure is the registry's and must not reach the engine). */

@@ -8,6 +8,8 @@ import dev.talon.queue.InvalidRequestException;
 import dev.talon.queue.IssueRequest;
 import dev.talon.queue.Talon;
 import dev.talon.queue.Ticket;
+import dev.talon.queue.spi.AdmissionCheck;
+import dev.talon.queue.spi.AdmissionDecision;
 import dev.talon.queue.spi.EventStore;
 import dev.talon.queue.spi.ManualClock;
 import dev.talon.queue.spi.QueueClock;
@@ -17,6 +19,8 @@ import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.LocalDateTime;
+import java.time.temporal.ChronoUnit;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import jdk.jfr.Recording;
@@ -82,6 +86,43 @@ class TalonMetricsTest {
     clock.advance(Duration.ofMinutes(2));
 
     assertThat(registry.get("talon.snapshot.age").gauge().value()).isGreaterThanOrEqualTo(120);
+  }
+
+  @Test
+  void bind_refusals_areCountedByServiceOperationAndReason() {
+    SimpleMeterRegistry registry = new SimpleMeterRegistry();
+    Branch b = Talon.newBranch("m").clock(clock).service("a", "A", "a").service("b", "B", "b").desk("1", "a", "b")
+        .capacity("a", 1).capacity("b", 1)
+        .admissionCheck(AdmissionCheck.named("health", r -> "ill".equals(r.personId())
+            ? AdmissionDecision.refuse("not admitted today") : AdmissionDecision.admit()))
+        .build();
+    TalonMetrics.bind(b, registry);
+
+    for (int i = 0; i < 2; i++) {
+      assertThatThrownBy(() -> b.issue(IssueRequest.walkIn("a").withPerson("ill")))
+          .isInstanceOf(AdmissionRefusedException.class);
+    }
+    b.issue(IssueRequest.walkIn("a").withPerson("well"));
+    b.setAdmissionMode(AdmissionMode.BOOKING_ONLY);
+    assertThatThrownBy(() -> b.issue(IssueRequest.walkIn("b"))).isInstanceOf(AdmissionRefusedException.class);
+    LocalDateTime now = LocalDateTime.ofInstant(clock.now(), b.zone());
+    LocalDateTime window = now.truncatedTo(ChronoUnit.HOURS).plusHours(3);
+    Booking booked = b.book(BookRequest.of("b", window));
+    b.setAdmissionMode(AdmissionMode.WALK_IN_ONLY);
+    assertThatThrownBy(() -> b.book(BookRequest.of("a", window))).isInstanceOf(AdmissionRefusedException.class);
+    assertThatThrownBy(() -> b.checkIn(booked.code())).isInstanceOf(CheckInRefusedException.class);
+
+    assertThat(refused(registry, "a", "issue", "health")).isEqualTo(2);
+    assertThat(refused(registry, "b", "issue", "admission-mode")).isEqualTo(1);
+    assertThat(refused(registry, "a", "book", "admission-mode")).isEqualTo(1);
+    assertThat(refused(registry, "b", "check-in", "check-in-too-early")).isEqualTo(1);
+    assertThat(registry.find("talon.refused").counters()).hasSize(4);
+    assertThat(registry.get("talon.tickets").tags("outcome", "issued").counter().count()).isEqualTo(1);
+  }
+
+  private static double refused(SimpleMeterRegistry registry, String service, String operation, String reason) {
+    return registry.get("talon.refused").tags("branch", "m", "service", service, "operation", operation, "reason", reason)
+        .counter().count();
   }
 
   @Test

@@ -49,6 +49,7 @@ import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -245,7 +246,7 @@ public final class BranchEngine implements Branch {
   }
 
   private void install(Core c) {
-    this.tx = new Tx(c);
+    this.tx = new Tx(c, stats);
     this.core = c;
   }
 
@@ -1254,6 +1255,8 @@ public final class BranchEngine implements Branch {
     for (AdmissionCheck c : config.checks()) {
       AdmissionDecision decision = c.check(req);
       if (decision == null || !decision.admitted()) {
+        stats.refused(kind == AdmissionRequest.Kind.CHECK_IN ? "check-in" : kind.name().toLowerCase(Locale.ROOT),
+            service, c.name());
         throw new AdmissionRefusedException(c.name(), decision == null ? "the check gave no decision" : decision.reason());
       }
     }

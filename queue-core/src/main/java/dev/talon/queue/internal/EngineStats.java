@@ -17,6 +17,11 @@ import jdk.jfr.StackTrace;
  * ones; LongAdder and AtomicLong make the reads from a scrape thread safe without any lock. One
  * commit costs two System.nanoTime calls and three adds; a JFR event is only built when JFR
  * records it (shouldCommit after the duration is known).
+ *
+ * Refusals (an admission check, the admission mode or the check-in window said no) are counted
+ * where they are decided, on the caller's thread or the writer's, and go to the refusal listener
+ * the metrics binder sets; without one they cost a volatile read. They are rare by nature (a
+ * refused request did nothing), so the listener's map look-up is off the hot path.
  */
 public final class EngineStats {
   final LongAdder commits = new LongAdder();
@@ -29,6 +34,8 @@ public final class EngineStats {
   final AtomicLong lastSnapshotAtMillis = new AtomicLong();
   /** A listener attached after the branch was built (the metrics binder); null when none. */
   volatile QueueListener attached;
+  /** Hears refusals (the metrics binder); null when none. */
+  volatile RefusalListener refusals;
   /** The branch's clock, for ages read at scrape time. */
   volatile dev.talon.queue.spi.QueueClock clock;
 
@@ -82,6 +89,33 @@ public final class EngineStats {
       e.succeeded = ok;
       e.nanos = took;
       e.commit();
+    }
+  }
+
+  /** Hears each refused issue, booking or check-in: operation, service, and the refusing rule. */
+  @FunctionalInterface
+  public interface RefusalListener {
+    /**
+     * @param operation "issue", "book" or "check-in"
+     * @param service   the service asked for
+     * @param reason    the check's name, "admission-mode", "check-in-too-early" or "check-in-too-late"
+     */
+    void refused(String operation, String service, String reason);
+  }
+
+  /** Sets the one listener for refusals (replacing any earlier one). */
+  public void onRefusal(RefusalListener listener) {
+    this.refusals = listener;
+  }
+
+  void refused(String operation, String service, String reason) {
+    RefusalListener l = refusals;
+    if (l != null) {
+      try {
+        l.refused(operation, service, reason);
+      } catch (RuntimeException ignored) {
+        // a failing meter registry loses one count, never the refusal's own exception
+      }
     }
   }
 

@@ -74,8 +74,24 @@ final class Tx {
   /** The facts handed to the policy's classify, refilled each time. */
   private final Facts facts = new Facts();
 
+  /** Where refusals are counted; null for the engine's read-only uses of a Tx. */
+  private final EngineStats stats;
+
   Tx(Core d) {
+    this(d, null);
+  }
+
+  Tx(Core d, EngineStats stats) {
     this.d = d;
+    this.stats = stats;
+  }
+
+  /** Counts a refusal decided here (the admission mode, the check-in window), then returns the exception to throw. */
+  private <E extends RuntimeException> E refused(String operation, String service, String reason, E e) {
+    if (stats != null) {
+      stats.refused(operation, service, reason);
+    }
+    return e;
   }
 
   /** Prepares for the next operation: its clock reading and the list its events go to. */
@@ -299,8 +315,8 @@ final class Tx {
   Ticket issue(IssueRequest r) {
     int svc = service(r.service());
     if (d.mode == AdmissionMode.BOOKING_ONLY) {
-      throw new AdmissionRefusedException("admission-mode",
-          "the branch admits booked visitors only; walk-in tickets are not issued (mode BOOKING_ONLY)");
+      throw refused("issue", r.service(), "admission-mode", new AdmissionRefusedException("admission-mode",
+          "the branch admits booked visitors only; walk-in tickets are not issued (mode BOOKING_ONLY)"));
     }
     if (!d.cal.isOpen(d.calendar, now)) {
       LocalDateTime local = d.calendar.local(now);
@@ -342,8 +358,8 @@ final class Tx {
   Booking book(BookRequest r) {
     int svc = service(r.service());
     if (d.mode == AdmissionMode.WALK_IN_ONLY) {
-      throw new AdmissionRefusedException("admission-mode",
-          "the branch admits walk-ins only; new bookings are not taken (mode WALK_IN_ONLY)");
+      throw refused("book", r.service(), "admission-mode", new AdmissionRefusedException("admission-mode",
+          "the branch admits walk-ins only; new bookings are not taken (mode WALK_IN_ONLY)"));
     }
     LocalDateTime start = r.windowStart();
     long w = BookingOps.freeWindow(this, svc, r.service(), start);
@@ -374,14 +390,15 @@ final class Tx {
     Duration early = d.config.limits().earlyCheckIn();
     Instant opens = b.startsAt().minus(early);
     if (now.isBefore(opens)) {
-      throw new CheckInRefusedException("booking " + b.code() + " is too early: check-in opens at "
-          + d.calendar.local(opens) + ", " + early.toMinutes() + " minutes before its window " + b.windowStart());
+      throw refused("check-in", b.service(), "check-in-too-early", new CheckInRefusedException("booking " + b.code()
+          + " is too early: check-in opens at " + d.calendar.local(opens) + ", " + early.toMinutes()
+          + " minutes before its window " + b.windowStart()));
     }
     boolean late = now.isAfter(b.startsAt().plus(d.config.limits().lateCheckIn()));
     if (late && d.config.limits().lateArrival() == LateArrival.REFUSE) {
-      throw new CheckInRefusedException("booking " + b.code() + " is too late: check-in closed at "
-          + d.calendar.local(b.startsAt().plus(d.config.limits().lateCheckIn())) + ", "
-          + d.config.limits().lateCheckIn().toMinutes() + " minutes after its window " + b.windowStart());
+      throw refused("check-in", b.service(), "check-in-too-late", new CheckInRefusedException("booking " + b.code()
+          + " is too late: check-in closed at " + d.calendar.local(b.startsAt().plus(d.config.limits().lateCheckIn()))
+          + ", " + d.config.limits().lateCheckIn().toMinutes() + " minutes after its window " + b.windowStart()));
     }
     int svc = service(b.service());
     long ticketId = d.nextTicketId;

@@ -24,6 +24,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.LongAdder;
 import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -111,6 +112,10 @@ public final class BranchNode implements AutoCloseable {
   private final PgWakeups wakeups;
   /** The last registry and lease read, for routing; replaced whole by the heartbeat thread. */
   private volatile Nodes.View view = new Nodes.View(List.of(), Map.of());
+  /** Ownership changes, for NodeMetrics: written on the heartbeat thread (and by close), read at scrape time. */
+  private final LongAdder takeovers = new LongAdder();
+  private final LongAdder handOvers = new LongAdder();
+  private final LongAdder losses = new LongAdder();
   /** Heartbeat thread only. */
   private boolean registered;
   private volatile boolean closed;
@@ -346,6 +351,7 @@ public final class BranchNode implements AutoCloseable {
     }
     Held h = new Held(lease, branch, started + ttlMillis * 1_000_000);
     held.put(branchId, h);
+    takeovers.increment();
     TakeoverEvent.emit(nodeId, branchId, lease.epoch(), started);
     log.info("node {} serves branch {} under epoch {}", nodeId, branchId, lease.epoch());
     for (OwnershipListener l : listeners) {
@@ -361,6 +367,7 @@ public final class BranchNode implements AutoCloseable {
     if (!held.remove(h.lease.branchId(), h)) {
       return;
     }
+    losses.increment();
     log.warn("node {} lost branch {} (epoch {}): {}", nodeId, h.lease.branchId(), h.lease.epoch(), reason);
     closeQuietly(h);
     tell(h, reason);
@@ -428,6 +435,7 @@ public final class BranchNode implements AutoCloseable {
     if (!held.remove(h.lease.branchId(), h)) {
       return;
     }
+    handOvers.increment();
     closeQuietly(h);
     try {
       bounded("releasing the lease of branch " + h.lease.branchId(), () -> leases.release(h.lease));
@@ -470,6 +478,47 @@ public final class BranchNode implements AutoCloseable {
       }
       throw new StorageException(what + " failed: " + e.getCause(), e.getCause());
     }
+  }
+
+  // ---------------------------------------------------------------- for NodeMetrics
+
+  /** The branches this node is configured to serve. */
+  Set<String> configuredBranches() {
+    return branches.keySet();
+  }
+
+  int ownedCount() {
+    return held.size();
+  }
+
+  /** The epoch of this node's lease on the branch; 0 when it does not hold it. */
+  long epoch(String branchId) {
+    Held h = held.get(branchId);
+    return h == null ? 0 : h.lease.epoch();
+  }
+
+  /**
+   * Seconds until this node's lease on the branch runs out unless renewed, by this JVM's
+   * monotonic clock (as the heartbeat counts it); 0 when it does not hold the branch.
+   */
+  double leaseSecondsLeft(String branchId) {
+    Held h = held.get(branchId);
+    return h == null ? 0 : Math.max(0, h.validUntilNanos - System.nanoTime()) / 1e9;
+  }
+
+  /** Branches this node acquired and opened (a free branch, or one whose owner's lease ran out). */
+  long takeovers() {
+    return takeovers.sum();
+  }
+
+  /** Branches this node released gracefully (to balance, or at close). */
+  long handOvers() {
+    return handOvers.sum();
+  }
+
+  /** Branches this node lost: another node took the lease, or it could not be renewed in time. */
+  long losses() {
+    return losses.sum();
   }
 
   @Override

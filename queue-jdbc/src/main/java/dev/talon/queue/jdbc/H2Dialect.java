@@ -5,6 +5,7 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.util.Locale;
 import org.slf4j.Logger;
 
 /*
@@ -36,10 +37,21 @@ final class H2Dialect extends SqlDialect {
   }
 
   @Override
-  boolean isMissingTable(SQLException e) {
-    return "42S02".equals(e.getSQLState()) || "42S04".equals(e.getSQLState()) || e.getErrorCode() == 42102
-        || e.getErrorCode() == 42104;
+  boolean transactionalDdl() {
+    return false;
   }
+
+  @Override
+  boolean tableExists(Connection c, String table) throws SQLException {
+    try (PreparedStatement ps = c.prepareStatement("SELECT COUNT(*) FROM INFORMATION_SCHEMA.TABLES "
+        + "WHERE TABLE_SCHEMA = CURRENT_SCHEMA AND TABLE_NAME = ?")) {
+      ps.setString(1, table.toUpperCase(Locale.ROOT)); // unquoted names are stored in upper case
+      try (ResultSet rs = ps.executeQuery()) {
+        return rs.next() && rs.getInt(1) > 0;
+      }
+    }
+  }
+
 
   @Override
   boolean isMissingParent(SQLException e) {

@@ -35,16 +35,20 @@ import org.slf4j.LoggerFactory;
  * <pre>{@code
  * EventStore store = JdbcEventStore.builder(dataSource)   // e.g. a HikariDataSource
  *     .tablePrefix("talon_")                             // the default
- *     .createSchema(true)                                // run the shipped DDL if tables are missing
+ *     .createSchema(true)                                // create or upgrade the tables at start
  *     .build();                                          // detects PostgreSQL or H2, checks the schema
  * Branch branch = Talon.newBranch("almaty-1").store(store)...build();
  * }</pre>
  *
- * <p>The tables and their indexes are in the DDL files shipped in this jar,
- * {@code dev/talon/queue/jdbc/postgresql.sql} and {@code dev/talon/queue/jdbc/h2.sql}.
- * {@link Builder#build()} refuses to start, with an exception that says what to do, when the
- * database holds a schema from a newer release, when a table is missing and schema creation is
- * off, or when an H2 file database delays its commits ({@code WRITE_DELAY}).
+ * <p>The tables and their indexes are in numbered schema files shipped in this jar, named as Flyway
+ * names migrations: {@code db/talon/postgresql/V1__talon_schema.sql}, {@code V2__...}, and the same
+ * under {@code db/talon/h2}. The table {@code talon_schema_history} records which have run. With
+ * {@link Builder#createSchema(boolean) createSchema(true)} {@link Builder#build()} applies the
+ * missing ones in order (one node at a time when several start at once). {@link Builder#build()}
+ * refuses to start, with an exception that says what to do, when the database holds a schema from
+ * a newer release, when it holds an older one and schema creation is off (a
+ * {@link SchemaVersionException} naming the files to run), or when an H2 file database delays its
+ * commits ({@code WRITE_DELAY}).
  *
  * <p>Failures of the database surface as {@link StorageException}s naming the statement that failed
  * and its SQLState, never the values bound to it. A failed append has written nothing; the store
@@ -768,8 +772,10 @@ public final class JdbcEventStore implements EventStore {
     }
 
     /**
-     * Whether {@link #build()} creates missing tables from the shipped DDL; default false, so that
-     * a production schema stays under its administrator's migrations.
+     * Whether {@link #build()} creates the schema, or upgrades an older one, by running the
+     * missing numbered schema files in order; default false, so that a production schema stays
+     * under its administrator's migrations (the store then refuses a schema that is not current
+     * with a {@link SchemaVersionException} naming the files to run).
      */
     public Builder createSchema(boolean create) {
       this.createSchema = create;
@@ -801,7 +807,8 @@ public final class JdbcEventStore implements EventStore {
      * schema.
      *
      * @throws InvalidConfigurationException if the database is not supported, delays its commits,
-     *     holds a schema from a newer release, or lacks a table while schema creation is off
+     *     holds a schema from a newer release, or an older one while schema creation is off
+     *     ({@link SchemaVersionException})
      * @throws StorageException if the database cannot be reached or fails during the checks
      */
     public JdbcEventStore build() {

@@ -50,9 +50,27 @@ final class PostgresDialect extends SqlDialect {
   }
 
   @Override
-  boolean isMissingTable(SQLException e) {
-    return "42P01".equals(e.getSQLState());
+  boolean transactionalDdl() {
+    return true;
   }
+
+  /*
+   * A query on the catalogue views, read with the statement's own snapshot, where unqualified
+   * names are created (current_schema()). Not to_regclass: it looks through the backend's catalogue
+   * cache, which a schema upgrade waiting on the advisory lock does not refresh when the lock is
+   * granted, so it could miss a table the previous holder created and committed meanwhile.
+   */
+  @Override
+  boolean tableExists(Connection c, String table) throws SQLException {
+    try (PreparedStatement ps = c.prepareStatement("SELECT COUNT(*) FROM information_schema.tables "
+        + "WHERE table_schema = current_schema() AND table_name = ?")) {
+      ps.setString(1, table);
+      try (ResultSet rs = ps.executeQuery()) {
+        return rs.next() && rs.getInt(1) > 0;
+      }
+    }
+  }
+
 
   @Override
   boolean isMissingParent(SQLException e) {

@@ -5,19 +5,26 @@ import java.sql.SQLException;
 import org.slf4j.Logger;
 
 /*
- * What differs between the databases, kept to the few points where it must: the DDL file, how a
- * JSON parameter is bound, the SQLStates that mean "this table does not exist" and "the referenced
- * row does not exist", and the check that the database really keeps a commit once it has
- * acknowledged it. Everything else is
- * standard SQL that both run unchanged. The two subclasses are the only dialects; users pick one
- * through the public Dialect interface, never implement it.
+ * What differs between the databases, kept to the few points where it must: the directory of the
+ * schema files, whether DDL is transactional, how the catalogue is asked for a table, how a JSON
+ * parameter is bound, the SQLState that means "the referenced row does not exist", and the check
+ * that the database really keeps a commit once it has acknowledged it. Everything else is standard
+ * SQL that both run unchanged. The two subclasses are the only dialects; users pick one through
+ * the public Dialect interface, never implement it.
  */
 abstract sealed class SqlDialect implements Dialect permits H2Dialect, PostgresDialect {
 
-  /** Resource path of the DDL file in the jar. */
-  final String ddlResource() {
-    return "/dev/talon/queue/jdbc/" + name() + ".sql";
-  }
+  /**
+   * Whether DDL takes part in transactions (PostgreSQL), so a schema upgrade can be one transaction
+   * under a transaction-scoped lock; false where DDL commits at once (H2).
+   */
+  abstract boolean transactionalDdl();
+
+  /**
+   * Whether the table (a lower-case name) exists in the connection's current schema, asked of the
+   * catalogue: unlike trying the table, the question cannot fail and abort a transaction.
+   */
+  abstract boolean tableExists(Connection c, String table) throws SQLException;
 
   /** The SQL expression for a JSON text parameter in an INSERT. */
   abstract String jsonParameter();
@@ -35,9 +42,6 @@ abstract sealed class SqlDialect implements Dialect permits H2Dialect, PostgresD
 
   /** The database's current time plus a number of milliseconds bound as the one parameter. */
   abstract String nowPlusMillis();
-
-  /** True if the failure says a table or view does not exist. */
-  abstract boolean isMissingTable(SQLException e);
 
   /** True if the failure says a foreign key refers to a row that does not exist. */
   abstract boolean isMissingParent(SQLException e);

@@ -25,7 +25,7 @@ import java.util.Set;
 final class SqlFailure {
   /** Steps that bind no values: the driver's message is kept whole. */
   private static final Set<String> NO_BOUND_VALUES = Set.of(
-      "connect", "read-metadata", "check-durability", "read-schema-version", "probe-table");
+      "connect", "read-metadata", "check-durability", "read-schema-version", "lock-schema", "apply");
   /** SQLState classes whose first line is about the connection or the server, not the data. */
   private static final Set<String> SAFE_FIRST_LINE = Set.of("08", "28", "3D", "40", "53", "57", "58", "HY");
   private static final int MAX_DRIVER_TEXT = 300;

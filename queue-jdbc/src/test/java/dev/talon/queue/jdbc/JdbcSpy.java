@@ -9,6 +9,8 @@ import java.sql.PreparedStatement;
 import java.sql.SQLException;
 import java.sql.SQLFeatureNotSupportedException;
 import java.sql.Statement;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.logging.Logger;
 import javax.sql.DataSource;
@@ -31,6 +33,8 @@ final class JdbcSpy implements DataSource {
   private final DataSource real;
   final AtomicInteger executed = new AtomicInteger();
   final AtomicInteger steps = new AtomicInteger();
+  /** The SQL text of every {@code Statement.execute(String)} (DDL), in order. */
+  final List<String> ddl = new CopyOnWriteArrayList<>();
   volatile Fault fault = NONE;
 
   JdbcSpy(DataSource real) {
@@ -88,6 +92,9 @@ final class JdbcSpy implements DataSource {
       if (method.getName().startsWith("execute")) {
         int n = steps.incrementAndGet();
         executed.incrementAndGet();
+        if (args != null && args.length == 1 && args[0] instanceof String sql) {
+          ddl.add(sql);
+        }
         fault.before("execute", n, c);
         Object r = invoke(s, method, args);
         fault.after("execute", n, c);

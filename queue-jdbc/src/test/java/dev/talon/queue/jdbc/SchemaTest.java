@@ -70,65 +70,41 @@ class SchemaTest {
 
   @ParameterizedTest(name = "{0}")
   @MethodSource("databases")
-  void build_schemaFromANewerRelease_isRefusedAndNothingIsCreated(String name, Supplier<HikariDataSource> db)
-      throws Exception {
-    try (HikariDataSource ds = db.get()) {
-      JdbcEventStore.builder(ds).createSchema(true).build();
-      execute(ds, "INSERT INTO talon_schema_version (version, description) VALUES (2, 'from the future')");
-      execute(ds, "DROP TABLE talon_snapshots");
-      for (boolean create : new boolean[] {false, true}) {
-        assertThatThrownBy(() -> JdbcEventStore.builder(ds).createSchema(create).build())
-            .isInstanceOf(InvalidConfigurationException.class)
-            .hasMessageContaining("version 2, newer than version 1").hasMessageContaining("talon_schema_version");
-      }
-      assertThat(tableExists(ds, "talon_snapshots")).as("the newer schema was left alone").isFalse();
-    }
-  }
-
-  @ParameterizedTest(name = "{0}")
-  @MethodSource("databases")
-  void build_emptyDatabaseWithCreationOff_isRefusedNamingTheTableAndTheDdlFile(String name,
+  void build_tableDroppedOutsideTalon_isRefusedNamingItAndTheFileThatCreatesIt(String name,
       Supplier<HikariDataSource> db) throws Exception {
     try (HikariDataSource ds = db.get()) {
-      assertThatThrownBy(() -> JdbcEventStore.builder(ds).build())
-          .isInstanceOf(InvalidConfigurationException.class)
-          .hasMessageContaining("table talon_schema_version").hasMessageContaining("missing")
-          .hasMessageContaining("createSchema(true)").hasMessageContaining(name + ".sql");
-      assertThat(tableExists(ds, "talon_events")).isFalse();
+      JdbcEventStore.builder(ds).tablePrefix("q_").createSchema(true).build();
+      execute(ds, "DROP TABLE q_nodes");
+      for (boolean create : new boolean[] {false, true}) {
+        assertThatThrownBy(() -> JdbcEventStore.builder(ds).tablePrefix("q_").createSchema(create).build())
+            .isInstanceOf(InvalidConfigurationException.class)
+            .hasMessageContaining("table q_nodes").hasMessageContaining("missing")
+            .hasMessageContaining("db/talon/" + name + "/V4__talon_nodes.sql")
+            .hasMessageContaining("with talon_ replaced by q_");
+      }
+      assertThat(tableExists(ds, "q_nodes")).isFalse();
     }
   }
 
   @ParameterizedTest(name = "{0}")
   @MethodSource("databases")
-  void build_oneTableMissingWithCreationOff_isRefusedNamingIt(String name, Supplier<HikariDataSource> db)
+  void files_runAsShippedInOrder_giveASchemaTheStoreAccepts(String name, Supplier<HikariDataSource> db)
       throws Exception {
     try (HikariDataSource ds = db.get()) {
-      JdbcEventStore.builder(ds).tablePrefix("q_").createSchema(true).build();
-      execute(ds, "DROP TABLE q_snapshots");
-      assertThatThrownBy(() -> JdbcEventStore.builder(ds).tablePrefix("q_").build())
-          .isInstanceOf(InvalidConfigurationException.class)
-          .hasMessageContaining("table q_snapshots").hasMessageContaining("with talon_ replaced by q_");
-      JdbcEventStore.builder(ds).tablePrefix("q_").createSchema(true).build(); // completes it
-      assertThat(tableExists(ds, "q_snapshots")).isTrue();
-    }
-  }
-
-  @ParameterizedTest(name = "{0}")
-  @MethodSource("databases")
-  void ddlFile_runAsShipped_givesASchemaTheStoreAccepts(String name, Supplier<HikariDataSource> db) throws Exception {
-    String ddl;
-    try (InputStream in = JdbcEventStore.class.getResourceAsStream("/dev/talon/queue/jdbc/" + name + ".sql")) {
-      ddl = new String(in.readAllBytes(), StandardCharsets.UTF_8);
-    }
-    try (HikariDataSource ds = db.get()) {
-      if (name.equals("h2")) {
-        execute(ds, "RUNSCRIPT FROM 'classpath:/dev/talon/queue/jdbc/h2.sql'");
-        execute(ds, "RUNSCRIPT FROM 'classpath:/dev/talon/queue/jdbc/h2.sql'"); // idempotent
-      } else {
-        execute(ds, ddl); // the whole file in one go, as psql -f would send it
-        execute(ds, ddl);
+      StringBuilder all = new StringBuilder();
+      for (String file : Schema.MIGRATIONS) {
+        String path = "db/talon/" + name + "/" + file;
+        if (name.equals("h2")) {
+          execute(ds, "RUNSCRIPT FROM 'classpath:/" + path + "'");
+        } else {
+          try (InputStream in = JdbcEventStore.class.getResourceAsStream("/" + path)) {
+            String ddl = new String(in.readAllBytes(), StandardCharsets.UTF_8);
+            execute(ds, ddl); // the whole file in one go, as psql -f would send it
+            all.append(ddl);
+          }
+        }
       }
-      JdbcEventStore store = JdbcEventStore.builder(ds).build();
+      JdbcEventStore store = JdbcEventStore.builder(ds).build(); // creation off: the files made it current
       assertThat(store.dialect().name()).isEqualTo(name);
       var events = SampleEvents.batch(1, 3, new Random(1));
       store.append("b1", 0, events);
@@ -137,14 +113,17 @@ class SchemaTest {
       store.saveSnapshot("b1", snapshot);
       assertThat(store.loadSnapshot("b1")).contains(snapshot);
       try (Connection c = ds.getConnection(); Statement s = c.createStatement();
-          ResultSet rs = s.executeQuery("SELECT COUNT(*) FROM talon_schema_version")) {
+          ResultSet rs = s.executeQuery("SELECT COUNT(*), MAX(version) FROM talon_schema_history")) {
         rs.next();
-        assertThat(rs.getInt(1)).isEqualTo(1);
+        assertThat(rs.getInt(1)).isEqualTo(4);
+        assertThat(rs.getInt(2)).isEqualTo(4);
+      }
+      if (name.equals("postgresql")) {
+        assertThat(all.toString()).contains("CREATE INDEX IF NOT EXISTS talon_events_ticket_idx",
+            "COMMENT ON TABLE talon_events",
+            "CREATE INDEX IF NOT EXISTS talon_events_time_idx ON talon_events (branch_id, occurred_at)");
       }
     }
-    assertThat(ddl).contains("CREATE INDEX IF NOT EXISTS talon_events_ticket_idx", "COMMENT ON TABLE talon_events",
-        "CREATE INDEX IF NOT EXISTS talon_events_time_idx ON talon_events (branch_id, occurred_at)")
-        .doesNotContain("does not write it yet");
   }
 
   @ParameterizedTest(name = "{0}")
@@ -230,11 +209,15 @@ class SchemaTest {
   }
 
   @Test
-  void ddl_customPrefix_rewritesEveryName() {
+  void statements_customPrefix_rewritesEveryName() {
     Schema s = new Schema("zz_");
-    String all = String.join("\n", s.ddl((SqlDialect) Dialect.postgresql()));
-    assertThat(all).doesNotContain("talon_").contains("zz_events", "zz_events_pk", "zz_branches_pk");
-    assertThat(s.ddl((SqlDialect) Dialect.h2())).allMatch(sql -> !sql.endsWith(";"));
-    assertThat(Files.exists(Path.of("src/main/resources/dev/talon/queue/jdbc/h2.sql"))).isTrue();
+    for (int v = 1; v <= Schema.VERSION; v++) {
+      String all = String.join("\n", s.statements((SqlDialect) Dialect.postgresql(), v));
+      assertThat(all.replace("__talon_", "")).as("every name but the file's own").doesNotContain("talon_")
+          .contains("zz_schema_history");
+      assertThat(s.statements((SqlDialect) Dialect.h2(), v)).allMatch(sql -> !sql.endsWith(";"));
+    }
+    assertThat(String.join("\n", s.statements((SqlDialect) Dialect.h2(), 1)))
+        .contains("zz_events", "zz_events_pk", "zz_branches_pk");
   }
 }
