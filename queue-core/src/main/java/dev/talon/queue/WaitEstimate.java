@@ -8,8 +8,9 @@ import java.time.Duration;
  * default {@link Estimation#spread() spread}.
  *
  * @param ticket      the ticket's snapshot
- * @param ahead       tickets the open desks that serve its service would call before it under the
- *                    current policy (no new arrivals assumed)
+ * @param ahead       tickets waiting now that the open desks that serve its service would call
+ *                    before it under the current policy; booked visitors expected to check in and
+ *                    be called first are in the wait, not in this count
  * @param openDesks   open desks that serve its service
  * @param optimistic  the short end of the range
  * @param expected    the expected wait

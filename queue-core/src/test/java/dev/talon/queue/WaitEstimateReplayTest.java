@@ -93,6 +93,32 @@ class WaitEstimateReplayTest {
   }
 
   @org.junit.jupiter.api.Test
+  void estimate_bookingDueBeforeTheTurnUnderBookedFirst_countsItAheadOfAWalkIn() {
+    for (boolean bookedFirst : new boolean[] {false, true}) {
+      Branch b = Talon.newBranch("due").zone(ALMATY).clock(clock).service("docs", "A", "Docs").desk("1", "docs")
+          .policy(bookedFirst ? Policy.bookedFirst() : Policy.fifo()).capacity("docs", 5).build();
+      b.issue(IssueRequest.walkIn("docs"));
+      b.callNext("1"); // the desk's call ends at 10 minutes
+      b.issue(IssueRequest.walkIn("docs"));
+      b.issue(IssueRequest.walkIn("docs"));
+      Ticket walkIn = b.issue(IssueRequest.walkIn("docs"));
+      b.book(BookRequest.of("docs", LocalDateTime.of(2026, 11, 24, 9, 15))); // checks in at 9:15, before the turn
+      b.book(BookRequest.of("docs", LocalDateTime.of(2026, 11, 24, 11, 0))); // long after the walk-in's turn
+
+      WaitEstimate e = b.estimate(walkIn.id());
+
+      // FIFO: the two walk-ins ahead, then the walk-in at 30 minutes. Booked first: the visitor of
+      // 9:15 (no check-ins or expiries today yet: expected at the window's start, sure to come) is
+      // called when the desk is next free after 9:15, at 20 minutes, and pushes the walk-in to 40;
+      // the 11:00 booking arrives after the wait replayed without bookings and is not counted.
+      assertThat(e.ahead()).as("booked first " + bookedFirst).isEqualTo(2); // expected visitors are not "ahead"
+      assertThat(e.expected()).as("booked first " + bookedFirst)
+          .isEqualTo(Duration.ofMinutes(bookedFirst ? 40 : 30));
+      assertThat(e.pessimistic()).isGreaterThan(e.expected());
+    }
+  }
+
+  @org.junit.jupiter.api.Test
   void estimate_visitorsLeftToday_shortensTheWaitBehindOthersWhoMayLeave() {
     Branch leaving = oneBusyDesk("leaving");
     Branch staying = oneBusyDesk("staying");

@@ -34,8 +34,9 @@ class EngineEstimateTest {
     for (PolicyResult p : r.policies()) {
       EstimatorResult engine = p.estimator("engine");
       assertThat(engine.mae()).as(p.label()).isLessThanOrEqualTo(0.8 * p.estimator("queue-length").mae());
-      // surges, lunch, send-home at 14:00: the range is wide rather than short
-      assertThat(engine.coverage()).as(p.label()).isGreaterThanOrEqualTo(engine.statedCoverage() - 0.05);
+      // surges, lunch, send-home at 14:00, bookings still to come: the range holds what it states
+      assertThat(engine.coverage()).as(p.label())
+          .isBetween(engine.statedCoverage() - 0.05, engine.statedCoverage() + 0.05);
     }
   }
 
