@@ -30,12 +30,21 @@ public final class DaySimulation {
     this(StoreFactory.inMemory(), WaitEstimator.engine(), Progress.none());
   }
 
+  private final BranchWatcher watcher;
+
   DaySimulation(StoreFactory stores, WaitEstimator estimator, Progress progress) {
     this(stores, estimator, progress, false);
   }
 
   /** As above; {@code keepVisitors} keeps one CSV row per visitor and policy ({@link #visitorRows()}). */
   DaySimulation(StoreFactory stores, WaitEstimator estimator, Progress progress, boolean keepVisitors) {
+    this(stores, estimator, progress, keepVisitors, BranchWatcher.NONE);
+  }
+
+  /** As above; {@code watcher} sees each policy's branch when it is built and before it is closed. */
+  DaySimulation(StoreFactory stores, WaitEstimator estimator, Progress progress, boolean keepVisitors,
+      BranchWatcher watcher) {
+    this.watcher = watcher;
     this.stores = stores;
     this.estimator = estimator;
     this.progress = progress;
@@ -60,7 +69,7 @@ public final class DaySimulation {
     List<PolicySpec> policies = scenario.policies();
     for (int i = 0; i < policies.size(); i++) {
       PolicyRun run = new PolicyRun(plan.withScenario(scenario), policies.get(i), stores, estimator, progress, i,
-          policies.size(), keepVisitors);
+          policies.size(), keepVisitors, watcher);
       results.add(run.run());
       visitorRows.addAll(run.visitorRows());
       Arrivals seen = run.arrivals();

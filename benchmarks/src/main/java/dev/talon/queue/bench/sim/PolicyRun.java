@@ -146,6 +146,7 @@ final class PolicyRun {
   private final ManualClock clock;
   private final RunObserver observer;
   private final Branch branch;
+  private final BranchWatcher watcher;
   private final PriorityQueue<Event> queue = new PriorityQueue<>(
       Comparator.comparingLong(Event::at).thenComparingInt(Event::kind).thenComparingLong(Event::seq));
   private long seq;
@@ -186,6 +187,13 @@ final class PolicyRun {
   /** As above; {@code keepVisitors} keeps one CSV row per visitor (see {@link #visitorRows()}). */
   PolicyRun(ArrivalPlan plan, PolicySpec policy, StoreFactory stores, WaitEstimator estimator, Progress progress,
       int runIndex, int runs, boolean keepVisitors) {
+    this(plan, policy, stores, estimator, progress, runIndex, runs, keepVisitors, BranchWatcher.NONE);
+  }
+
+  /** As above; {@code watcher} sees the branch once it is built and just before it is closed. */
+  PolicyRun(ArrivalPlan plan, PolicySpec policy, StoreFactory stores, WaitEstimator estimator, Progress progress,
+      int runIndex, int runs, boolean keepVisitors, BranchWatcher watcher) {
+    this.watcher = watcher;
     this.keepVisitors = keepVisitors;
     this.sc = plan.scenario();
     this.plan = plan;
@@ -222,6 +230,7 @@ final class PolicyRun {
     this.night = sc.calendar() == null ? null
         : new BookingNight(sc, plan, (at, visitor, step) -> schedule(at, CALENDAR, visitor, step.ordinal()));
     this.branch = build(stores);
+    watcher.opened(policy.label(), branch);
     if (night != null) {
       night.attach(branch);
     }
@@ -322,6 +331,7 @@ final class PolicyRun {
     for (DeskState d : desks) {
       turnOff(d);
     }
+    watcher.closing(policy.label(), branch);
     branch.close();
     stores.release(storeName());
     return result();

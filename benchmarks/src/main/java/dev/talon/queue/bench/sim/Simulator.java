@@ -66,6 +66,10 @@ public final class Simulator implements Callable<Integer> {
       + " booked-time 0:60:5.")
   private String range;
 
+  @Option(names = "--metrics", paramLabel = "FILE", description = "Binds each policy's branch to Micrometer"
+      + " (TalonMetrics) and writes what the registry holds at the end of the run to FILE, one section per policy.")
+  private Path metrics;
+
   @Option(names = "--list", description = "Lists the bundled scenarios and exits.")
   private boolean list;
 
@@ -151,7 +155,8 @@ public final class Simulator implements Callable<Integer> {
     }
     long started = System.nanoTime();
     DaySimulation simulation = new DaySimulation(stores, WaitEstimator.engine(),
-        quiet || !terminal.getAsBoolean() ? Progress.none() : Progress.bar(stderr), visitors);
+        quiet || !terminal.getAsBoolean() ? Progress.none() : Progress.bar(stderr), visitors,
+        metrics == null ? BranchWatcher.NONE : BranchWatcher.metrics(metrics));
     SimulationResult result = simulation.run(s);
     double seconds = (System.nanoTime() - started) / 1e9;
     Reports.Written files = Reports.write(result, out, simulation.visitorRows());
@@ -191,6 +196,9 @@ public final class Simulator implements Callable<Integer> {
     }
     if (files.visitors() != null) {
       stdout.println("Visitors:    " + files.visitors());
+    }
+    if (metrics != null) {
+      stdout.println("Metrics:     " + metrics);
     }
     return 0;
   }

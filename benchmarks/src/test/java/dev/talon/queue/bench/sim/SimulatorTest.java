@@ -88,6 +88,21 @@ class SimulatorTest {
   }
 
   @Test
+  void main_metricsFlag_writesEachPolicysMeterScrape(@TempDir Path dir) throws Exception {
+    Path scrape = dir.resolve("metrics.txt");
+    int code = run("booking-only-day", "-o", dir.toString(), "--quiet", "--metrics", scrape.toString());
+
+    assertThat(code).as(stderr()).isZero();
+    assertThat(stdout()).contains("Metrics:     " + scrape);
+    String text = Files.readString(scrape);
+    assertThat(text).contains("# policy fifo").contains("# policy booked-first");
+    String fifo = text.substring(text.indexOf("# policy fifo"), text.indexOf("# policy booked-first"));
+    // the day issued and served tickets, and the registry saw them through the binder
+    assertThat(fifo).contains("talon.tickets(COUNTER)").contains("talon.wait(TIMER)")
+        .containsPattern("talon\\.tickets\\(COUNTER\\)\\[[^\\]]*outcome='issued'[^\\]]*\\]; count=[1-9]");
+  }
+
+  @Test
   void main_seedAndDays_overrideTheScenario(@TempDir Path dir) throws Exception {
     int code = run("mmc-validation", "--seed", "99", "--days", "1", "-o", dir.toString(), "-q");
 
