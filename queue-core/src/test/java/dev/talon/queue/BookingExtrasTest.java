@@ -290,6 +290,33 @@ class BookingExtrasTest {
     }
   }
 
+  @Test
+  void readme_extrasSnippet_runs() {
+    QueueClock clock = this.clock;
+    OpeningCalendar hours = CALENDAR;
+    // ---- the README's snippet, as written there
+    SlotCalendar slots = SlotCalendar.defaults().withCapacity("docs", 10)
+        .withQuotas(new ChannelQuota("docs", Map.of(Channel.WEB, 60, Channel.CALL_CENTRE, 20, Channel.COUNTER, 10),
+            Duration.ofHours(24)))                                  // unused shares open to all a day ahead
+        .withCooldown(Duration.ofMinutes(10))                       // a cancelled place rests 10 minutes
+        .withPersonLimit(new BookingLimit(1, 10));                  // one place per person per 10 days
+    Branch branch = Talon.newBranch("berlin-mitte").zone(ZoneId.of("Europe/Berlin")).calendar(hours)
+        .service("docs", "A", "ID documents").desk("1", "docs").slots(slots).clock(clock).build();
+
+    BookRequest request = BookRequest.of("docs", LocalDateTime.parse("2026-03-03T10:00"))
+        .withWindows(2)                                             // a 30-minute matter in 15-minute windows
+        .withChannel(Channel.WEB).withPerson("900101300123").withRequestId("web-7f3a");
+    Hold hold = branch.hold(request);                               // a retry with "web-7f3a" returns this hold
+    Booking booking = branch.confirm(hold.id(), "web-7f3b");
+    branch.reschedule(booking.code(), LocalDateTime.parse("2026-03-05T10:00"), "web-7f3c");
+    List<Hold> holds = branch.liveHolds();                          // never waits for the writer
+    // ----
+    assertThat(holds).isEmpty();
+    assertThat(branch.hold(request)).extracting(Hold::id).isEqualTo(hold.id());
+    assertThat(branch.booking(booking.code()).orElseThrow().windowStart()).isEqualTo(t("2026-03-05T10:00"));
+    branch.close();
+  }
+
   // ---------------------------------------------------------------- reads
 
   /** First-in-first-out, except that its select waits for a latch: the writer is stuck inside it. */
