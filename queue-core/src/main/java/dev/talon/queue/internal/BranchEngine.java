@@ -1923,9 +1923,7 @@ public final class BranchEngine implements Branch {
 
   @Override
   public List<dev.talon.queue.Hold> liveHolds() {
-    List<dev.talon.queue.Hold> out = new ArrayList<>();
-    core.cal.holdsRead.forEach(out::add); // published records: never waits for the writer
-    return List.copyOf(out);
+    return core.cal.holdsRead.read(); // published records: never waits for the writer
   }
 
   @Override
@@ -1946,9 +1944,7 @@ public final class BranchEngine implements Branch {
 
   @Override
   public List<dev.talon.queue.WaitlistEntry> waitlist() {
-    List<dev.talon.queue.WaitlistEntry> out = new ArrayList<>();
-    core.cal.waitingRead.forEach(out::add); // published records: never waits for the writer
-    return List.copyOf(out);
+    return core.cal.waitingRead.read(); // published records: never waits for the writer
   }
 
   @Override

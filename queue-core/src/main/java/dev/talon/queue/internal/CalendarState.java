@@ -63,10 +63,9 @@ import java.util.TreeMap;
  * (id * 4 + kind). Only kept when a limit is configured; a new day forgets dates that no request
  * can reach any more (the span before today), so the index follows the bookable days.
  *
- * Reads never wait. The live holds and the waiting visitors are also stored in Slabs (immutable
- * records by increasing id, stored with release, read with acquire), which Branch.liveHolds and
- * Branch.waitlist read without the writer: a reader sees each record as some completed operation
- * left it.
+ * Reads never wait. The live holds and the waiting visitors are also published in PublishedSets
+ * (immutable records in a Slab, changes bracketed by a version), which Branch.liveHolds and
+ * Branch.waitlist read without the writer: a reader gets the set as it was between two events.
  */
 final class CalendarState {
   private final OpeningCalendar base;
@@ -88,8 +87,8 @@ final class CalendarState {
   /** Per person: their places (key: id * 4 + kind) and the dates of their windows; see the design note. */
   final TreeMap<String, TreeMap<Long, LocalDate>> persons = new TreeMap<>();
   /** The live holds and the waiting visitors, published to readers (see the design note). */
-  final Slab<Hold> holdsRead = new Slab<>();
-  final Slab<dev.talon.queue.WaitlistEntry> waitingRead = new Slab<>();
+  final PublishedSet<Hold> holdsRead = new PublishedSet<>();
+  final PublishedSet<dev.talon.queue.WaitlistEntry> waitingRead = new PublishedSet<>();
 
   static final int BOOKING = 0;
   static final int HOLD = 1;
@@ -338,7 +337,6 @@ final class CalendarState {
   private void left(long entryId) {
     dev.talon.queue.WaitlistEntry w = waiting.remove(entryId);
     waitingRead.remove(entryId);
-    waitingRead.compact();
     personPlace(ENTRY, entryId, w.personId(), null);
   }
 
@@ -354,7 +352,6 @@ final class CalendarState {
   private void release(Core c, long holdId) {
     Hold h = holds.remove(holdId);
     holdsRead.remove(holdId);
-    holdsRead.compact();
     c.take(c.calendar.windowIndex(h.windowStart()), h.windows(), c.config.indexOf(h.service()), h.channel(), -1);
     personPlace(HOLD, holdId, h.personId(), null);
     if (h.expiresAt().equals(nextExpiry)) {
