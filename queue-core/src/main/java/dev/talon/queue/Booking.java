@@ -16,6 +16,9 @@ import java.time.LocalDateTime;
  * @param personId    the visitor's person id, when given; may be null
  * @param ticketId    the ticket issued at check-in; 0 before
  * @param bookedAt    when the booking was made
+ * @param windows     how many consecutive windows it takes from {@code windowStart} on; its check-in
+ *                    and expiry follow the first ({@code startsAt}, {@code endsAt})
+ * @param channel     the channel it was booked through; null for none
  */
 public record Booking(
     long id,
@@ -27,4 +30,13 @@ public record Booking(
     BookingState state,
     String personId,
     long ticketId,
-    Instant bookedAt) {}
+    Instant bookedAt,
+    int windows,
+    Channel channel) {
+
+  /** A booking of one window, through no particular channel. */
+  public Booking(long id, String code, String service, LocalDateTime windowStart, Instant startsAt, Instant endsAt,
+      BookingState state, String personId, long ticketId, Instant bookedAt) {
+    this(id, code, service, windowStart, startsAt, endsAt, state, personId, ticketId, bookedAt, 1, null);
+  }
+}

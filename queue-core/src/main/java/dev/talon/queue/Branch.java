@@ -140,17 +140,28 @@ public interface Branch extends AutoCloseable {
   /**
    * Holds a place in a slot window for {@link SlotCalendar#holdTime()} while the visitor fills in
    * the booking form; the place counts against the window's capacity until the hold is confirmed,
-   * released, or expires (released once, by the branch's clock). Checked like {@link #book}.
+   * released, or expires (released once, by the branch's clock). Checked like {@link #book}; a
+   * retry with the same request id returns the first hold (as it is now, or as it was made if it
+   * has ended since) and holds nothing twice.
    */
   Hold hold(BookRequest request);
 
   /** Turns a live hold into a booking of the same place (its code is the booking's). */
   Booking confirm(long holdId);
 
+  /**
+   * {@link #confirm(long)} with an idempotency key: a retry with the same request id returns the
+   * booking the first one made (as it is now) and confirms nothing twice; null: no key.
+   */
+  Booking confirm(long holdId, String requestId);
+
   /** Lets a live hold go before its expiry; returns it as it was. */
   Hold releaseHold(long holdId);
 
-  /** The live holds, by id (read through the writer, so it sees every earlier operation). */
+  /**
+   * The live holds, by id. Never waits for the writer: it reads the holds as completed operations
+   * published them, so it sees every operation that returned before it began.
+   */
   List<Hold> liveHolds();
 
   /**
@@ -163,7 +174,7 @@ public interface Branch extends AutoCloseable {
   /** Takes the visitor off the waiting list; returns the entry as it was. */
   WaitlistEntry leaveWaitlist(long entryId);
 
-  /** The visitors waiting, in the order they joined (read through the writer). */
+  /** The visitors waiting, in the order they joined; never waits for the writer (as {@link #liveHolds}). */
   List<WaitlistEntry> waitlist();
 
   /**
@@ -171,6 +182,12 @@ public interface Branch extends AutoCloseable {
    * is taken and the old one freed, or nothing changes (the new window is checked like {@link #book}).
    */
   Booking reschedule(String code, java.time.LocalDateTime windowStart);
+
+  /**
+   * {@link #reschedule(String, java.time.LocalDateTime)} with an idempotency key: a retry with the
+   * same request id returns the booking as it is now and moves nothing twice; null: no key.
+   */
+  Booking reschedule(String code, java.time.LocalDateTime windowStart, String requestId);
 
   /**
    * Changes the opening hours of one date at runtime (no ranges: closed all day). Bookings and holds

@@ -15,6 +15,13 @@ import java.time.LocalDateTime;
  * @param personId    the visitor's person id, when given
  * @param heldAt      when the place was held
  * @param expiresAt   when an unconfirmed hold is released
+ * @param windows     how many consecutive windows it holds from {@code windowStart} on
+ * @param channel     the channel it came through; null for none
  */
 public record Hold(long id, String service, LocalDateTime windowStart, String personId, Instant heldAt,
-    Instant expiresAt) {}
+    Instant expiresAt, int windows, Channel channel) {
+  /** A hold of one window, through no particular channel. */
+  public Hold(long id, String service, LocalDateTime windowStart, String personId, Instant heldAt, Instant expiresAt) {
+    this(id, service, windowStart, personId, heldAt, expiresAt, 1, null);
+  }
+}

@@ -86,10 +86,24 @@ public sealed interface QueueEvent {
   /** The waiting ticket was cancelled. */
   record TicketCancelled(long seq, Instant at, long ticketId) implements QueueEvent {}
 
-  /** A place in a slot window was reserved. */
+  /**
+   * A place in a slot window was reserved: {@code windows} consecutive windows from {@code window}
+   * on (1 in events stored before multi-window bookings), through {@code channel} (null: none).
+   */
   record BookingMade(
       long seq, Instant at, long bookingId, String code, String service, long window,
-      LocalDateTime windowStart, String personId, String requestId) implements QueueEvent {}
+      LocalDateTime windowStart, String personId, String requestId, int windows, Channel channel)
+      implements QueueEvent {
+    public BookingMade {
+      windows = Math.max(1, windows); // absent (0) in events stored before multi-window bookings
+    }
+
+    /** A booking of one window through no channel (as stored by earlier versions). */
+    public BookingMade(long seq, Instant at, long bookingId, String code, String service, long window,
+        LocalDateTime windowStart, String personId, String requestId) {
+      this(seq, at, bookingId, code, service, window, windowStart, personId, requestId, 1, null);
+    }
+  }
 
   /** The booking was cancelled and its place released. */
   record BookingCancelled(long seq, Instant at, long bookingId) implements QueueEvent {}
@@ -164,23 +178,60 @@ public sealed interface QueueEvent {
    */
   record CapacityChanged(long seq, Instant at, CapacityRule rule) implements QueueEvent {}
 
-  /** A place in a slot window was held until {@code expiresAt}, waiting for its confirmation. */
+  /**
+   * A place in a slot window was held until {@code expiresAt}, waiting for its confirmation:
+   * {@code windows} consecutive windows from {@code window} on, through {@code channel}, asked for
+   * with {@code requestId} (each null when not given).
+   */
   record PlaceHeld(long seq, Instant at, long holdId, String service, long window, LocalDateTime windowStart,
-      String personId, Instant expiresAt) implements QueueEvent {}
+      String personId, Instant expiresAt, int windows, Channel channel, String requestId) implements QueueEvent {
+    public PlaceHeld {
+      windows = Math.max(1, windows); // absent (0) in events stored before multi-window holds
+    }
 
-  /** The hold was confirmed; its place passes to booking {@code bookingId}, made in the next event. */
-  record HoldConfirmed(long seq, Instant at, long holdId, long bookingId) implements QueueEvent {}
+    /** A hold of one window through no channel, without a request id (as stored by earlier versions). */
+    public PlaceHeld(long seq, Instant at, long holdId, String service, long window, LocalDateTime windowStart,
+        String personId, Instant expiresAt) {
+      this(seq, at, holdId, service, window, windowStart, personId, expiresAt, 1, null, null);
+    }
+  }
+
+  /**
+   * The hold was confirmed; its place passes to booking {@code bookingId}, made in the next event.
+   * {@code requestId} is the confirmation's idempotency key (null: none).
+   */
+  record HoldConfirmed(long seq, Instant at, long holdId, long bookingId, String requestId) implements QueueEvent {
+    /** A confirmation without a request id (as stored by earlier versions). */
+    public HoldConfirmed(long seq, Instant at, long holdId, long bookingId) {
+      this(seq, at, holdId, bookingId, null);
+    }
+  }
 
   /** The hold ended unconfirmed and its place is free: at its expiry ({@code expired}) or before. */
   record HoldReleased(long seq, Instant at, long holdId, boolean expired) implements QueueEvent {}
 
-  /** The booking moved, keeping its code, to the window {@code window} starting at {@code windowStart}. */
-  record BookingRescheduled(long seq, Instant at, long bookingId, long window, LocalDateTime windowStart)
-      implements QueueEvent {}
+  /**
+   * The booking moved, keeping its code and its number of windows, to the window {@code window}
+   * starting at {@code windowStart}; {@code requestId} is the request's idempotency key (null: none,
+   * or moved by a change of hours or capacity).
+   */
+  record BookingRescheduled(long seq, Instant at, long bookingId, long window, LocalDateTime windowStart,
+      String requestId) implements QueueEvent {
+    /** A move without a request id (as stored by earlier versions). */
+    public BookingRescheduled(long seq, Instant at, long bookingId, long window, LocalDateTime windowStart) {
+      this(seq, at, bookingId, window, windowStart, null);
+    }
+  }
 
-  /** A visitor joined the waiting list of a full window. */
+  /** A visitor joined the waiting list of a full window, through {@code channel} (null: none). */
   record WaitlistJoined(long seq, Instant at, long entryId, String service, long window, LocalDateTime windowStart,
-      String personId) implements QueueEvent {}
+      String personId, Channel channel) implements QueueEvent {
+    /** An entry through no channel (as stored by earlier versions). */
+    public WaitlistJoined(long seq, Instant at, long entryId, String service, long window, LocalDateTime windowStart,
+        String personId) {
+      this(seq, at, entryId, service, window, windowStart, personId, null);
+    }
+  }
 
   /** A visitor left the waiting list unserved: by request, or ({@code expired}) because the window ended. */
   record WaitlistLeft(long seq, Instant at, long entryId, boolean expired) implements QueueEvent {}
@@ -190,5 +241,22 @@ public sealed interface QueueEvent {
    * it is held as hold {@code holdId} until {@code expiresAt}; confirming the hold accepts the offer.
    */
   record PlaceOffered(long seq, Instant at, long entryId, long holdId, String service, long window,
-      LocalDateTime windowStart, String personId, Instant expiresAt) implements QueueEvent {}
+      LocalDateTime windowStart, String personId, Instant expiresAt, Channel channel) implements QueueEvent {
+    /** An offer through no channel (as stored by earlier versions). */
+    public PlaceOffered(long seq, Instant at, long entryId, long holdId, String service, long window,
+        LocalDateTime windowStart, String personId, Instant expiresAt) {
+      this(seq, at, entryId, holdId, service, window, windowStart, personId, expiresAt, null);
+    }
+  }
+
+  /**
+   * A place freed by a cancellation (or left by a reschedule) that nobody waited for is closed to
+   * new bookings until {@code until} ({@link SlotCalendar#cooldown()}); it counts in {@code channel}
+   * meanwhile. {@code coolingId} names it for {@link CoolingEnded}.
+   */
+  record PlaceCooling(long seq, Instant at, long coolingId, String service, long window, LocalDateTime windowStart,
+      Channel channel, Instant until) implements QueueEvent {}
+
+  /** The cool-down {@code coolingId} ended: the place is free again (first for a waiting list, if any). */
+  record CoolingEnded(long seq, Instant at, long coolingId) implements QueueEvent {}
 }

@@ -17,9 +17,14 @@ import java.util.TreeMap;
  * @param holdTime           how long a {@link Branch#hold held} place waits for its confirmation
  * @param offerTime          how long a place offered to the first visitor on a waiting list waits for acceptance
  * @param minLeadTime        how long before its start a window can still be booked, held or moved to (0: until it ends)
+ * @param quotas             shares of a service's windows reserved per {@link Channel}; at most one per service
+ * @param cooldown           how long a place freed by a cancellation (or left by a reschedule) stays closed to new
+ *                           bookings when nobody waits for it (0: none); a waiting list is offered it at once
+ * @param personLimit        how many places a person may have within a span of days; null for no limit
  */
 public record SlotCalendar(Duration windowLength, Map<String, Integer> capacity, int bookingHorizonDays,
-    java.util.List<CapacityRule> schedule, Duration holdTime, Duration offerTime, Duration minLeadTime) {
+    java.util.List<CapacityRule> schedule, Duration holdTime, Duration offerTime, Duration minLeadTime,
+    java.util.List<ChannelQuota> quotas, Duration cooldown, BookingLimit personLimit) {
   /** How long a held place waits for confirmation by default: 20 minutes (as Berlin's ZMS). */
   public static final Duration DEFAULT_HOLD = Duration.ofMinutes(20);
 
@@ -29,6 +34,13 @@ public record SlotCalendar(Duration windowLength, Map<String, Integer> capacity,
   /** A calendar without a capacity schedule, holding places for {@link #DEFAULT_HOLD} and offering for {@link #DEFAULT_OFFER}. */
   public SlotCalendar(Duration windowLength, Map<String, Integer> capacity, int bookingHorizonDays) {
     this(windowLength, capacity, bookingHorizonDays, java.util.List.of(), DEFAULT_HOLD, DEFAULT_OFFER, Duration.ZERO);
+  }
+
+  /** A calendar without channel quotas, cool-down or per-person limit. */
+  public SlotCalendar(Duration windowLength, Map<String, Integer> capacity, int bookingHorizonDays,
+      java.util.List<CapacityRule> schedule, Duration holdTime, Duration offerTime, Duration minLeadTime) {
+    this(windowLength, capacity, bookingHorizonDays, schedule, holdTime, offerTime, minLeadTime, java.util.List.of(),
+        Duration.ZERO, null);
   }
 
   /** The usual window: 15 minutes. */
@@ -67,6 +79,16 @@ public record SlotCalendar(Duration windowLength, Map<String, Integer> capacity,
     if (minLeadTime == null || minLeadTime.isNegative() || minLeadTime.compareTo(Duration.ofDays(366)) > 0) {
       throw new InvalidConfigurationException("minimum lead time must be between 0 and 366 days, was " + minLeadTime);
     }
+    if (quotas == null || quotas.stream().anyMatch(java.util.Objects::isNull)) {
+      throw new InvalidConfigurationException("channel quotas must be a list of quotas, was " + quotas);
+    }
+    if (quotas.stream().map(ChannelQuota::service).distinct().count() < quotas.size()) {
+      throw new InvalidConfigurationException("channel quotas must name each service once, were " + quotas);
+    }
+    quotas = java.util.List.copyOf(quotas);
+    if (cooldown == null || cooldown.isNegative() || cooldown.compareTo(Duration.ofDays(1)) > 0) {
+      throw new InvalidConfigurationException("cool-down must be between 0 and 1 day, was " + cooldown);
+    }
   }
 
   /** 15-minute windows, no capacity yet, booking 14 days ahead. */
@@ -78,39 +100,74 @@ public record SlotCalendar(Duration windowLength, Map<String, Integer> capacity,
   public SlotCalendar withCapacity(String service, int places) {
     Map<String, Integer> copy = new TreeMap<>(capacity);
     copy.put(service, places);
-    return new SlotCalendar(windowLength, copy, bookingHorizonDays, schedule, holdTime, offerTime, minLeadTime);
+    return new SlotCalendar(windowLength, copy, bookingHorizonDays, schedule, holdTime, offerTime, minLeadTime,
+        quotas, cooldown, personLimit);
   }
 
   /** A copy with another window length. */
   public SlotCalendar withWindowLength(Duration length) {
-    return new SlotCalendar(length, capacity, bookingHorizonDays, schedule, holdTime, offerTime, minLeadTime);
+    return new SlotCalendar(length, capacity, bookingHorizonDays, schedule, holdTime, offerTime, minLeadTime,
+        quotas, cooldown, personLimit);
   }
 
   /** A copy with another booking horizon. */
   public SlotCalendar withBookingHorizonDays(int days) {
-    return new SlotCalendar(windowLength, capacity, days, schedule, holdTime, offerTime, minLeadTime);
+    return new SlotCalendar(windowLength, capacity, days, schedule, holdTime, offerTime, minLeadTime,
+        quotas, cooldown, personLimit);
   }
 
   /** A copy with these capacity rules added after the existing ones (so they win where they match). */
   public SlotCalendar withSchedule(CapacityRule... rules) {
     java.util.List<CapacityRule> all = new java.util.ArrayList<>(schedule);
     all.addAll(java.util.Arrays.asList(rules));
-    return new SlotCalendar(windowLength, capacity, bookingHorizonDays, all, holdTime, offerTime, minLeadTime);
+    return new SlotCalendar(windowLength, capacity, bookingHorizonDays, all, holdTime, offerTime, minLeadTime,
+        quotas, cooldown, personLimit);
   }
 
   /** A copy that holds places for this long. */
   public SlotCalendar withHoldTime(Duration time) {
-    return new SlotCalendar(windowLength, capacity, bookingHorizonDays, schedule, time, offerTime, minLeadTime);
+    return new SlotCalendar(windowLength, capacity, bookingHorizonDays, schedule, time, offerTime, minLeadTime,
+        quotas, cooldown, personLimit);
   }
 
   /** A copy in which a window can be booked only this long before its start. */
   public SlotCalendar withMinLeadTime(Duration lead) {
-    return new SlotCalendar(windowLength, capacity, bookingHorizonDays, schedule, holdTime, offerTime, lead);
+    return new SlotCalendar(windowLength, capacity, bookingHorizonDays, schedule, holdTime, offerTime, lead,
+        quotas, cooldown, personLimit);
   }
 
   /** A copy that offers freed places to visitors on a waiting list for this long. */
   public SlotCalendar withOfferTime(Duration time) {
-    return new SlotCalendar(windowLength, capacity, bookingHorizonDays, schedule, holdTime, time, minLeadTime);
+    return new SlotCalendar(windowLength, capacity, bookingHorizonDays, schedule, holdTime, time, minLeadTime,
+        quotas, cooldown, personLimit);
+  }
+
+  /** A copy with these channel quotas (replacing any earlier ones). */
+  public SlotCalendar withQuotas(ChannelQuota... quotas) {
+    return new SlotCalendar(windowLength, capacity, bookingHorizonDays, schedule, holdTime, offerTime, minLeadTime,
+        java.util.List.of(quotas), cooldown, personLimit);
+  }
+
+  /** A copy in which a cancelled place stays closed this long when nobody waits for it. */
+  public SlotCalendar withCooldown(Duration time) {
+    return new SlotCalendar(windowLength, capacity, bookingHorizonDays, schedule, holdTime, offerTime, minLeadTime,
+        quotas, time, personLimit);
+  }
+
+  /** A copy with this per-person limit (null: none). */
+  public SlotCalendar withPersonLimit(BookingLimit limit) {
+    return new SlotCalendar(windowLength, capacity, bookingHorizonDays, schedule, holdTime, offerTime, minLeadTime,
+        quotas, cooldown, limit);
+  }
+
+  /** The channel quota of the service; null when its windows reserve nothing. */
+  public ChannelQuota quotaOf(String service) {
+    for (int i = 0; i < quotas.size(); i++) {
+      if (quotas.get(i).service().equals(service)) {
+        return quotas.get(i);
+      }
+    }
+    return null;
   }
 
   /**

@@ -14,5 +14,12 @@ import java.time.LocalDateTime;
  * @param windowStart the window's local start in the branch's zone
  * @param personId    the visitor's person id, when given
  * @param joinedAt    when the visitor joined the list
+ * @param channel     the channel the request came through (its offer counts there); null for none
  */
-public record WaitlistEntry(long id, String service, LocalDateTime windowStart, String personId, Instant joinedAt) {}
+public record WaitlistEntry(long id, String service, LocalDateTime windowStart, String personId, Instant joinedAt,
+    Channel channel) {
+  /** An entry through no particular channel. */
+  public WaitlistEntry(long id, String service, LocalDateTime windowStart, String personId, Instant joinedAt) {
+    this(id, service, windowStart, personId, joinedAt, null);
+  }
+}

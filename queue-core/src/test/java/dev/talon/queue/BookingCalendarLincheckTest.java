@@ -61,7 +61,13 @@ public class BookingCalendarLincheckTest {
     return outcome(() -> show(branch.reschedule(code(booking), WINDOWS[window])));
   }
 
-  /** Codes of bookings 1 and 2 (a code is a function of the booking id; learnt from a scratch branch). */
+  /** The read that never waits for the writer: it must still be a state between operations. */
+  @Operation
+  public String liveHolds() {
+    return branch.liveHolds().stream().map(h -> h.id() + "@" + h.windowStart()).toList().toString();
+  }
+
+    /** Codes of bookings 1 and 2 (a code is a function of the booking id; learnt from a scratch branch). */
   private static final java.util.List<String> CODES = codes();
 
   private static java.util.List<String> codes() {

@@ -340,20 +340,33 @@ public final class BranchEngine implements Branch {
   private void remember(QueueEvent e) {
     if (e instanceof TicketIssued i && i.requestId() != null) {
       remember(i.requestId(), issueFingerprint(i.service(), i.origin().name(), i.categories(), i.personId()),
-          i.ticketId(), i.at());
+          i.ticketId(), i.at(), i.seq());
     } else if (e instanceof BookingMade b && b.requestId() != null) {
-      remember(b.requestId(), bookFingerprint(b.service(), b.windowStart(), b.personId()), b.bookingId(), b.at());
+      remember(b.requestId(), bookFingerprint("book", b.service(), b.windowStart(), b.windows(), b.channel(),
+          b.personId()), b.bookingId(), b.at(), b.seq());
+    } else if (e instanceof QueueEvent.PlaceHeld h && h.requestId() != null) {
+      remember(h.requestId(), bookFingerprint("hold", h.service(), h.windowStart(), h.windows(), h.channel(),
+          h.personId()), h.holdId(), h.at(), h.seq());
+    } else if (e instanceof QueueEvent.HoldConfirmed c && c.requestId() != null) {
+      remember(c.requestId(), confirmFingerprint(c.holdId()), c.bookingId(), c.at(), c.seq());
+    } else if (e instanceof QueueEvent.BookingRescheduled r && r.requestId() != null) {
+      remember(r.requestId(), rescheduleFingerprint(BookingCodes.encode(r.bookingId()), r.windowStart()),
+          r.bookingId(), r.at(), r.seq());
     }
   }
 
   private void remember(String requestId, Object fingerprint, long resultId, Instant usedAt) {
+    remember(requestId, fingerprint, resultId, usedAt, 0);
+  }
+
+  private void remember(String requestId, Object fingerprint, long resultId, Instant usedAt, long seq) {
     Instant now = config.clock().now();
     if (!usedAt.plus(config.limits().requestIdWindow()).isAfter(now)) {
       requests.invalidate(requestId); // its window is over: a running engine would have forgotten it too
       return;
     }
     Request r = new Request(fingerprint);
-    r.applied(resultId, usedAt);
+    r.applied(resultId, usedAt, seq);
     r.result.complete(resultId);
     requests.put(requestId, r);
   }
@@ -661,8 +674,9 @@ public final class BranchEngine implements Branch {
         }
       }
       if (request != null) {
-        request.applied(result instanceof Ticket ticket ? ticket.id() : ((Booking) result).id(),
-            result instanceof Ticket ticket ? ticket.issuedAt() : ((Booking) result).bookedAt());
+        long id = result instanceof Ticket ticket ? ticket.id()
+            : result instanceof dev.talon.queue.Hold h ? h.id() : ((Booking) result).id();
+        request.applied(id, now, c.seq);
       }
       return result;
     } catch (RuntimeException | Error e) {
@@ -1234,8 +1248,7 @@ public final class BranchEngine implements Branch {
       if (usedAt == null) {
         continue; // not applied yet: it belongs to a later state
       }
-      boolean booking = r.fingerprint instanceof List<?> f && "book".equals(f.get(0));
-      boolean inState = booking ? result < c.nextBookingId : result < c.nextTicketId;
+      boolean inState = r.seq <= c.seq; // applied in this state, not in a later batch
       if (inState && usedAt.plus(config.limits().requestIdWindow()).isAfter(now)) {
         out.add(new SnapshotCodec.RememberedRequest(entry.getKey(), r.fingerprint, result, usedAt));
       }
@@ -1265,17 +1278,22 @@ public final class BranchEngine implements Branch {
   static final class Request {
     final Object fingerprint;
     final CompletableFuture<Long> result = new CompletableFuture<>();
-    /** The ticket or booking it made and when (its event's time); set by the writer when applied. */
+    /**
+     * The ticket, booking or hold it made or acted on and when (its event's time), and the seq of
+     * the state it left (0 when learnt from a snapshot); set by the writer when applied.
+     */
     volatile long resultId;
     volatile Instant usedAt;
+    volatile long seq;
 
     Request(Object fingerprint) {
       this.fingerprint = fingerprint;
     }
 
-    void applied(long id, Instant at) {
+    void applied(long id, Instant at, long seqAfter) {
       resultId = id;
-      usedAt = at;
+      seq = seqAfter;
+      usedAt = at; // last: rememberedRequests reads usedAt first, and a non-null one comes with the rest
     }
   }
 
@@ -1323,8 +1341,37 @@ public final class BranchEngine implements Branch {
     return List.of("issue", service, origin, Set.copyOf(categories), String.valueOf(personId));
   }
 
-  private static Object bookFingerprint(String service, java.time.LocalDateTime windowStart, String personId) {
-    return List.of("book", service, windowStart.toString(), String.valueOf(personId));
+  /** Of a booking or a hold ({@code kind}): what it asks for; the person id last, as in every fingerprint. */
+  private static Object bookFingerprint(String kind, String service, java.time.LocalDateTime windowStart, int windows,
+      dev.talon.queue.Channel channel, String personId) {
+    return List.of(kind, service, windowStart.toString(), String.valueOf(windows), String.valueOf(channel),
+        String.valueOf(personId));
+  }
+
+  private static Object confirmFingerprint(long holdId) {
+    return List.of("confirm", "hold " + holdId, "null");
+  }
+
+  private static Object rescheduleFingerprint(String code, java.time.LocalDateTime to) {
+    return List.of("reschedule", String.valueOf(code), String.valueOf(to), "null");
+  }
+
+  /**
+   * The hold a request id made, as it is now if still live, else as it was made (rebuilt from the
+   * request's fingerprint and time: a retry returns the first outcome, never a second hold).
+   */
+  private dev.talon.queue.Hold holdNow(long id, String requestId, Object fingerprint) {
+    dev.talon.queue.Hold live = core.cal.holdsRead.get(id);
+    if (live != null) {
+      return live;
+    }
+    Request r = requests.asMap().get(requestId);
+    Instant at = r == null || r.usedAt == null ? config.clock().now() : r.usedAt;
+    List<?> f = (List<?>) fingerprint;
+    return new dev.talon.queue.Hold(id, (String) f.get(1), java.time.LocalDateTime.parse((String) f.get(2)),
+        "null".equals(f.get(5)) ? null : (String) f.get(5), at, at.plus(config.slots().holdTime()),
+        Integer.parseInt((String) f.get(3)), "null".equals(f.get(4)) ? null
+            : dev.talon.queue.Channel.valueOf((String) f.get(4)));
   }
 
   /**
@@ -1578,7 +1625,8 @@ public final class BranchEngine implements Branch {
     if (request.requestId() == null) {
       return (CompletableFuture<Booking>) (CompletableFuture<?>) submit(op, blocking);
     }
-    Object fingerprint = bookFingerprint(request.service(), request.windowStart(), request.personId());
+    Object fingerprint = bookFingerprint("book", request.service(), request.windowStart(), request.windows(),
+        request.channel(), request.personId());
     return once(request.requestId(), fingerprint, op, this::bookingNow, blocking);
   }
 
@@ -1860,12 +1908,29 @@ public final class BranchEngine implements Branch {
     request = pseudonymous(request); // as book: nothing stored, compared or announced holds the raw id
     BookRequest held = request;
     admit(AdmissionRequest.Kind.BOOK, request.service(), null, request.personId(), Set.of()); // as book: per-person limits
-    return (dev.talon.queue.Hold) call(new FnOp(tx -> BookingOps.hold(tx, held)));
+    FnOp op = new FnOp(tx -> BookingOps.hold(tx, held));
+    if (request.requestId() == null) {
+      return (dev.talon.queue.Hold) call(op);
+    }
+    String id = request.requestId();
+    Object fingerprint = bookFingerprint("hold", request.service(), request.windowStart(), request.windows(),
+        request.channel(), request.personId());
+    return join(once(id, fingerprint, op, h -> holdNow(h, id, fingerprint), true));
   }
 
   @Override
   public Booking confirm(long holdId) {
-    return (Booking) call(new FnOp(tx -> BookingOps.confirm(tx, holdId)));
+    return (Booking) call(new FnOp(tx -> BookingOps.confirm(tx, holdId, null)));
+  }
+
+  @Override
+  public Booking confirm(long holdId, String requestId) {
+    requireRequestId(requestId);
+    if (requestId == null) {
+      return confirm(holdId);
+    }
+    FnOp op = new FnOp(tx -> BookingOps.confirm(tx, holdId, requestId));
+    return join(once(requestId, confirmFingerprint(holdId), op, this::bookingNow, true));
   }
 
   @Override
@@ -1873,10 +1938,16 @@ public final class BranchEngine implements Branch {
     return (dev.talon.queue.Hold) call(new FnOp(tx -> BookingOps.release(tx, holdId)));
   }
 
+  /** A request id given to a method that also takes none: null, or not blank. */
+  private static void requireRequestId(String requestId) {
+    if (requestId != null && requestId.isBlank()) {
+      throw new InvalidRequestException("request id must be null or non-blank, was \"" + requestId + "\"");
+    }
+  }
+
   @Override
-  @SuppressWarnings("unchecked")
   public List<dev.talon.queue.Hold> liveHolds() {
-    return (List<dev.talon.queue.Hold>) call(new FnOp(tx -> List.copyOf(tx.d.cal.holds.values())));
+    return core.cal.holdsRead.read(); // published records: never waits for the writer
   }
 
   @Override
@@ -1896,14 +1967,23 @@ public final class BranchEngine implements Branch {
   }
 
   @Override
-  @SuppressWarnings("unchecked")
   public List<dev.talon.queue.WaitlistEntry> waitlist() {
-    return (List<dev.talon.queue.WaitlistEntry>) call(new FnOp(tx -> List.copyOf(tx.d.cal.waiting.values())));
+    return core.cal.waitingRead.read(); // published records: never waits for the writer
   }
 
   @Override
   public Booking reschedule(String code, java.time.LocalDateTime windowStart) {
-    return (Booking) call(new FnOp(tx -> BookingOps.reschedule(tx, code, windowStart)));
+    return (Booking) call(new FnOp(tx -> BookingOps.reschedule(tx, code, windowStart, null)));
+  }
+
+  @Override
+  public Booking reschedule(String code, java.time.LocalDateTime windowStart, String requestId) {
+    requireRequestId(requestId);
+    if (requestId == null) {
+      return reschedule(code, windowStart);
+    }
+    FnOp op = new FnOp(tx -> BookingOps.reschedule(tx, code, windowStart, requestId));
+    return join(once(requestId, rescheduleFingerprint(code, windowStart), op, this::bookingNow, true));
   }
 
   @Override

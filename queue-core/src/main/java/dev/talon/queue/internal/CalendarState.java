@@ -51,6 +51,21 @@ import java.util.TreeMap;
  * Holds. A hold counts in its window's taken places like a booking, so "bookings + holds never
  * exceed capacity" is the same single check as before. The earliest expiry is kept in a field so
  * that the engine's clock catch-up asks one comparison per operation (null when no hold lives).
+ * A multi-window hold or booking counts in every window it covers (Core.take), with its channel.
+ *
+ * Cool-downs (PlaceCooling, CoolingEnded) are places nobody holds: a place freed by a
+ * cancellation that no waiting visitor was offered stays taken until the cool-down ends, which
+ * the clock's catch-up announces like a hold's expiry; its end frees the place (for the offer
+ * pass first).
+ *
+ * Per-person places (SlotCalendar.personLimit) are indexed by person: each booking not cancelled,
+ * live hold and waiting-list entry with its window's date, under a key that tells the three apart
+ * (id * 4 + kind). Only kept when a limit is configured; a new day forgets dates that no request
+ * can reach any more (the span before today), so the index follows the bookable days.
+ *
+ * Reads never wait. The live holds and the waiting visitors are also published in PublishedSets
+ * (immutable records in a Slab, changes bracketed by a version), which Branch.liveHolds and
+ * Branch.waitlist read without the writer: a reader gets the set as it was between two events.
  */
 final class CalendarState {
   private final OpeningCalendar base;
@@ -66,6 +81,23 @@ final class CalendarState {
   /** Visitors on the waiting lists of full windows, by entry id (the order they joined in). */
   final TreeMap<Long, dev.talon.queue.WaitlistEntry> waiting = new TreeMap<>();
   long nextEntryId = 1;
+  /** Places cooling down after a cancellation, by cooling id. */
+  final TreeMap<Long, Cooling> cooling = new TreeMap<>();
+  long nextCoolingId = 1;
+  /** Per person: their places (key: id * 4 + kind) and the dates of their windows; see the design note. */
+  final TreeMap<String, TreeMap<Long, LocalDate>> persons = new TreeMap<>();
+  /** The live holds and the waiting visitors, published to readers (see the design note). */
+  final PublishedSet<Hold> holdsRead = new PublishedSet<>();
+  final PublishedSet<dev.talon.queue.WaitlistEntry> waitingRead = new PublishedSet<>();
+
+  static final int BOOKING = 0;
+  static final int HOLD = 1;
+  static final int ENTRY = 2;
+
+  /** A place cooling down: one window of a service, counted in its channel until {@code until}. */
+  record Cooling(long id, String service, LocalDateTime windowStart, dev.talon.queue.Channel channel, Instant until) {}
+
+  private final dev.talon.queue.BookingLimit limit;
   /**
    * A place was freed since the waiting lists were last served (set by apply, cleared by the
    * offer pass at the end of the same operation; derived, so neither encoded nor compared).
@@ -74,13 +106,15 @@ final class CalendarState {
 
   // ---- derived
   private Instant nextExpiry;
+  private Instant nextCoolEnd;
   private boolean alwaysOpen;
   private long cachedDay = Long.MIN_VALUE;
   private long[] cachedBounds = new long[0];
 
-  CalendarState(OpeningCalendar base, OpeningHours simple) {
+  CalendarState(OpeningCalendar base, OpeningHours simple, dev.talon.queue.BookingLimit limit) {
     this.base = base;
     this.simple = simple;
+    this.limit = limit;
     this.alwaysOpen = base.isAlwaysOpen();
   }
 
@@ -151,24 +185,95 @@ final class CalendarState {
 
   /** The ids of the holds due at {@code now}, in id order. */
   List<Long> dueHolds(Instant now) {
+    return due(holds.values(), now, Hold::expiresAt, Hold::id);
+  }
+
+  /** The ids of the items whose end has come at {@code now}, in the collection's order. */
+  private static <T> List<Long> due(java.util.Collection<T> items, Instant now,
+      java.util.function.Function<T, Instant> end, java.util.function.ToLongFunction<T> id) {
     List<Long> due = new ArrayList<>();
-    for (Hold h : holds.values()) {
-      if (!now.isBefore(h.expiresAt())) {
-        due.add(h.id());
+    for (T x : items) {
+      if (!now.isBefore(end.apply(x))) {
+        due.add(id.applyAsLong(x));
       }
     }
     return due;
   }
 
-  /** Live holds of the service in the window, newest first. */
-  List<Hold> holdsIn(String service, LocalDateTime windowStart) {
+  /** Live holds of the service (null: any) covering the window, newest first. */
+  List<Hold> holdsIn(BranchCalendar calendar, String service, long window) {
     List<Hold> out = new ArrayList<>();
     for (Hold h : holds.descendingMap().values()) {
-      if (h.service().equals(service) && h.windowStart().equals(windowStart)) {
+      long first = calendar.windowIndex(h.windowStart());
+      if ((service == null || h.service().equals(service)) && first <= window && window < first + h.windows()) {
         out.add(h);
       }
     }
     return out;
+  }
+
+  /** Places of the service (null: any) cooling down in the window, oldest first. */
+  List<Cooling> coolingIn(String service, LocalDateTime windowStart) {
+    List<Cooling> out = new ArrayList<>();
+    for (Cooling x : cooling.values()) {
+      if ((service == null || x.service().equals(service)) && x.windowStart().equals(windowStart)) {
+        out.add(x);
+      }
+    }
+    return out;
+  }
+
+  boolean coolingDue(Instant now) {
+    Instant e = nextCoolEnd;
+    return e != null && !now.isBefore(e);
+  }
+
+  /** The ids of the cool-downs over at {@code now}, in id order. */
+  List<Long> dueCooling(Instant now) {
+    return due(cooling.values(), now, Cooling::until, Cooling::id);
+  }
+
+  // ---------------------------------------------------------------- per-person places
+
+  /** Records ({@code date} non-null) or forgets a person's place; only while a limit is configured. */
+  void personPlace(int kind, long id, String person, LocalDate date) {
+    if (limit == null || person == null) {
+      return;
+    }
+    long key = id * 4 + kind;
+    if (date != null) {
+      persons.computeIfAbsent(person, k -> new TreeMap<>()).put(key, date);
+    } else {
+      TreeMap<Long, LocalDate> mine = persons.get(person);
+      if (mine != null && mine.remove(key) != null && mine.isEmpty()) {
+        persons.remove(person);
+      }
+    }
+  }
+
+  /** A new day: places on dates no request can reach within the span any more are forgotten. */
+  void forgetPersonPlaces(LocalDate today) {
+    if (limit == null || persons.isEmpty()) {
+      return;
+    }
+    LocalDate oldest = today.minusDays(limit.days() - 1L);
+    persons.values().forEach(m -> m.values().removeIf(d -> d.isBefore(oldest)));
+    persons.values().removeIf(TreeMap::isEmpty);
+  }
+
+  /** The person's places on dates less than the limit's span from {@code day}. */
+  int placesNear(String person, LocalDate day) {
+    TreeMap<Long, LocalDate> mine = persons.get(person);
+    if (mine == null) {
+      return 0;
+    }
+    int n = 0;
+    for (LocalDate d : mine.values()) {
+      if (Math.abs(d.toEpochDay() - day.toEpochDay()) < limit.days()) {
+        n++;
+      }
+    }
+    return n;
   }
 
   // ---------------------------------------------------------------- applying
@@ -177,7 +282,8 @@ final class CalendarState {
     return e instanceof HoursChanged || e instanceof CapacityChanged || e instanceof PlaceHeld
         || e instanceof HoldConfirmed || e instanceof HoldReleased || e instanceof BookingRescheduled
         || e instanceof QueueEvent.WaitlistJoined || e instanceof QueueEvent.WaitlistLeft
-        || e instanceof QueueEvent.PlaceOffered;
+        || e instanceof QueueEvent.PlaceOffered || e instanceof QueueEvent.PlaceCooling
+        || e instanceof QueueEvent.CoolingEnded;
   }
 
   void apply(Core c, QueueEvent e) {
@@ -189,7 +295,8 @@ final class CalendarState {
       rules.add(x.rule());
       freed = true;
     } else if (e instanceof PlaceHeld p) {
-      held(c, p.holdId(), p.service(), p.window(), p.windowStart(), p.personId(), p.at(), p.expiresAt());
+      held(c, new Hold(p.holdId(), p.service(), p.windowStart(), p.personId(), p.at(), p.expiresAt(), p.windows(),
+          p.channel()), p.window());
     } else if (e instanceof HoldConfirmed x) {
       release(c, x.holdId()); // the booking made next takes the place again, in the same operation
     } else if (e instanceof HoldReleased x) {
@@ -199,31 +306,54 @@ final class CalendarState {
       c.moveBooking(r.bookingId(), r.window(), r.windowStart(), r.at());
       freed = true;
     } else if (e instanceof QueueEvent.WaitlistJoined j) {
-      waiting.put(j.entryId(), new dev.talon.queue.WaitlistEntry(j.entryId(), j.service(), j.windowStart(),
-          j.personId(), j.at()));
+      dev.talon.queue.WaitlistEntry w = new dev.talon.queue.WaitlistEntry(j.entryId(), j.service(), j.windowStart(),
+          j.personId(), j.at(), j.channel());
+      waiting.put(j.entryId(), w);
+      waitingRead.put(w.id(), w);
       nextEntryId = Math.max(nextEntryId, j.entryId() + 1);
+      personPlace(ENTRY, w.id(), w.personId(), w.windowStart().toLocalDate());
     } else if (e instanceof QueueEvent.WaitlistLeft l) {
-      waiting.remove(l.entryId());
+      left(l.entryId());
     } else if (e instanceof QueueEvent.PlaceOffered o) {
-      waiting.remove(o.entryId());
-      held(c, o.holdId(), o.service(), o.window(), o.windowStart(), o.personId(), o.at(), o.expiresAt());
+      left(o.entryId());
+      held(c, new Hold(o.holdId(), o.service(), o.windowStart(), o.personId(), o.at(), o.expiresAt(), 1, o.channel()),
+          o.window());
+    } else if (e instanceof QueueEvent.PlaceCooling p) {
+      cooling.put(p.coolingId(), new Cooling(p.coolingId(), p.service(), p.windowStart(), p.channel(), p.until()));
+      c.take(p.window(), 1, c.config.indexOf(p.service()), p.channel(), 1);
+      nextCoolingId = Math.max(nextCoolingId, p.coolingId() + 1);
+      nextCoolEnd = nextCoolEnd == null || p.until().isBefore(nextCoolEnd) ? p.until() : nextCoolEnd;
+    } else if (e instanceof QueueEvent.CoolingEnded x) {
+      Cooling gone = cooling.remove(x.coolingId());
+      c.take(c.calendar.windowIndex(gone.windowStart()), 1, c.config.indexOf(gone.service()), gone.channel(), -1);
+      nextCoolEnd = null;
+      for (Cooling o : cooling.values()) {
+        nextCoolEnd = nextCoolEnd == null || o.until().isBefore(nextCoolEnd) ? o.until() : nextCoolEnd;
+      }
+      freed = true;
     }
   }
 
-  private void held(Core c, long id, String service, long window, LocalDateTime start, String person, Instant at,
-      Instant expiresAt) {
-    holds.put(id, new Hold(id, service, start, person, at, expiresAt));
-    c.window(window, c.calendar.endOf(window)).taken[c.config.indexOf(service)]++;
-    nextHoldId = Math.max(nextHoldId, id + 1);
-    nextExpiry = nextExpiry == null || expiresAt.isBefore(nextExpiry) ? expiresAt : nextExpiry;
+  private void left(long entryId) {
+    dev.talon.queue.WaitlistEntry w = waiting.remove(entryId);
+    waitingRead.remove(entryId);
+    personPlace(ENTRY, entryId, w.personId(), null);
+  }
+
+  private void held(Core c, Hold h, long window) {
+    holds.put(h.id(), h);
+    holdsRead.put(h.id(), h);
+    c.take(window, h.windows(), c.config.indexOf(h.service()), h.channel(), 1);
+    nextHoldId = Math.max(nextHoldId, h.id() + 1);
+    nextExpiry = nextExpiry == null || h.expiresAt().isBefore(nextExpiry) ? h.expiresAt() : nextExpiry;
+    personPlace(HOLD, h.id(), h.personId(), h.windowStart().toLocalDate());
   }
 
   private void release(Core c, long holdId) {
     Hold h = holds.remove(holdId);
-    WindowBookings wb = c.windows.get(c.calendar.windowIndex(h.windowStart()));
-    if (wb != null) { // a window past its expiry with nothing pending is dropped; its count went with it
-      wb.taken[c.config.indexOf(h.service())]--;
-    }
+    holdsRead.remove(holdId);
+    c.take(c.calendar.windowIndex(h.windowStart()), h.windows(), c.config.indexOf(h.service()), h.channel(), -1);
+    personPlace(HOLD, holdId, h.personId(), null);
     if (h.expiresAt().equals(nextExpiry)) {
       nextExpiry = null;
       for (Hold o : holds.values()) {
@@ -256,17 +386,33 @@ final class CalendarState {
     }
     out.writeInt(holds.size());
     for (Hold h : holds.values()) {
-      writePlace(out, h.id(), h.service(), h.windowStart(), h.personId());
+      writePlace(out, h.id(), h.service(), h.windowStart(), h.personId(), h.channel());
       writeInstant(out, h.heldAt());
       writeInstant(out, h.expiresAt());
+      out.writeInt(h.windows());
     }
     out.writeLong(nextHoldId);
     out.writeInt(waiting.size());
     for (dev.talon.queue.WaitlistEntry w : waiting.values()) {
-      writePlace(out, w.id(), w.service(), w.windowStart(), w.personId());
+      writePlace(out, w.id(), w.service(), w.windowStart(), w.personId(), w.channel());
       writeInstant(out, w.joinedAt());
     }
     out.writeLong(nextEntryId);
+    out.writeInt(cooling.size());
+    for (Cooling x : cooling.values()) {
+      writePlace(out, x.id(), x.service(), x.windowStart(), null, x.channel());
+      writeInstant(out, x.until());
+    }
+    out.writeLong(nextCoolingId);
+    out.writeInt(persons.size());
+    for (var p : persons.entrySet()) {
+      out.writeUTF(p.getKey());
+      out.writeInt(p.getValue().size());
+      for (var k : p.getValue().entrySet()) {
+        out.writeLong(k.getKey());
+        out.writeLong(k.getValue().toEpochDay());
+      }
+    }
   }
 
   void read(DataInput in) throws IOException {
@@ -289,28 +435,50 @@ final class CalendarState {
           in.readInt()));
     }
     for (int n = count(in); n > 0; n--) {
-      long id = in.readLong();
-      String service = in.readUTF();
-      LocalDateTime start = LocalDate.ofEpochDay(in.readLong()).atTime(LocalTime.ofNanoOfDay(in.readLong()));
-      String person = in.readBoolean() ? in.readUTF() : null;
-      Hold h = new Hold(id, service, start, person, readInstant(in), readInstant(in));
-      holds.put(id, h);
+      Place p = readPlace(in);
+      Hold h = new Hold(p.id, p.service, p.start, p.person, readInstant(in), readInstant(in), windows(in), p.channel);
+      holds.put(h.id(), h);
+      holdsRead.put(h.id(), h);
       nextExpiry = nextExpiry == null || h.expiresAt().isBefore(nextExpiry) ? h.expiresAt() : nextExpiry;
     }
     nextHoldId = in.readLong();
     for (int n = count(in); n > 0; n--) {
-      long id = in.readLong();
-      String service = in.readUTF();
-      LocalDateTime start = LocalDate.ofEpochDay(in.readLong()).atTime(LocalTime.ofNanoOfDay(in.readLong()));
-      String person = in.readBoolean() ? in.readUTF() : null;
-      waiting.put(id, new dev.talon.queue.WaitlistEntry(id, service, start, person, readInstant(in)));
+      Place p = readPlace(in);
+      dev.talon.queue.WaitlistEntry w = new dev.talon.queue.WaitlistEntry(p.id, p.service, p.start, p.person,
+          readInstant(in), p.channel);
+      waiting.put(w.id(), w);
+      waitingRead.put(w.id(), w);
     }
     nextEntryId = in.readLong();
+    for (int n = count(in); n > 0; n--) {
+      Place p = readPlace(in);
+      Cooling x = new Cooling(p.id, p.service, p.start, p.channel, readInstant(in));
+      cooling.put(x.id(), x);
+      nextCoolEnd = nextCoolEnd == null || x.until().isBefore(nextCoolEnd) ? x.until() : nextCoolEnd;
+    }
+    nextCoolingId = in.readLong();
+    for (int n = count(in); n > 0; n--) {
+      TreeMap<Long, LocalDate> mine = new TreeMap<>();
+      persons.put(in.readUTF(), mine);
+      for (int k = count(in); k > 0; k--) {
+        mine.put(in.readLong(), LocalDate.ofEpochDay(in.readLong()));
+      }
+    }
   }
 
-  /** A hold's or a waiting visitor's id, service, window and person (read back by the readers above). */
-  private static void writePlace(DataOutput out, long id, String service, LocalDateTime start, String person)
-      throws IOException {
+  private record Place(long id, String service, LocalDateTime start, String person, dev.talon.queue.Channel channel) {}
+
+  private static int windows(DataInput in) throws IOException {
+    int n = in.readInt();
+    if (n < 1 || n > dev.talon.queue.BookRequest.MAX_WINDOWS) {
+      throw new IOException("a hold of " + n + " windows is out of range");
+    }
+    return n;
+  }
+
+  /** A hold's, waiting visitor's or cool-down's id, service, window, person and channel (read by readPlace). */
+  private static void writePlace(DataOutput out, long id, String service, LocalDateTime start, String person,
+      dev.talon.queue.Channel channel) throws IOException {
     out.writeLong(id);
     out.writeUTF(service);
     out.writeLong(start.toLocalDate().toEpochDay());
@@ -319,6 +487,19 @@ final class CalendarState {
     if (person != null) {
       out.writeUTF(person);
     }
+    out.writeByte(channel == null ? -1 : channel.ordinal());
+  }
+
+  private static Place readPlace(DataInput in) throws IOException {
+    long id = in.readLong();
+    String service = in.readUTF();
+    LocalDateTime start = LocalDate.ofEpochDay(in.readLong()).atTime(LocalTime.ofNanoOfDay(in.readLong()));
+    String person = in.readBoolean() ? in.readUTF() : null;
+    int ch = in.readByte();
+    if (ch < -1 || ch >= dev.talon.queue.Channel.values().length) {
+      throw new IOException("channel " + ch + " is out of range");
+    }
+    return new Place(id, service, start, person, ch < 0 ? null : dev.talon.queue.Channel.values()[ch]);
   }
 
   private static int count(DataInput in) throws IOException {
@@ -359,7 +540,8 @@ final class CalendarState {
   public boolean equals(Object o) {
     return o instanceof CalendarState s && changed.equals(s.changed) && rules.equals(s.rules)
         && holds.equals(s.holds) && nextHoldId == s.nextHoldId && Objects.equals(nextExpiry, s.nextExpiry)
-        && waiting.equals(s.waiting) && nextEntryId == s.nextEntryId;
+        && waiting.equals(s.waiting) && nextEntryId == s.nextEntryId && cooling.equals(s.cooling)
+        && nextCoolingId == s.nextCoolingId && Objects.equals(nextCoolEnd, s.nextCoolEnd) && persons.equals(s.persons);
   }
 
   @Override
@@ -372,15 +554,19 @@ final class CalendarState {
     return "CalendarState[changed=" + changed + ", rules=" + rules + ", holds=" + holds.keySet() + "]";
   }
 
-  /** Bookings still waiting for check-in in the window, newest first. */
+  /**
+   * Bookings still waiting for check-in that cover the window (their first window is this one, or
+   * an earlier one and they take several), newest first.
+   */
   static List<Booking> pendingIn(Core c, long window, String service) {
     List<Booking> out = new ArrayList<>();
-    WindowBookings wb = c.windows.get(window);
-    if (wb != null) {
-      long[] ids = wb.pending.toArray();
+    long from = window - dev.talon.queue.BookRequest.MAX_WINDOWS + 1;
+    for (var e : c.windows.subMap(from, true, window, true).entrySet()) {
+      long[] ids = e.getValue().pending.toArray();
       for (int i = ids.length - 1; i >= 0; i--) {
         Booking b = c.bookings.get(ids[i]);
-        if (b != null && b.state() == BookingState.BOOKED && (service == null || b.service().equals(service))) {
+        if (b != null && b.state() == BookingState.BOOKED && (service == null || b.service().equals(service))
+            && e.getKey() + b.windows() > window) {
           out.add(b);
         }
       }

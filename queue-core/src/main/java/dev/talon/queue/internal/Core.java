@@ -178,7 +178,7 @@ final class Core {
     this.policy = (Policy<Object>) config.policy();
     this.policyState = policy.initialState();
     this.mode = mode;
-    this.cal = new CalendarState(config.calendar(), config.simpleHours());
+    this.cal = new CalendarState(config.calendar(), config.simpleHours(), config.slots().personLimit());
     int services = config.services().size();
     this.numbers = new int[services];
     this.lineBreached = new boolean[services];
@@ -386,6 +386,7 @@ final class Core {
       dayEndsAt = calendar.startOfDay(d.day().plusDays(1));
       numbers = new int[numbers.length];
       forgetPastDays(d.day());
+      cal.forgetPersonPlaces(d.day());
     } else if (e instanceof WindowRotated w) {
       window = w.window();
       windowEndsAt = calendar.endOf(w.window());
@@ -691,51 +692,73 @@ final class Core {
     Instant starts = calendar.startOf(b.window());
     Instant ends = calendar.endOf(b.window());
     bookings.put(b.bookingId(), new Booking(b.bookingId(), b.code(), b.service(), b.windowStart(), starts, ends,
-        BookingState.BOOKED, b.personId(), 0, b.at()));
-    WindowBookings w = window(b.window(), ends);
-    w.taken[serviceIndex(b, b.service())]++;
-    w.pending.addLast(b.bookingId());
+        BookingState.BOOKED, b.personId(), 0, b.at(), b.windows(), b.channel()));
+    int svc = serviceIndex(b, b.service());
+    take(b.window(), b.windows(), svc, b.channel(), 1);
+    windows.get(b.window()).pending.addLast(b.bookingId()); // check-in and expiry follow the first window
     nextBookingId = Math.max(nextBookingId, b.bookingId() + 1);
+    cal.personPlace(CalendarState.BOOKING, b.bookingId(), b.personId(), b.windowStart().toLocalDate());
   }
 
   /** The bookings of the window ending at {@code ends}, made when it has none yet. */
   WindowBookings window(long index, Instant ends) {
     WindowBookings w = windows.get(index);
     if (w == null) {
-      w = new WindowBookings(new int[numbers.length], new LongRing(), ends.plus(config.limits().bookingGrace()));
+      w = new WindowBookings(new int[numbers.length], new int[numbers.length * WindowBookings.CHANNELS],
+          new LongRing(), ends.plus(config.limits().bookingGrace()));
       windows.put(index, w);
     }
     return w;
   }
 
-  /** A booking moves to another window with its code (BookingRescheduled): one place freed, one taken. */
+  /**
+   * Takes ({@code delta} 1) or frees (-1) a place of the service in each of {@code count}
+   * consecutive windows from {@code first} on: a booking, hold or cool-down counts in every window
+   * it covers. A window dropped after its expiry with nothing pending took its counts with it.
+   */
+  void take(long first, int count, int svc, dev.talon.queue.Channel channel, int delta) {
+    for (long w = first; w < first + count; w++) {
+      WindowBookings wb = delta > 0 ? window(w, calendar.endOf(w)) : windows.get(w);
+      if (wb != null) {
+        wb.add(svc, channel, delta);
+      }
+    }
+  }
+
+  /**
+   * A booking moves to another window with its code (BookingRescheduled): its places are freed and
+   * taken again from the new first window on, as many as it has.
+   */
   void moveBooking(long id, long to, java.time.LocalDateTime toStart, Instant at) {
     Booking b = bookings.get(id);
     int svc = config.indexOf(b.service());
     long from = calendar.windowIndex(b.windowStart());
+    take(from, b.windows(), svc, b.channel(), -1);
     WindowBookings old = windows.get(from);
-    old.taken[svc]--;
     old.pending.removeFirstOccurrence(id);
     if (old.pending.isEmpty() && !old.expiresAt.isAfter(at)) {
       windows.remove(from);
     }
     Instant ends = calendar.endOf(to);
     bookings.put(id, new Booking(b.id(), b.code(), b.service(), toStart, calendar.startOf(to), ends, b.state(),
-        b.personId(), b.ticketId(), b.bookedAt()));
-    WindowBookings w = window(to, ends);
-    w.taken[svc]++;
-    w.pending.addLast(id);
+        b.personId(), b.ticketId(), b.bookedAt(), b.windows(), b.channel()));
+    take(to, b.windows(), svc, b.channel(), 1);
+    windows.get(to).pending.addLast(id);
+    cal.personPlace(CalendarState.BOOKING, id, b.personId(), toStart.toLocalDate());
   }
 
   private void bookingLeaves(long id, BookingState to, long ticketId, boolean release, Instant at) {
     Booking b = bookings.get(id);
     bookings.put(id, new Booking(b.id(), b.code(), b.service(), b.windowStart(), b.startsAt(), b.endsAt(), to,
-        b.personId(), ticketId, b.bookedAt()));
+        b.personId(), ticketId, b.bookedAt(), b.windows(), b.channel()));
     long w = calendar.windowIndex(b.windowStart());
     WindowBookings wb = windows.get(w);
     if (release) {
-      wb.taken[config.indexOf(b.service())]--;
+      take(w, b.windows(), config.indexOf(b.service()), b.channel(), -1);
       cal.freed = true; // the offer pass serves the waiting lists
+    }
+    if (to == BookingState.CANCELLED) {
+      cal.personPlace(CalendarState.BOOKING, id, b.personId(), null); // a cancelled booking counts for no limit
     }
     wb.pending.removeFirstOccurrence(id);
     if (wb.pending.isEmpty() && !wb.expiresAt.isAfter(at)) {

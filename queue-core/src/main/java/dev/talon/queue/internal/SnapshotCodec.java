@@ -74,7 +74,7 @@ import java.util.TreeSet;
  */
 final class SnapshotCodec {
   static final int MAGIC = 0x54414C4E; // "TALN"
-  static final int FORMAT = 2;
+  static final int FORMAT = 3;
 
   /** The snapshot cannot be used by this engine; the message says why. */
   static final class Unusable extends Exception {
@@ -229,6 +229,7 @@ final class SnapshotCodec {
       for (var e : s.windows.entrySet()) {
         out.writeLong(e.getKey());
         writeInts(out, e.getValue().taken);
+        writeInts(out, e.getValue().byChannel);
         writeLongs(out, e.getValue().pending.toArray());
         writeInstant(out, e.getValue().expiresAt);
       }
@@ -384,6 +385,11 @@ final class SnapshotCodec {
     writeNullable(out, b.personId());
     out.writeLong(b.ticketId());
     writeInstant(out, b.bookedAt());
+    out.writeInt(b.windows());
+    out.writeBoolean(b.channel() != null);
+    if (b.channel() != null) {
+      writeString(out, b.channel().name());
+    }
   }
 
   private static void writeFloor(DataOutput out, Core f) throws IOException {
@@ -547,12 +553,13 @@ final class SnapshotCodec {
       for (int n = in.count("windows", Integer.MAX_VALUE); n > 0; n--) {
         long w = in.readLong();
         int[] taken = in.ints(config.services().size());
+        int[] byChannel = in.ints(config.services().size() * WindowBookings.CHANNELS);
         long[] ids = in.longs();
         LongRing pending = new LongRing(ids.length);
         for (long id : ids) {
           pending.addLast(id);
         }
-        c.windows.put(w, new WindowBookings(taken, pending, in.instant()));
+        c.windows.put(w, new WindowBookings(taken, byChannel, pending, in.instant()));
       }
       c.nextTicketId = in.readLong();
       c.nextBookingId = in.readLong();
@@ -696,8 +703,19 @@ final class SnapshotCodec {
     String code = in.string();
     String service = in.string();
     LocalDateTime windowStart = LocalDateTime.ofEpochSecond(in.readLong(), in.readInt(), ZoneOffset.UTC);
-    return new Booking(id, code, service, windowStart, in.instant(), in.instant(), in.constant(BookingState.class),
-        in.nullable(), in.readLong(), in.instant());
+    Instant starts = in.instant();
+    Instant ends = in.instant();
+    BookingState state = in.constant(BookingState.class);
+    String person = in.nullable();
+    long ticket = in.readLong();
+    Instant bookedAt = in.instant();
+    int windows = in.readInt();
+    if (windows < 1 || windows > dev.talon.queue.BookRequest.MAX_WINDOWS) {
+      throw new IOException("booking " + id + " takes " + windows + " windows");
+    }
+    dev.talon.queue.Channel channel = in.readBoolean() ? in.constant(dev.talon.queue.Channel.class) : null;
+    return new Booking(id, code, service, windowStart, starts, ends, state, person, ticket, bookedAt, windows,
+        channel);
   }
 
   private static void readFloor(BranchConfig config, In in, Core c) throws IOException, Unusable {

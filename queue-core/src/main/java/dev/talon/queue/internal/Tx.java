@@ -87,7 +87,7 @@ final class Tx {
   }
 
   /** Counts a refusal decided here (the admission mode, the check-in window), then returns the exception to throw. */
-  private <E extends RuntimeException> E refused(String operation, String service, String reason, E e) {
+  <E extends RuntimeException> E refused(String operation, String service, String reason, E e) {
     if (stats != null) {
       stats.refused(operation, service, reason);
     }
@@ -137,6 +137,9 @@ final class Tx {
     if (d.cal.holdDue(now)) {
       BookingOps.expireHolds(this);
     }
+    if (d.cal.coolingDue(now)) {
+      BookingOps.endCooling(this);
+    }
   }
 
   /**
@@ -146,7 +149,7 @@ final class Tx {
    */
   boolean catchUpDue() {
     if (d.day == null || !now.isBefore(d.dayEndsAt) || d.window < 0 || !now.isBefore(d.windowEndsAt)
-        || d.cal.holdDue(now)) {
+        || d.cal.holdDue(now) || d.cal.coolingDue(now)) {
       return true;
     }
     if (!d.windows.isEmpty()) { // an empty map's values() would allocate an iterator on every operation
@@ -356,16 +359,7 @@ final class Tx {
   }
 
   Booking book(BookRequest r) {
-    int svc = service(r.service());
-    if (d.mode == AdmissionMode.WALK_IN_ONLY) {
-      throw refused("book", r.service(), "admission-mode", new AdmissionRefusedException("admission-mode",
-          "the branch admits walk-ins only; new bookings are not taken (mode WALK_IN_ONLY)"));
-    }
-    LocalDateTime start = r.windowStart();
-    long w = BookingOps.freeWindow(this, svc, r.service(), start);
-    long id = d.nextBookingId;
-    emit(new BookingMade(next(), now, id, BookingCodes.encode(id), r.service(), w, start, r.personId(), r.requestId()));
-    return d.bookings.get(id);
+    return BookingOps.book(this, r);
   }
 
   Booking cancelBooking(String code) {
@@ -374,8 +368,7 @@ final class Tx {
       throw new IllegalTransitionException("booking " + b.code() + " cannot be cancelled: it is " + b.state()
           + " (only BOOKED can be cancelled)");
     }
-    emit(new BookingCancelled(next(), now, b.id()));
-    return d.bookings.get(b.id());
+    return BookingOps.cancel(this, b);
   }
 
   Ticket checkIn(String code) {

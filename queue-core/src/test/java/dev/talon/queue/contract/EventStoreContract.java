@@ -278,6 +278,20 @@ public abstract class EventStoreContract {
     events.add(new QueueEvent.WaitlistLeft(41, T0.plusSeconds(40), 2, false));
     events.add(new QueueEvent.PlaceOffered(42, T0.plusSeconds(41), 1, 3, "id-docs", 1_975_433L, window, null,
         T0.plusSeconds(3641)));
+    events.add(new QueueEvent.BookingMade(43, T0.plusSeconds(42), 10, "X", "id-docs", 1_975_433L, window, "p-2",
+        "r-10", 2, dev.talon.queue.Channel.CALL_CENTRE));
+    events.add(new QueueEvent.PlaceHeld(44, T0.plusSeconds(43), 4, "id-docs", 1_975_433L, window, null,
+        T0.plusSeconds(1243), 3, dev.talon.queue.Channel.WEB, "r-11"));
+    events.add(new QueueEvent.HoldConfirmed(45, T0.plusSeconds(44), 4, 11, "r-12"));
+    events.add(new QueueEvent.BookingRescheduled(46, T0.plusSeconds(45), 11, 1_975_440L, window.plusMinutes(105),
+        "r-13"));
+    events.add(new QueueEvent.WaitlistJoined(47, T0.plusSeconds(46), 3, "id-docs", 1_975_433L, window, null,
+        dev.talon.queue.Channel.COUNTER));
+    events.add(new QueueEvent.PlaceOffered(48, T0.plusSeconds(47), 3, 5, "id-docs", 1_975_433L, window, null,
+        T0.plusSeconds(3647), dev.talon.queue.Channel.COUNTER));
+    events.add(new QueueEvent.PlaceCooling(49, T0.plusSeconds(48), 1, "id-docs", 1_975_433L, window,
+        dev.talon.queue.Channel.WEB, T0.plusSeconds(648)));
+    events.add(new QueueEvent.CoolingEnded(50, T0.plusSeconds(49), 1));
     return events;
   }
 
@@ -601,6 +615,7 @@ public abstract class EventStoreContract {
         .service("b", "B", "Passports")
         .desk("1", "a", "b")
         .desk("2", "b")
+        .slots(dev.talon.queue.SlotCalendar.defaults().withCooldown(java.time.Duration.ofMinutes(1)))
         .capacity("a", 2)
         .capacity("b", 1)
         .policy(Policy.bookedFirst())
@@ -634,7 +649,9 @@ public abstract class EventStoreContract {
     assertThatThrownBy(() -> live.book(BookRequest.of("a", at("09:15")))).isInstanceOf(CapacityExceededException.class);
     Booking lateOne = live.book(BookRequest.of("b", at("09:30")));
     live.book(BookRequest.of("a", at("10:00"))); // never checked in: expires at 10:30
-    live.cancelBooking(first.code());
+    live.cancelBooking(first.code()); // nobody waits: the place cools down for a minute
+    assertThatThrownBy(() -> live.book(BookRequest.of("a", at("09:15")))).isInstanceOf(CapacityExceededException.class);
+    clock.set(instant("2026-03-02T09:01"));
     live.book(BookRequest.of("a", at("09:15"))); // the released place; never checked in either
     Ticket booked = live.checkIn(second.code());
     live.setAdmissionMode(AdmissionMode.WALK_IN_ONLY);

@@ -12,7 +12,6 @@ import dev.talon.queue.BookingState;
 import dev.talon.queue.Branch;
 import dev.talon.queue.CapacityRule;
 import dev.talon.queue.Hold;
-import dev.talon.queue.OpeningCalendar;
 import dev.talon.queue.QueueEvent;
 import dev.talon.queue.QueueEvent.HoldConfirmed;
 import dev.talon.queue.QueueEvent.HoldReleased;
@@ -23,11 +22,9 @@ import dev.talon.queue.Talon;
 import dev.talon.queue.TimeRange;
 import dev.talon.queue.spi.EventStore;
 import dev.talon.queue.spi.ManualClock;
-import dev.talon.queue.spi.QueueClock;
 import java.time.DayOfWeek;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.LocalDate;
 import java.time.LocalDateTime;
 import java.time.ZoneId;
 import java.util.EnumSet;
@@ -52,8 +49,8 @@ import org.junit.jupiter.api.Test;
  * snapshot taken half-way plus the events after it.
  */
 class BookingCalendarPropertyTest {
-  private static final ZoneId BERLIN = ZoneId.of("Europe/Berlin");
-  private static final Instant START = LocalDateTime.parse("2026-03-28T21:00").atZone(BERLIN).toInstant();
+  private static final ZoneId BERLIN = CalendarHistories.BERLIN;
+  private static final Instant START = CalendarHistories.START;
   private static final String[] SERVICES = {"cars", "docs"};
   private static final AffectedBookings[] RULES = AffectedBookings.values();
 
@@ -61,11 +58,7 @@ class BookingCalendarPropertyTest {
     SlotCalendar slots = SlotCalendar.defaults().withCapacity("docs", 2).withCapacity("cars", 1)
         .withBookingHorizonDays(2).withHoldTime(Duration.ofMinutes(30))
         .withSchedule(CapacityRule.weekly("cars", EnumSet.of(DayOfWeek.SUNDAY), TimeRange.of("00:00", "06:00"), 3));
-    OpeningCalendar calendar = OpeningCalendar.always().onDate(LocalDate.parse("2026-03-29"),
-        TimeRange.of("00:00", "12:00"), TimeRange.of("13:00", "24:00"));
-    return Talon.newBranch("prop").zone(BERLIN).clock(clock).store(store).calendar(calendar)
-        .service("docs", "A", "ID documents").service("cars", "B", "Vehicles").desk("1", "docs", "cars")
-        .slots(slots);
+    return CalendarHistories.twoServices("prop", clock, store, slots);
   }
 
   @Test
@@ -76,37 +69,8 @@ class BookingCalendarPropertyTest {
   }
 
   private static void run(List<Integer> steps) {
-    ManualClock clock = QueueClock.manual(START);
-    EventStore store = EventStore.inMemory();
-    byte[] halfway = null;
-    long halfwaySeq = 0;
-    BranchEngine engine = (BranchEngine) builder(clock, store).build();
-    try {
-      int i = 0;
-      for (int x : steps) {
-        step(engine, clock, x);
-        check(engine, store, clock.now());
-        if (++i == steps.size() / 2) {
-          halfway = SnapshotCodec.encode(engine.config(), engine.current(), List.of());
-          halfwaySeq = engine.lastSeq();
-        }
-      }
-      byte[] live = SnapshotCodec.encode(engine.config(), engine.current(), List.of());
-      try (BranchEngine again = (BranchEngine) builder(clock, store).build()) {
-        assertThat(SnapshotCodec.encode(again.config(), again.current(), List.of())).as("full replay").isEqualTo(live);
-      }
-      if (halfway != null) {
-        Core c = SnapshotCodec.decode(engine.config(), halfway).state();
-        for (QueueEvent e : store.load("prop", halfwaySeq)) {
-          c.apply(e);
-        }
-        assertThat(SnapshotCodec.encode(engine.config(), c, List.of())).as("snapshot + tail").isEqualTo(live);
-      }
-    } catch (Exception e) {
-      throw new AssertionError(e);
-    } finally {
-      engine.close();
-    }
+    CalendarHistories.run("prop", START, BookingCalendarPropertyTest::builder, steps, BookingCalendarPropertyTest::step,
+        BookingCalendarPropertyTest::check);
   }
 
   /** One generated operation; refusals are part of the history (they must change nothing). */

@@ -5,10 +5,13 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.talon.queue.CapacityRule;
+import dev.talon.queue.Channel;
+import dev.talon.queue.ChannelQuota;
 import dev.talon.queue.InvalidConfigurationException;
 import dev.talon.queue.OpeningCalendar;
 import dev.talon.queue.TimeRange;
 import java.time.DayOfWeek;
+import java.time.Duration;
 import java.time.LocalDate;
 import java.time.LocalTime;
 import java.time.format.DateTimeParseException;
@@ -35,9 +38,15 @@ import java.util.TreeMap;
  *   "capacity": [
  *     {"service": "docs", "days": ["MONDAY", "TUESDAY"], "hours": "14:00-20:00", "places": 4},
  *     {"service": "docs", "date": "2026-03-05", "hours": "09:00-12:00", "places": 1}
+ *   ],
+ *   "quotas": [
+ *     {"service": "docs", "percent": {"WEB": 60, "CALL_CENTRE": 20, "COUNTER": 20}, "releaseBefore": "PT24H"}
  *   ]
  * }
  * }</pre>
+ *
+ * A quota's {@code releaseBefore} is an ISO-8601 duration (absent: never released); see
+ * {@link ChannelQuota} for the rule.
  *
  * {@code "WEEKDAYS"} names Monday to Friday at once; {@code "24:00"} ends a range at midnight.
  */
@@ -52,7 +61,7 @@ public final class CalendarJson {
   /** The opening calendar of a JSON node ({@code week} and {@code exceptions}). */
   public static OpeningCalendar hours(JsonNode root) {
     object(root, "$");
-    known(root, "$", Set.of("week", "exceptions", "capacity"));
+    known(root, "$", Set.of("week", "exceptions", "capacity", "quotas"));
     EnumMap<DayOfWeek, List<TimeRange>> week = new EnumMap<>(DayOfWeek.class);
     JsonNode w = root.get("week");
     if (w != null) {
@@ -131,6 +140,67 @@ public final class CalendarJson {
       rules.add(new CapacityRule(service.asText(), days, date, range(hours, path + ".hours"), places.intValue()));
     }
     return rules;
+  }
+
+  /** The channel quotas of a JSON document (its {@code quotas} array; none: empty). */
+  public static List<ChannelQuota> quotas(String json) {
+    return quotas(Policies.parseTree(json));
+  }
+
+  /** The channel quotas of a JSON node (its {@code quotas} array; none: empty). */
+  public static List<ChannelQuota> quotas(JsonNode root) {
+    object(root, "$");
+    JsonNode q = root.get("quotas");
+    List<ChannelQuota> out = new ArrayList<>();
+    if (q == null) {
+      return out;
+    }
+    if (!q.isArray()) {
+      throw new PolicyConfigException("$.quotas", "must be an array of channel quotas, was " + q.getNodeType());
+    }
+    for (int i = 0; i < q.size(); i++) {
+      String path = Validate.index("$.quotas", i);
+      JsonNode r = q.get(i);
+      object(r, path);
+      known(r, path, Set.of("service", "percent", "releaseBefore"));
+      JsonNode service = r.get("service");
+      if (service == null || !service.isTextual()) {
+        throw new PolicyConfigException(path + ".service", "a channel quota must name a service");
+      }
+      JsonNode percent = r.get("percent");
+      object(percent, path + ".percent");
+      EnumMap<Channel, Integer> shares = new EnumMap<>(Channel.class);
+      for (Iterator<Map.Entry<String, JsonNode>> it = percent.fields(); it.hasNext(); ) {
+        Map.Entry<String, JsonNode> e = it.next();
+        String at = Validate.field(path + ".percent", e.getKey());
+        Channel channel;
+        try {
+          channel = Channel.valueOf(e.getKey());
+        } catch (IllegalArgumentException bad) {
+          throw new PolicyConfigException(at, "unknown channel; channels are " + List.of(Channel.values()));
+        }
+        JsonNode v = e.getValue();
+        if (!v.isIntegralNumber() || !v.canConvertToInt() || v.intValue() < 0 || v.intValue() > 100) {
+          throw new PolicyConfigException(at, "a share is a whole percentage from 0 to 100, was " + v);
+        }
+        shares.put(channel, v.intValue());
+      }
+      Duration release = Duration.ZERO;
+      JsonNode rb = r.get("releaseBefore");
+      if (rb != null) {
+        try {
+          release = Duration.parse(rb.asText());
+        } catch (DateTimeParseException bad) {
+          throw new PolicyConfigException(path + ".releaseBefore", "an ISO-8601 duration such as \"PT24H\", was " + rb);
+        }
+      }
+      try {
+        out.add(new ChannelQuota(service.asText(), shares, release));
+      } catch (InvalidConfigurationException bad) {
+        throw new PolicyConfigException(path, bad.getMessage());
+      }
+    }
+    return out;
   }
 
   /** The JSON form of a calendar ({@code week} and {@code exceptions}); {@link #hours(String)} reads it back. */

@@ -20,6 +20,9 @@ class CalendarJsonTest {
         "capacity": [
           {"service": "docs", "days": ["MONDAY", "TUESDAY"], "hours": "14:00-20:00", "places": 4},
           {"service": "docs", "date": "2026-03-05", "hours": "09:00-24:00", "places": 1}
+        ],
+        "quotas": [
+          {"service": "docs", "percent": {"WEB": 60, "CALL_CENTRE": 20, "COUNTER": 20}, "releaseBefore": "PT24H"}
         ]
       }
       """;
@@ -43,6 +46,25 @@ class CalendarJsonTest {
     assertThat(rules.get(0).days()).containsExactlyInAnyOrder(DayOfWeek.MONDAY, DayOfWeek.TUESDAY);
     assertThat(rules.get(1).date()).isEqualTo(LocalDate.parse("2026-03-05"));
     assertThat(rules.get(1).matches("docs", LocalDateTime.parse("2026-03-05T23:45"))).isTrue();
+  }
+
+  @Test
+  void quotas_ofTheSchedule_readSharesPerChannelAndTheReleaseTime() {
+    List<dev.talon.queue.ChannelQuota> quotas = CalendarJson.quotas(CENTRE);
+    assertThat(quotas).containsExactly(new dev.talon.queue.ChannelQuota("docs", java.util.Map.of(
+        dev.talon.queue.Channel.WEB, 60, dev.talon.queue.Channel.CALL_CENTRE, 20, dev.talon.queue.Channel.COUNTER, 20),
+        java.time.Duration.ofHours(24)));
+    assertThat(CalendarJson.quotas("{}")).isEmpty();
+  }
+
+  @Test
+  void quotas_withBadValues_nameTheJsonPathOfEach() {
+    assertThatThrownBy(() -> CalendarJson.quotas("{\"quotas\": [{\"service\": \"docs\", \"percent\": {\"FAX\": 10}}]}"))
+        .isInstanceOf(PolicyConfigException.class).hasMessageStartingWith("$.quotas[0].percent.FAX: unknown channel");
+    assertThatThrownBy(() -> CalendarJson.quotas("{\"quotas\": [{\"service\": \"docs\", \"percent\": {\"WEB\": 70,"
+        + " \"COUNTER\": 40}}]}")).hasMessageStartingWith("$.quotas[0]: ").hasMessageContaining("add up to 110");
+    assertThatThrownBy(() -> CalendarJson.quotas("{\"quotas\": [{\"service\": \"docs\", \"percent\": {},"
+        + " \"releaseBefore\": \"1 day\"}]}")).hasMessageStartingWith("$.quotas[0].releaseBefore: an ISO-8601");
   }
 
   @Test
