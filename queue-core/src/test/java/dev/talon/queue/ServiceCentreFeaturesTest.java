@@ -394,6 +394,18 @@ class ServiceCentreFeaturesTest {
     }
 
     @Test
+    void ticketsPerPersonPerDay_checkZoneAheadOfTheBranchZone_countsTheCheckZonesDay() {
+      // 20:00 UTC is 01:00 the next day in Almaty: the branch's day (UTC) and the check's day differ
+      clock.set(java.time.Instant.parse("2026-11-24T20:00:00Z"));
+      Branch b = base().zone(java.time.ZoneOffset.UTC).openingHours(OpeningHours.always())
+          .admissionCheck(AdmissionChecks.ticketsPerPersonPerDay(2, ALMATY)).build();
+      b.issue(IssueRequest.walkIn("docs").withPerson("p1"));
+      b.issue(IssueRequest.walkIn("docs").withPerson("p1"));
+      assertThatThrownBy(() -> b.issue(IssueRequest.walkIn("docs").withPerson("p1")))
+          .isInstanceOf(AdmissionRefusedException.class).hasMessageContaining("2 ticket(s) on 2026-11-25");
+    }
+
+    @Test
     void occupancyCap_refusesAtTheCapAndAdmitsWhenSomeoneLeaves() {
       Branch b = base().admissionCheck(AdmissionChecks.occupancyCap(2)).build();
       Ticket a1 = issue(b, "docs");

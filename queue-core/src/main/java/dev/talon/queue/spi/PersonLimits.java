@@ -153,7 +153,10 @@ abstract class PersonLimits implements AdmissionCheck, QueueListener {
     @Override
     void observe(QueueEvent e) {
       if (e instanceof TicketIssued i && i.personId() != null && i.origin() != Origin.TRANSFERRED) {
-        byPerson.computeIfAbsent(i.personId(), k -> new ConcurrentHashMap<>()).merge(i.day(), 1, Integer::sum);
+        // the day in this check's zone, as check() counts it (the ticket's own day is the branch's,
+        // which differs from it for hours every day when the zones differ)
+        byPerson.computeIfAbsent(i.personId(), k -> new ConcurrentHashMap<>())
+            .merge(LocalDate.ofInstant(i.at(), zone), 1, Integer::sum);
       }
     }
 
