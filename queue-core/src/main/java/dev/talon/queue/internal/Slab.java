@@ -35,6 +35,8 @@ final class Slab<T> {
   private static final VarHandle PAGE_REF = MethodHandles.arrayElementVarHandle(Object[][].class);
   private static final int PAGE_BITS = 8;
   static final int PAGE = 1 << PAGE_BITS;
+  /** How far below the lowest kept id a record may be placed (restoring out of order). */
+  static final long MAX_BELOW = 1L << 24;
 
   /** The pages (a null page has no record yet) and the id of slot 0 of page 0; immutable. */
   private record Table(Object[][] pages, long base) {}
@@ -57,6 +59,9 @@ final class Slab<T> {
 
   /** Stores the record under its id; the writer only. */
   void put(long id, T value) {
+    if (id < 1) {
+      throw new IllegalArgumentException("record ids start at 1, was " + id);
+    }
     Table t = table;
     long i = id - t.base;
     if (i < 0) {
@@ -169,6 +174,11 @@ final class Slab<T> {
   /** A record older than the base (only when restoring out of order); moves the base back by whole pages. */
   private Table rebase(long id) {
     Table t = table;
+    if (t.base - id > MAX_BELOW) {
+      // only a damaged snapshot asks for this: live records of one branch span far fewer ids
+      throw new IllegalArgumentException("record " + id + " lies " + (t.base - id) + " ids below the lowest kept ("
+          + t.base + "); at most " + MAX_BELOW + " can be placed below it");
+    }
     int shift = (int) ((t.base - id + PAGE - 1) >>> PAGE_BITS);
     Object[][] next = new Object[t.pages.length + shift][];
     System.arraycopy(t.pages, 0, next, shift, t.pages.length);

@@ -110,4 +110,19 @@ class SlabTest {
     writer.join();
     assertThat(misses).isZero();
   }
+
+  @Test
+  void put_idBelowOneOrFarBelowTheBase_isRefusedAndChangesNothing() {
+    Slab<Long> slab = new Slab<>();
+    slab.startAt(Slab.MAX_BELOW + 10);
+    slab.put(Slab.MAX_BELOW + 10, 1L);
+    assertThatThrownBy(() -> slab.put(0, 2L)).isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("start at 1, was 0");
+    assertThatThrownBy(() -> slab.put(5, 2L)).isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("at most " + Slab.MAX_BELOW);
+    assertThat(slab.size()).isEqualTo(1);
+    assertThat(slab.get(Slab.MAX_BELOW + 10)).isEqualTo(1L);
+    slab.put(10, 3L); // within the bound
+    assertThat(slab.get(10)).isEqualTo(3L);
+  }
 }
