@@ -84,6 +84,13 @@ final class WeightedClasses {
     if (n == 0 || n == 1 && desks.containsKey(id)) {
       return Map.of(id, value);
     }
+    if (n == 1 || n == 2 && desks.containsKey(id)) { // one other desk, then this one: no entry objects
+      for (String other : desks.keySet()) {
+        if (!other.equals(id)) {
+          return Map.of(other, desks.get(other), id, value);
+        }
+      }
+    }
     Map.Entry<String, T>[] entries = new Map.Entry[desks.containsKey(id) ? n : n + 1];
     int at = 0;
     for (Map.Entry<String, T> e : desks.entrySet()) {
